@@ -1,0 +1,130 @@
+"""Data page: upload exports, see what was loaded, delete batches, rates, templates."""
+
+import streamlit as st
+
+from smm import ingest, mapping, queries, sample, templates, ui
+from smm.profiles import KINDS, builtin_profiles
+from smm.schema import PLATFORMS
+
+c = ui.con()
+L = ui.lang()
+st.title(ui.t("data.title"))
+
+if queries.sample_only(c):
+    st.info(ui.t("sample.banner"))
+    if st.button(ui.t("sample.clear"), key="clear_sample"):
+        sample.clear_sample(c)
+        st.cache_data.clear()
+        st.success(ui.t("sample.cleared"))
+elif not queries.has_live_data(c):
+    if st.button(ui.t("sample.load"), key="load_sample"):
+        ui.load_sample_with_progress(c)
+
+user_profiles = mapping.user_profiles(c)
+profile_ids = [None] + [p.id for p in (*user_profiles, *builtin_profiles())]
+labels = {p.id: f"{p.label(L)} ({p.id})" for p in (*user_profiles, *builtin_profiles())}
+
+with st.expander(ui.t("data.profile") + " · " + ui.t("data.as_of") + " · " + ui.t("data.on_invalid")):
+    col1, col2, col3, col4 = st.columns(4)
+    profile_id = col1.selectbox(ui.t("data.profile"), profile_ids, key="up_profile",
+                                format_func=lambda x: ui.t("data.profile_auto") if x is None else labels[x])
+    as_of = col2.date_input(ui.t("data.as_of"), value=None, key="up_as_of", help=ui.t("data.as_of_help"))
+    on_invalid = col3.radio(ui.t("data.on_invalid"), ["reject", "load_valid"], key="up_on_invalid",
+                            format_func=lambda x: ui.t(f"data.on_invalid.{x}"))
+    decimal = col4.radio(ui.t("data.decimal"), [".", ","], key="up_decimal", horizontal=True,
+                         format_func=lambda x: "1,234.56" if x == "." else "1.234,56")
+
+files = st.file_uploader(ui.t("data.upload"), accept_multiple_files=True, key="uploader",
+                         help=ui.t("data.upload_help"))
+done = st.session_state.setdefault("_done_file_ids", set())
+reports = st.session_state.setdefault("_reports", [])
+pending = [f for f in files or [] if f.file_id not in done]
+if pending:
+    opts = ingest.LoadOptions(profile_id=profile_id, as_of=as_of, on_invalid=on_invalid, decimal=decimal)
+    with st.status(ui.t("data.report"), expanded=True) as status:
+        bar = st.progress(0.0)
+        for i, f in enumerate(pending, 1):
+            bar.progress((i - 1) / len(pending), text=ui.t("data.progress", i=i, n=len(pending), file=f.name))
+            r = ingest.ingest_bytes(c, f.getvalue(), f.name, opts, extra_profiles=user_profiles)
+            reports.append(r)
+            done.add(f.file_id)
+        bar.progress(1.0)
+        status.update(state="complete")
+    st.cache_data.clear()
+
+if reports:
+    st.subheader(ui.t("data.report"))
+    for i, r in enumerate(reversed(reports[-20:])):
+        ui.render_report(r, i)
+
+# A format we do not know yet: map it once, recognised automatically next time.
+unknown = [r for r in reports if r.status == "unrecognised" and r.headers]
+if unknown:
+    r = unknown[-1]
+    st.subheader(ui.t("data.mapping") + f" — {r.file}")
+    st.caption(ui.t("data.mapping_preview"))
+    st.dataframe(ui.preview_frame(r), hide_index=True)
+    with st.form("mapping_form"):
+        c1, c2, c3 = st.columns(3)
+        m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key="map_platform",
+                                  format_func=lambda x: ui.i18n.platform_label(x, L))
+        m_kind = c2.selectbox(ui.t("data.mapping_kind"), [k for k in KINDS if k in ("daily", "snapshot")],
+                              key="map_kind")
+        m_name = c3.text_input(ui.t("data.mapping_name"), value=r.file.rsplit(".", 1)[0], key="map_name")
+        cols = st.columns(4)
+        chosen = {}
+        for i, h in enumerate(r.headers):
+            chosen[i] = cols[i % 4].selectbox(h, [None, *mapping.MAPPABLE_FIELDS], key=f"map_col_{i}",
+                                              format_func=lambda x: ui.t("data.mapping_ignore") if x is None
+                                              else ui.i18n.field_label(x, L))
+        if st.form_submit_button(ui.t("data.mapping_save")):
+            try:
+                prof = mapping.build_user_profile(m_name, m_platform, m_kind, r.headers, chosen)
+            except ValueError as e:
+                st.error(str(e))
+            else:
+                mapping.save_user_profile(c, prof)
+                st.success(ui.t("data.mapping_saved", name=prof.id))
+                data = ui.uploaded_bytes(r.file)
+                if data is not None:
+                    new = ingest.ingest_bytes(c, data, r.file, ingest.LoadOptions(profile_id=prof.id, as_of=as_of),
+                                              extra_profiles=(prof,))
+                    reports.remove(r)
+                    reports.append(new)
+                    ui.render_report(new, 999)
+                st.cache_data.clear()
+
+st.subheader(ui.t("data.history"))
+hist = queries.batches(c)
+if hist.empty:
+    st.caption(ui.t("data.no_history"))
+else:
+    st.dataframe(ui.history_frame(hist), hide_index=True, key="history_table")
+    live = hist[hist["status"] == "loaded"]
+    if not live.empty:
+        d1, d2 = st.columns([3, 1])
+        pick = d1.selectbox(ui.t("data.delete_pick"), live["batch_id"].tolist(), key="delete_pick",
+                            format_func=lambda b: f"#{b} · {live.set_index('batch_id').loc[b, 'file_name']}")
+        if d2.button(ui.t("data.delete"), key="delete_batch"):
+            ingest.delete_batch(c, int(pick))
+            st.cache_data.clear()
+            st.success(ui.t("data.deleted", batch=pick))
+            st.rerun()
+
+with st.expander(ui.t("data.fx")):
+    rates = st.data_editor(queries.fx_rates(c), num_rows="dynamic", key="fx_editor", hide_index=True)
+    if st.button(ui.t("data.fx_save"), key="fx_save"):
+        queries.save_fx_rates(c, dict(zip(rates["currency"], rates["cny_per_unit"], strict=True)))
+        st.cache_data.clear()
+        st.success(ui.t("data.fx_saved"))
+
+with st.expander(ui.t("data.templates")):
+    cols = st.columns(len(templates.TEMPLATES))
+    for col, name in zip(cols, templates.TEMPLATES, strict=True):
+        col.download_button(f"{name}.csv", templates.template_csv(name), file_name=f"{name}.csv", mime="text/csv",
+                            key=f"tpl_csv_{name}")
+        col.download_button(f"{name}.xlsx", templates.template_xlsx(name), file_name=f"{name}.xlsx",
+                            key=f"tpl_xlsx_{name}")
+
+with st.expander(ui.t("data.formats")):
+    st.dataframe(mapping.formats_table(L), hide_index=True)

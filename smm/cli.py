@@ -1,0 +1,129 @@
+"""Command line: `smm ingest | totals | sample | kpis` (also `python -m smm`)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from smm import store
+
+
+def _date(s: str) -> dt.date:
+    return dt.date.fromisoformat(s)
+
+
+def _print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from smm.ingest import LoadOptions, ingest_file
+    from smm.profiles import profile_from_dict
+
+    con = store.connect(args.db)
+    import json as _json
+
+    extra = tuple(profile_from_dict(_json.loads(d), user_defined=True)
+                  for (d,) in con.execute("SELECT definition FROM user_profiles").fetchall())
+    rejected = 0
+    for f in args.files:
+        opts = LoadOptions(profile_id=args.profile, as_of=args.as_of,
+                           period=(args.period_start, args.period_end) if args.period_start and args.period_end
+                           else None,
+                           on_invalid="load_valid" if args.load_valid else "reject", decimal=args.decimal)
+        path = Path(f)
+        if not path.is_file():
+            rep = {"file": f, "status": "rejected", "profile": None, "platform": None, "rows_loaded": 0,
+                   "rows_rejected": 0, "date_min": None, "date_max": None,
+                   "errors": [{"row": None, "column": None, "message": f"{f}: no such file"}]}
+            rejected += 1
+            _print_json(rep) if args.json else print(f"{f}: no such file", file=sys.stderr)
+            continue
+        r = ingest_file(con, path, opts, extra_profiles=extra)
+        if r.status in ("rejected", "unrecognised"):
+            rejected += 1
+        if args.json:
+            out = r.as_json()
+            if out["status"] == "unrecognised":
+                out["status"] = "rejected"
+            _print_json(out)
+        else:
+            print(f"{r.file}: {r.status} profile={r.profile} rows_loaded={r.rows_loaded} "
+                  f"rows_rejected={r.rows_rejected} summary_rows={r.rows_summary} dates={r.date_min}..{r.date_max}")
+            for e in r.errors[:20]:
+                print("  " + str(e.get("message")), file=sys.stderr)
+    con.close()
+    return 1 if rejected else 0
+
+
+def cmd_totals(args: argparse.Namespace) -> int:
+    from smm.queries import Filters, totals
+
+    con = store.connect(args.db)
+    f = Filters(start=args.start, end=args.end, platforms=tuple(args.platform or ()), currency=args.currency)
+    out = totals(con, f)
+    con.close()
+    if args.json:
+        _print_json(out)
+    else:
+        for k, v in out.items():
+            print(f"{k}: {v}")
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from smm.sample import load_sample
+
+    con = store.connect(args.db)
+    reports = load_sample(con)
+    con.close()
+    bad = [r for r in reports if r.status not in ("loaded", "already_loaded")]
+    for r in reports:
+        print(f"{r.file}: {r.status} rows_loaded={r.rows_loaded}")
+    return 1 if bad else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="smm", description="smm: load platform exports and compute marketing metrics")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    p = sub.add_parser("ingest", help="load export files into the store")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--db", help="store path (default: $SMM_DB or the user data directory)")
+    p.add_argument("--profile", help="force an export format (profile id) instead of detecting it")
+    p.add_argument("--as-of", type=_date, help="snapshot date for cumulative exports / date of undated files")
+    p.add_argument("--period-start", type=_date, help="start of the period an undated file covers")
+    p.add_argument("--period-end", type=_date, help="end of the period an undated file covers")
+    p.add_argument("--load-valid", action="store_true", help="load the valid rows when some are invalid")
+    p.add_argument("--decimal", choices=[".", ","], default=".", help="decimal mark of the file's numbers")
+    p.add_argument("--json", action="store_true", help="one JSON object per file")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("totals", help="sums of every canonical metric")
+    p.add_argument("--db")
+    p.add_argument("--platform", action="append")
+    p.add_argument("--start", type=_date)
+    p.add_argument("--end", type=_date)
+    p.add_argument("--currency", default="CNY", help="reporting currency (default CNY)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_totals)
+
+    p = sub.add_parser("sample", help="load the bundled sample data")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_sample)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from smm.errors import StoreBusyError
+
+    try:
+        return args.func(args)
+    except StoreBusyError as e:
+        print(f"smm: the store {e} is in use by another process (close the app or script holding it)",
+              file=sys.stderr)
+        return 2

@@ -1,0 +1,55 @@
+"""CSV/XLSX exports with spreadsheet-formula injection neutralised."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: object) -> object:
+    """Prefix a cell that a spreadsheet would run as a formula; real numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(_TRIGGERS):
+        try:
+            float(value)
+            return value if value.strip() == value else "'" + value
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def neutralize_frame(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in out.columns:
+        if pd.api.types.is_string_dtype(out[c]) or out[c].dtype == object:
+            out[c] = out[c].map(neutralize)
+    out.columns = [neutralize(str(c)) for c in out.columns]
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM so Excel opens Chinese text correctly."""
+    return neutralize_frame(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
+    """XLSX whose text cells are stored as strings, never as formulas."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import TYPE_STRING
+
+    safe = neutralize_frame(df)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws.append([str(c) for c in safe.columns])
+    for row in safe.itertuples(index=False):
+        ws.append([None if (isinstance(v, float) and v != v) else v for v in row])
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING
+    bio = io.BytesIO()
+    wb.save(bio)
+    return bio.getvalue()

@@ -1,0 +1,70 @@
+"""Numbers for people: ¥1.2万 style in zh, ¥12.0K in en; '—' for undefined."""
+
+from __future__ import annotations
+
+import math
+
+DASH = "—"
+SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$", "KRW": "₩", "IDR": "Rp"}
+
+
+def _bad(x: object) -> bool:
+    return x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x)))
+
+
+def compact(x: float | None, lang: str, digits: int = 1) -> str:
+    """1.2万 / 3.4亿 in zh; 12.0K / 3.4M / 1.2B in en."""
+    if _bad(x):
+        return DASH
+    v = float(x)
+    a = abs(v)
+    if lang == "zh":
+        for div, suf in ((1e8, "亿"), (1e4, "万")):
+            if a >= div:
+                return f"{v / div:,.{digits}f}{suf}"
+    else:
+        for div, suf in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+            if a >= div:
+                return f"{v / div:,.{digits}f}{suf}"
+    return f"{v:,.0f}" if float(v).is_integer() or a >= 100 else f"{v:,.2f}"
+
+
+def money(x: float | None, currency: str, lang: str, *, exact: bool = False) -> str:
+    if _bad(x):
+        return DASH
+    sym = SYMBOLS.get(currency, currency + " ")
+    sign = "-" if float(x) < 0 else ""
+    body = f"{abs(float(x)):,.2f}" if exact else compact(abs(float(x)), lang)
+    if not exact and abs(float(x)) < 100:
+        body = f"{abs(float(x)):,.2f}"
+    return f"{sign}{sym}{body}"
+
+
+def pct(x: float | None, digits: int = 2) -> str:
+    return DASH if _bad(x) else f"{float(x) * 100:.{digits}f}%"
+
+
+def multiple(x: float | None) -> str:
+    return DASH if _bad(x) else f"{float(x):.2f}×"
+
+
+def count(x: float | None, lang: str) -> str:
+    return DASH if _bad(x) else compact(x, lang)
+
+
+def by_unit(x: float | None, unit: str, currency: str, lang: str) -> str:
+    """Format a registry metric value by its unit."""
+    if unit == "money":
+        return money(x, currency, lang)
+    if unit == "ratio":
+        return pct(x)
+    if unit == "multiple":
+        return multiple(x)
+    return count(x, lang)
+
+
+def delta_pct(cur: float | None, prev: float | None) -> float | None:
+    """Relative change; None when the previous value is missing or zero."""
+    if _bad(cur) or _bad(prev) or float(prev) == 0:
+        return None
+    return (float(cur) - float(prev)) / abs(float(prev))

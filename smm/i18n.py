@@ -1,0 +1,206 @@
+"""Every user-facing string in zh-CN and en; `t(key, lang, **fmt)` looks one up."""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+# key: (zh-CN, en)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # app shell
+    "app.title": ("smm 社媒营销看板", "smm social marketing dashboard"),
+    "nav.overview": ("总览", "Overview"),
+    "nav.data": ("数据", "Data"),
+    "sidebar.language": ("语言 / Language", "Language / 语言"),
+    "sidebar.currency": ("报表币种", "Reporting currency"),
+    "sidebar.dates": ("日期范围", "Date range"),
+    "sidebar.compare": ("对比", "Compare with"),
+    "compare.previous": ("上一周期", "Previous period"),
+    "compare.last_year": ("去年同期", "Same period last year"),
+    "compare.none": ("不对比", "No comparison"),
+    "sidebar.platforms": ("平台", "Platforms"),
+    "sidebar.all": ("全部", "All"),
+    "sidebar.more_filters": ("更多筛选", "More filters"),
+    "sidebar.definitions": ("指标口径", "Metric definitions"),
+    "setting.er_base": ("互动率基数", "ER base"),
+    "setting.cvr_base": ("转化率基数", "CVR base"),
+    "setting.roi_basis": ("ROI 成本口径", "ROI cost basis"),
+    "setting.roi_basis.full": ("全部成本（付费+达人+内容+人员+其他）", "Full cost (paid + KOL + content + staff + other)"),
+    "setting.roi_basis.paid": ("仅付费花费", "Paid spend only"),
+    "sidebar.present": ("演示模式", "Presentation mode"),
+    "present.exit": ("退出演示模式", "Exit presentation mode"),
+    "sample.banner": ("当前展示的是内置示例数据（澄研 CLARITY LAB，12 周）。上传你自己的导出文件后，可在「数据」页清除示例数据。",
+                      "You are looking at the bundled sample data (CLARITY LAB, 12 weeks). Upload your own exports, "
+                      "then clear the sample on the Data page."),
+    "sample.loading": ("首次启动：正在载入示例数据…", "First start: loading the sample data…"),
+    "sample.clear": ("清除示例数据", "Clear sample data"),
+    "sample.cleared": ("示例数据已清除。", "Sample data cleared."),
+    "sample.load": ("载入示例数据", "Load sample data"),
+    "store.busy": ("数据库正被另一个程序占用：{path}。请先关闭它（例如另一个 smm 或脚本），再刷新页面。",
+                   "The store is in use by another program: {path}. Close it (another smm app or a script), then "
+                   "reload."),
+    # data page
+    "data.title": ("数据：上传与载入记录", "Data: uploads and load history"),
+    "data.upload": ("上传平台导出文件（CSV / TSV / TXT / XLSX，可多选）",
+                    "Upload platform exports (CSV / TSV / TXT / XLSX, several at once)"),
+    "data.upload_help": ("自动识别编码、分隔符、表头前的说明行、合计行和平台格式。同一文件重复上传不会重复计数。",
+                         "Encoding, delimiter, title lines, totals rows and the platform format are detected. "
+                         "Uploading the same file again never counts it twice."),
+    "data.profile": ("文件格式", "File format"),
+    "data.profile_auto": ("自动识别", "Detect automatically"),
+    "data.as_of": ("快照/无日期文件的日期", "Date for snapshots / undated files"),
+    "data.as_of_help": ("累计型导出（创作者中心、笔记列表等）是截至某日的快照；文件里没有写明日期时用这个日期。",
+                        "Cumulative exports (creator centres, note lists) are snapshots as of a date; used when "
+                        "the file does not state it."),
+    "data.on_invalid": ("有无效行时", "When some rows are invalid"),
+    "data.on_invalid.reject": ("整个文件都不载入", "Load nothing"),
+    "data.on_invalid.load_valid": ("只载入有效行", "Load the valid rows"),
+    "data.decimal": ("小数点", "Decimal mark"),
+    "data.report": ("载入结果", "Load report"),
+    "data.history": ("载入记录", "Load history"),
+    "data.delete": ("删除所选批次", "Delete selected batch"),
+    "data.delete_pick": ("选择要删除的批次", "Batch to delete"),
+    "data.deleted": ("批次 {batch} 已删除，其数据已移除。", "Batch {batch} deleted; its rows are gone."),
+    "data.templates": ("模板下载", "Templates"),
+    "data.fx": ("汇率（1 单位 = ? 人民币）", "Exchange rates (CNY per unit)"),
+    "data.fx_save": ("保存汇率", "Save rates"),
+    "data.fx_saved": ("汇率已保存。", "Rates saved."),
+    "data.rejected_download": ("下载被拒绝的行（CSV）", "Download rejected rows (CSV)"),
+    "data.no_history": ("还没有载入任何文件。", "Nothing loaded yet."),
+    "data.mapping": ("无法识别的格式：请为每一列指定字段", "Unknown format: map each column to a field"),
+    "data.mapping_platform": ("平台", "Platform"),
+    "data.mapping_kind": ("数据类型", "Kind of data"),
+    "data.mapping_name": ("保存为新格式（名称）", "Save as a new format (name)"),
+    "data.mapping_save": ("保存格式并载入", "Save format and load"),
+    "data.mapping_ignore": ("（忽略）", "(ignore)"),
+    "data.mapping_saved": ("已保存格式 {name}，下次会自动识别。", "Saved format {name}; it is recognised next time."),
+    "data.mapping_preview": ("预览（前 5 行）", "Preview (first 5 rows)"),
+    "data.progress": ("正在载入 {i}/{n}：{file}", "Loading {i}/{n}: {file}"),
+    "data.formats": ("支持的导出格式", "Supported export formats"),
+    # statuses
+    "status.loaded": ("已载入", "loaded"),
+    "status.already_loaded": ("已载入过（未重复计数）", "already loaded (not counted again)"),
+    "status.rejected": ("已拒绝（未写入任何数据）", "rejected (nothing written)"),
+    "status.unrecognised": ("格式未识别", "format not recognised"),
+    "status.deleted": ("已删除", "deleted"),
+    "report.line": ("{file}：{status} · 格式 {profile} · 载入 {rows} 行 · 拒绝 {rejected} 行 · 合计行 {summary} 行 · "
+                    "替换 {superseded} 行 · 日期 {dmin} – {dmax}",
+                    "{file}: {status} · format {profile} · {rows} rows loaded · {rejected} rejected · "
+                    "{summary} summary rows skipped · {superseded} replaced · dates {dmin} – {dmax}"),
+    "note.as_of": ("快照日期 {date}（来源：{source}）", "snapshot date {date} (from: {source})"),
+    "note.currency_assumed": ("文件未注明币种，按 {currency} 处理", "no currency in the file; taken as {currency}"),
+    # errors
+    "err.not_tabular": ("{file}：不是 CSV/TSV/TXT/XLSX 表格文件（按内容判断）",
+                        "{file}: not a CSV/TSV/TXT/XLSX table (judged by content)"),
+    "err.encoding": ("{file}：第 {row} 行无法按 UTF-8、UTF-16 或 GB18030 解码",
+                     "{file}: row {row} decodes as none of UTF-8, UTF-16, GB18030"),
+    "err.no_data_rows": ("{file}：没有数据行", "{file}: no data rows"),
+    "err.line_too_long": ("{file}：第 {row} 行超过 2 MB", "{file}: row {row} is longer than 2 MB"),
+    "err.unclosed_quote": ("{file}：第 {row} 行引号未闭合", "{file}: unclosed quote at row {row}"),
+    "err.ragged": ("{file}：第 {row} 行列数与表头不符（共 {count} 行）",
+                   "{file}: row {row} has a different number of cells than the header ({count} rows)"),
+    "err.duplicate_header": ("{file}：表头「{column}」重复", "{file}: header {column!r} appears twice"),
+    "err.bad_filename": ("文件名不合法：{file}", "invalid file name: {file}"),
+    "err.too_large": ("{file}：文件过大（解压后大小或行数超出上限）",
+                      "{file}: too large (decompressed size or row count over the limit)"),
+    "err.xml_bomb": ("{file}：XLSX 含有 XML 实体声明，已拒绝", "{file}: XLSX declares XML entities; rejected"),
+    "err.excel_unreadable": ("{file}：无法读取该 Excel 文件", "{file}: the Excel file cannot be read"),
+    "err.unrecognised": ("{file}：无法识别的导出格式", "{file}: export format not recognised"),
+    "err.unknown_profile": ("{file}：未知格式", "{file}: unknown format"),
+    "err.profile_mismatch": ("{file}：表头与所选格式不符", "{file}: headers do not fit the chosen format"),
+    "err.not_a_number": ("第 {row} 行「{column}」列：{value} 不是数字", "row {row}, column {column!r}: {value} is not a number"),
+    "err.negative": ("第 {row} 行「{column}」列：不能为负数 {value}", "row {row}, column {column!r}: negative value {value}"),
+    "err.bad_date": ("第 {row} 行「{column}」列：无法识别的日期 {value}（含糊的日期不会猜测）",
+                     "row {row}, column {column!r}: not a date {value} (ambiguous dates are never guessed)"),
+    "err.date_out_of_range": ("第 {row} 行「{column}」列：日期超出范围 {value}",
+                              "row {row}, column {column!r}: date out of range {value}"),
+    "err.not_a_duration": ("第 {row} 行「{column}」列：不是时长 {value}", "row {row}, column {column!r}: not a duration {value}"),
+    "err.clicks_gt_impressions": ("第 {row} 行：点击数大于展示数", "row {row}: clicks exceed impressions"),
+    "err.unknown_content_type": ("第 {row} 行「{column}」列：未知内容形式 {value}",
+                                 "row {row}, column {column!r}: unknown content type {value}"),
+    "err.unknown_platform": ("第 {row} 行「{column}」列：未知平台 {value}", "row {row}, column {column!r}: unknown platform {value}"),
+    "err.unknown_category": ("第 {row} 行「{column}」列：未知预算类别 {value}",
+                             "row {row}, column {column!r}: unknown budget category {value}"),
+    "err.missing_key": ("第 {row} 行「{column}」列：关键字段为空", "row {row}, column {column!r}: key field is empty"),
+    # overview (foundation)
+    "overview.title": ("总览", "Overview"),
+    "overview.by_platform_week": ("各平台每周汇总", "Totals per platform and week"),
+    "overview.empty": ("还没有数据。请到「数据」页上传导出文件，或载入示例数据。",
+                       "No data yet. Upload exports on the Data page, or load the sample data."),
+    "overview.missing_fx": ("以下币种没有汇率，未计入换算金额：{currencies}。请在「数据」页补充汇率。",
+                            "No exchange rate for {currencies}: their money is left out of converted totals. Add "
+                            "rates on the Data page."),
+    # platforms
+    **{f"platform.{k}": v for k, v in {
+        "douyin": ("抖音", "Douyin"), "xiaohongshu": ("小红书", "Xiaohongshu"), "weibo": ("微博", "Weibo"),
+        "wechat": ("微信", "WeChat"), "kuaishou": ("快手", "Kuaishou"), "bilibili": ("哔哩哔哩", "Bilibili"),
+        "meta": ("Meta", "Meta"), "tiktok": ("TikTok", "TikTok"), "youtube": ("YouTube", "YouTube"),
+        "google_ads": ("Google Ads", "Google Ads"), "linkedin": ("LinkedIn", "LinkedIn"), "x": ("X", "X"),
+    }.items()},
+    **{f"ctype.{k}": v for k, v in {
+        "video": ("视频", "Video"), "image_text": ("图文", "Image-text"), "live": ("直播", "Live"),
+        "other": ("其他", "Other"),
+    }.items()},
+    **{f"field.{k}": v for k, v in {
+        "spend": ("花费", "Spend"), "impressions": ("展示", "Impressions"), "reach": ("触达", "Reach"),
+        "views": ("播放/阅读", "Views"), "clicks": ("点击", "Clicks"), "likes": ("点赞", "Likes"),
+        "comments": ("评论", "Comments"), "shares": ("分享", "Shares"), "saves": ("收藏", "Saves"),
+        "follows": ("涨粉", "Follows"), "conversions": ("转化", "Conversions"), "orders": ("订单", "Orders"),
+        "revenue": ("成交金额", "Revenue"), "platform": ("平台", "Platform"), "week": ("周", "Week"),
+        "date": ("日期", "Date"), "account": ("账户", "Account"), "campaign": ("广告计划", "Campaign"),
+        "ad_group": ("广告组", "Ad group"), "ad": ("广告", "Ad"), "content_id": ("内容 ID", "Content ID"),
+        "content_title": ("内容标题", "Content title"), "content_type": ("内容形式", "Content type"),
+        "content_url": ("链接", "URL"), "theme": ("主题", "Theme"), "published_at": ("发布时间", "Published"),
+        "kol": ("达人", "KOL"), "currency": ("币种", "Currency"), "period_start": ("开始日期", "Period start"),
+        "period_end": ("结束日期", "Period end"), "watch_hours": ("观看时长（小时）", "Watch time (hours)"),
+        "duration": ("时长", "Duration"), "followers": ("粉丝数", "Followers"), "fee": ("费用", "Fee"),
+        "posts": ("发布数", "Posts"), "planned": ("预算", "Planned"), "amount": ("金额", "Amount"),
+        "category": ("类别", "Category"), "note": ("备注", "Note"), "as_of": ("日期", "As of"),
+        "file_name": ("文件", "File"), "profile": ("格式", "Format"), "kind": ("类型", "Kind"),
+        "rows_loaded": ("载入行数", "Rows loaded"), "rows_rejected": ("拒绝行数", "Rows rejected"),
+        "date_min": ("最早日期", "First date"), "date_max": ("最晚日期", "Last date"),
+        "loaded_at": ("载入时间", "Loaded at"), "status": ("状态", "Status"), "batch_id": ("批次", "Batch"),
+        "cny_per_unit": ("1 单位 = ? 人民币", "CNY per unit"),
+    }.items()},
+}
+
+
+def normalize_lang(lang: str | None) -> str:
+    """Map a browser locale or URL value (zh-CN, en-US, zh, en) to a supported language."""
+    if not lang:
+        return DEFAULT_LANG
+    lang = lang.lower()
+    return "en" if lang.startswith("en") else "zh" if lang.startswith("zh") else DEFAULT_LANG
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **fmt: object) -> str:
+    """Translate `key`; a missing key raises (tests catch it) rather than showing a raw id."""
+    zh, en = MESSAGES[key]
+    text = en if normalize_lang(lang) == "en" else zh
+    return text.format(**fmt) if fmt else text
+
+
+def has(key: str) -> bool:
+    return key in MESSAGES
+
+
+def error_text(err: dict, lang: str, file: str = "") -> str:
+    """Render an ingest error dict (code, row, column, value) in the user's language."""
+    code = err.get("code") or ""
+    key = f"err.{code}"
+    if not has(key):
+        return str(err.get("message", code))
+    params = {"file": file, "row": err.get("row"), "column": err.get("column"), "value": err.get("value"),
+              "count": err.get("count", "")}
+    text = t(key, lang, **params)
+    if file and "{file}" not in MESSAGES[key][0]:
+        text = f"{file}：{text}" if normalize_lang(lang) == "zh" else f"{file}: {text}"
+    return text
+
+
+def field_label(field: str, lang: str) -> str:
+    return t(f"field.{field}", lang) if has(f"field.{field}") else field
+
+
+def platform_label(platform: str | None, lang: str) -> str:
+    return t(f"platform.{platform}", lang) if platform and has(f"platform.{platform}") else (platform or "—")

@@ -1,0 +1,682 @@
+"""Load one export file: read, recognise, clean in SQL, validate, then write all or nothing, once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from smm import readers
+from smm.errors import IngestError
+from smm.profiles import Match, Profile, get_profile, map_headers, recognise
+from smm.schema import (
+    BUDGET_CATEGORY_ALIASES,
+    CONTENT_TYPE_ALIASES,
+    FIELD_KINDS,
+    GRAIN_DIMS,
+    MAY_BE_NEGATIVE,
+    METRICS,
+    PLATFORM_ALIASES,
+    quote_ident,
+)
+
+MAX_ERRORS_REPORTED = 200
+DATE_MIN = dt.date(2000, 1, 1)
+_counter = itertools.count(1)
+_NUMERIC_EXTRA = ("watch_hours", "followers", "fee", "posts", "planned", "amount")
+_DATE_IN_NAME = re.compile(r"(20\d{2})[-_.]?([01]\d)[-_.]?([0-3]\d)")
+_DATE_RANGE = re.compile(
+    r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*(?:-|~|–|—|至|到|to)\s*"
+    r"(20\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+)
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december"], 1)}
+_DATE_RANGE_EN = re.compile(
+    r"(\d{1,2})\s+([A-Za-z]+)\s+(20\d{2})\s*[-–]\s*(\d{1,2})\s+([A-Za-z]+)\s+(20\d{2})"
+    r"|([A-Za-z]+)\s+(\d{1,2}),\s*(20\d{2})\s*[-–]\s*([A-Za-z]+)\s+(\d{1,2}),\s*(20\d{2})")
+
+
+@dataclass
+class LoadOptions:
+    """What the user states about a file that the file itself may not say."""
+
+    profile_id: str | None = None       # force a profile instead of recognising one
+    as_of: dt.date | None = None        # snapshot date / date of an undated file
+    period: tuple[dt.date, dt.date] | None = None  # period an undated file covers
+    on_invalid: str = "reject"          # reject: load nothing | load_valid: load the valid rows
+    decimal: str = "."                  # "," for files with European decimals (1.234,56)
+    is_sample: bool = False
+    today: dt.date | None = None        # injected in tests
+
+
+@dataclass
+class LoadReport:
+    file: str
+    status: str = "rejected"            # loaded | already_loaded | rejected | unrecognised
+    profile: str | None = None
+    platform: str | None = None
+    kind: str | None = None
+    batch_id: int | None = None
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_summary: int = 0
+    rows_superseded: int = 0
+    date_min: dt.date | None = None
+    date_max: dt.date | None = None
+    as_of: dt.date | None = None
+    currency: str | None = None
+    errors: list[dict] = field(default_factory=list)
+    notes: list[tuple[str, dict]] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    preview: list[list] = field(default_factory=list)
+    rejected_csv: bytes | None = None
+
+    def as_json(self) -> dict:
+        """The CLI's JSON object for this file."""
+        return {
+            "file": self.file, "status": self.status, "profile": self.profile, "platform": self.platform,
+            "rows_loaded": self.rows_loaded, "rows_rejected": self.rows_rejected,
+            "rows_summary": self.rows_summary, "rows_superseded": self.rows_superseded,
+            "date_min": self.date_min.isoformat() if self.date_min else None,
+            "date_max": self.date_max.isoformat() if self.date_max else None,
+            "batch_id": self.batch_id,
+            "errors": [{"row": e.get("row"), "column": e.get("column"), "message": e.get("message")}
+                       for e in self.errors],
+        }
+
+
+# ---------------------------------------------------------------- helpers
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> int | None:
+    rows = con.execute("SELECT batch_id FROM load_batches WHERE sha256 = ? AND status = 'loaded'",
+                       [digest]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _parse_ymd(y: str, m: str, d: str) -> dt.date | None:
+    try:
+        return dt.date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def stated_range(preamble: list[str], filename: str) -> tuple[dt.date | None, dt.date | None, str | None]:
+    """Find the period a file states (preamble date-range line, else a date in its name)."""
+    for line in preamble:
+        m = _DATE_RANGE.search(line)
+        if m:
+            return _parse_ymd(*m.group(1, 2, 3)), _parse_ymd(*m.group(4, 5, 6)), "preamble"
+        m = _DATE_RANGE_EN.search(line)
+        if m:
+            g = m.groups()
+            try:
+                if g[0]:
+                    a = dt.date(int(g[2]), _MONTHS[g[1].lower()], int(g[0]))
+                    b = dt.date(int(g[5]), _MONTHS[g[4].lower()], int(g[3]))
+                else:
+                    a = dt.date(int(g[8]), _MONTHS[g[6].lower()], int(g[7]))
+                    b = dt.date(int(g[11]), _MONTHS[g[9].lower()], int(g[10]))
+                return a, b, "preamble"
+            except (KeyError, ValueError):
+                pass
+    found = [d for d in (_parse_ymd(*m.groups()) for m in _DATE_IN_NAME.finditer(Path(filename).name)) if d]
+    if found:
+        return (found[0] if len(found) > 1 else None), found[-1], "filename"
+    return None, None, None
+
+
+class _Sql:
+    """Collects named parameters while building one statement from allow-listed identifiers."""
+
+    def __init__(self) -> None:
+        self.params: dict[str, object] = {}
+
+    def bind(self, value: object) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return "$" + name
+
+
+def _col(i: int) -> str:
+    return quote_ident(f"c{i}")
+
+
+def _lookup(sql: _Sql, col: str, mapping: dict[str, str]) -> str:
+    keys = list(mapping)
+    vals = [mapping[k] for k in keys]
+    return (f"CASE WHEN {col} IS NULL THEN NULL ELSE "
+            f"({sql.bind(vals)}::VARCHAR[])[list_position({sql.bind(keys)}::VARCHAR[], lower({col}))] END")
+
+
+# ---------------------------------------------------------------- staging
+
+@dataclass
+class _Plan:
+    match: Match
+    raw: readers.RawTable
+    kind: str
+    platform: str | None
+    as_of: dt.date
+    as_of_source: str
+    year: int
+    currency: str
+
+
+def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, str], dict[str, str], list[str], str]:
+    """Build the staging SELECT in two layers so each cleaning macro is bound once per column.
+
+    Returns (inner {alias: expr} over the raw table, outer {field: expr} over the inner aliases,
+    [error exprs] over the inner aliases, summary expr over the inner aliases).
+    """
+    p = plan.match.profile
+    m = plan.match.mapping
+    headers = plan.raw.headers
+    order = sql.bind(p.date_order)
+    inner: dict[str, str] = {"_row": "_row"}
+    exprs: dict[str, str] = {}
+    errs: list[str] = []
+
+    def text(i: int) -> str:
+        inner.setdefault(f"t{i}", f"smm_text({_col(i)})")
+        return f"t{i}"
+
+    def err(cond: str, i: int, code: str) -> None:
+        errs.append(f"CASE WHEN {cond} THEN {{'column': {sql.bind(headers[i])}, 'code': {sql.bind(code)}, "
+                    f"'value': t{i}}} END")
+
+    num = "smm_num_eu" if opts.decimal == "," else "smm_num"
+    for f, i in m.items():
+        kind = FIELD_KINDS[f]
+        t = text(i)
+        if f == "platform":
+            exprs[f] = _lookup(sql, t, PLATFORM_ALIASES)
+            err(f"{t} IS NOT NULL AND ({exprs[f]}) IS NULL", i, "unknown_platform")
+        elif f == "content_type":
+            mp = {**CONTENT_TYPE_ALIASES, **{k.lower(): v for k, v in p.content_type_map.items()}}
+            exprs[f] = _lookup(sql, t, mp)
+            err(f"{t} IS NOT NULL AND ({exprs[f]}) IS NULL", i, "unknown_content_type")
+        elif f == "category" and p.kind in ("budget_plan", "other_costs"):
+            exprs[f] = _lookup(sql, t, BUDGET_CATEGORY_ALIASES)
+            err(f"{t} IS NOT NULL AND ({exprs[f]}) IS NULL", i, "unknown_category")
+        elif f == "currency":
+            exprs[f] = f"upper({t})"
+        elif kind == "text":
+            exprs[f] = t
+        elif kind == "number":
+            inner[f"n{i}"] = f"{num}({_col(i)})"
+            inner[f"k{i}"] = f"smm__is_masked({t})"
+            e = f"n{i}" if f not in p.scale else f"(n{i} * {sql.bind(float(p.scale[f]))})"
+            exprs[f] = e
+            # Not a number: text that is neither empty, a null token, nor a masked small count.
+            err(f"{t} IS NOT NULL AND n{i} IS NULL AND NOT k{i}", i, "not_a_number")
+            if f not in MAY_BE_NEGATIVE:
+                err(f"{e} < 0", i, "negative")
+        elif kind == "date":
+            inner[f"d{i}"] = f"smm_date({_col(i)}, {order})"
+            inner[f"y{i}"] = f"smm_date_noyear({_col(i)}, {sql.bind(plan.year)})"
+            # A date written without a year belongs to the latest year that does not put it after the as-of date.
+            e = (f"coalesce(d{i}, CASE WHEN y{i} > {sql.bind(plan.as_of)}::DATE "
+                 f"THEN CAST(y{i} - INTERVAL 1 YEAR AS DATE) ELSE y{i} END)")
+            exprs[f] = e
+            err(f"{t} IS NOT NULL AND ({e}) IS NULL", i, "bad_date")
+            err(f"({e}) < {sql.bind(DATE_MIN)}::DATE OR ({e}) > "
+                f"{sql.bind(plan.as_of + dt.timedelta(days=400))}::DATE", i, "date_out_of_range")
+        elif kind == "timestamp":
+            inner[f"s{i}"] = f"smm_ts({_col(i)}, {order})"
+            exprs[f] = f"s{i}"
+            err(f"{t} IS NOT NULL AND s{i} IS NULL", i, "bad_date")
+        elif kind == "duration":
+            inner[f"u{i}"] = f"smm_duration({_col(i)})"
+            exprs[f] = f"u{i}"
+            err(f"{t} IS NOT NULL AND u{i} IS NULL", i, "not_a_duration")
+    if "clicks" in m and "impressions" in m:
+        err(f"{exprs['clicks']} > {exprs['impressions']}", m["clicks"], "clicks_gt_impressions")
+    # Flags kept with the row: lower bounds such as 10万+ and masked counts such as <5.
+    flag_parts = []
+    for f, i in m.items():
+        if FIELD_KINDS[f] == "number":
+            flag_parts.append(f"CASE WHEN n{i} IS NOT NULL AND ends_with(t{i}, '+') THEN {sql.bind(f + ':lower_bound')} "
+                              f"WHEN k{i} THEN {sql.bind(f + ':masked')} END")
+    exprs["flags"] = ("nullif(concat_ws(';', " + ", ".join(flag_parts) + "), '')") if flag_parts else "NULL"
+
+    # Summary rows (never loaded, counted in the report): a label such as Total / 合计 in any mapped text or
+    # date column or the first column; a row at the top or bottom whose keys are all empty (Meta and YouTube
+    # put totals first); in a dated export, a row with an empty date (subtotals).
+    label_cols = sorted({i for f, i in m.items() if FIELD_KINDS[f] in ("text", "date")} | {0})
+    conds = [f"smm_is_summary({text(i)})" for i in label_cols]
+    key_fields = [f for f in (*GRAIN_DIMS, "content_title") if f in m]
+    if key_fields and plan.kind in ("daily", "snapshot"):
+        all_empty = " AND ".join(f"t{m[f]} IS NULL" for f in key_fields)
+        edge = "(_row = (SELECT min(_row) FROM cells) OR _row = (SELECT max(_row) FROM cells))"
+        conds.append(f"({edge} AND {all_empty})")
+    if "date" in m and plan.kind == "daily":
+        conds.append(f"t{m['date']} IS NULL")
+    summary = " OR ".join(conds)
+    return inner, exprs, errs, summary
+
+
+def _required_key_errors(sql: _Sql, plan: _Plan, exprs: dict[str, str]) -> list[str]:
+    """Blank natural-key fields reject the row: never an unkeyed duplicate."""
+    p = plan.match.profile
+    m = plan.match.mapping
+    need: list[str] = []
+    if p.kind == "daily":
+        need = [f for f in ("date",) if f in m] + [f for f in p.grain if f in m]
+        if p.platform is None:
+            need.append("platform")
+    elif p.kind == "snapshot":
+        key = [f for f in ("content_id", "content_url", "content_title") if f in m]
+        if key:
+            cond = " AND ".join(f"({exprs[f]}) IS NULL" for f in key)
+            return [f"CASE WHEN {cond} THEN {{'column': {sql.bind(plan.raw.headers[m[key[0]]])}, "
+                    f"'code': 'missing_key', 'value': NULL}} END"]
+    elif p.kind == "kol_roster":
+        need = ["kol"] + (["platform"] if p.platform is None else [])
+    elif p.kind == "budget_plan":
+        need = ["period_start", "period_end", "platform", "category", "planned"]
+    elif p.kind == "other_costs":
+        need = ["date", "platform", "category", "amount"]
+    out = []
+    for f in need:
+        if f not in m:
+            continue
+        out.append(f"CASE WHEN ({exprs[f]}) IS NULL AND t{m[f]} IS NULL THEN "
+                   f"{{'column': {sql.bind(plan.raw.headers[m[f]])}, 'code': 'missing_key', 'value': NULL}} END")
+    return out
+
+
+def _stage(con: duckdb.DuckDBPyConnection, plan: _Plan, opts: LoadOptions, stg: str) -> None:
+    sql = _Sql()
+    inner, exprs, errs, summary = _field_exprs(sql, plan, opts)
+    errs += _required_key_errors(sql, plan, exprs)
+    raw = plan.raw.name
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", raw) or not re.fullmatch(r"[a-z_][a-z0-9_]*", stg):
+        raise ValueError("bad staging table name")
+    inner_sql = ", ".join(f"{e} AS {a}" for a, e in inner.items())
+    cols = ", ".join(f"{e} AS {quote_ident(f)}" for f, e in exprs.items())
+    err_list = "[" + ", ".join(errs) + "]" if errs else "[]::STRUCT(\"column\" VARCHAR, code VARCHAR, value VARCHAR)[]"
+    # MATERIALIZED keeps the optimiser from inlining each cleaning macro into every check that uses it.
+    q = (f"CREATE OR REPLACE TEMP TABLE {stg} AS WITH cells AS MATERIALIZED (SELECT {inner_sql} FROM {raw}) "
+         f"SELECT _row, ({summary}) AS _summary, list_filter({err_list}, lambda x: x IS NOT NULL) AS _errs, "
+         f"{cols} FROM cells")
+    _execute(con, q, sql)
+
+
+def _execute(con: duckdb.DuckDBPyConnection, q: str, sql: _Sql) -> None:
+    """Run q with only the parameters it references (DuckDB rejects unused named parameters)."""
+    used = set(re.findall(r"\$(p\d+)\b", q))
+    con.execute(q, {k: v for k, v in sql.params.items() if k in used})
+
+
+# ---------------------------------------------------------------- writing
+
+def _key_expr(parts: list[str]) -> str:
+    return "md5(concat_ws(chr(31), " + ", ".join(f"coalesce(CAST({p} AS VARCHAR), chr(0))" for p in parts) + "))"
+
+
+def _v(stg_cols: set[str], f: str, default: str = "NULL") -> str:
+    return quote_ident(f) if f in stg_cols else default
+
+
+def _write_daily(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql: _Sql) -> tuple[int, int]:
+    cols = set(plan.match.mapping)
+    platform = _v(cols, "platform", sql.bind(plan.platform))
+    currency = f"coalesce({_v(cols, 'currency')}, {sql.bind(plan.currency)})"
+    period = opts.period or (None, None)
+    if "date" in cols:
+        date = quote_ident("date")
+    elif "period_start" in cols and "period_end" in cols:
+        date = 'CASE WHEN "period_end" = "period_start" THEN "period_start" ELSE "period_end" END'
+    elif "period_start" in cols:
+        date = quote_ident("period_start")
+    else:
+        date = sql.bind(period[1] or plan.as_of) + "::DATE"
+    ps = _v(cols, "period_start", (sql.bind(period[0]) + "::DATE") if period[0] else "NULL")
+    pe = _v(cols, "period_end", (sql.bind(period[1]) + "::DATE") if period[1] else "NULL")
+    dims = {d: _v(cols, d) for d in ("account", "campaign", "ad_group", "ad", "content_id", "content_title",
+                                     "content_type", "content_url", "theme", "kol")}
+    key = _key_expr([platform, sql.bind(plan.match.profile.id), *(dims[d] for d in GRAIN_DIMS), date])
+    metric_cols = [*METRICS, "watch_hours"]
+    mvals = {mm: _v(cols, mm) for mm in metric_cols}
+    inner = (
+        f"SELECT s._row AS src_row, {key} AS row_key, {platform} AS platform, "
+        + ", ".join(f"{e} AS {quote_ident(d)}" for d, e in dims.items())
+        + f", {_v(cols, 'published_at')} AS published_at, {date} AS date, {ps} AS period_start, {pe} AS period_end, "
+        f"{currency} AS currency, "
+        + ", ".join(f"{e} AS {quote_ident(mm)}" for mm, e in mvals.items())
+        + f", s.flags AS flags FROM {stg} s "
+        "WHERE NOT s._summary AND len(s._errs) = 0"
+    )
+    agg = (
+        "SELECT min(src_row) AS src_row, row_key, any_value(platform) AS platform, "
+        + ", ".join(f"any_value({quote_ident(d)}) AS {quote_ident(d)}" for d in dims)
+        + ", max(published_at) AS published_at, any_value(date) AS date, min(period_start) AS period_start, "
+        "max(period_end) AS period_end, any_value(currency) AS currency, "
+        + ", ".join(f"sum({quote_ident(mm)}) AS {quote_ident(mm)}" for mm in metric_cols)
+        + ", string_agg(flags, ';') AS flags, count(*) AS n_src "
+        f"FROM ({inner}) GROUP BY row_key"
+    )
+    _execute(con, f"CREATE OR REPLACE TEMP TABLE ok_rows AS {agg}", sql)
+    superseded = con.execute(
+        "UPDATE fact SET superseded_by = ? WHERE superseded_by IS NULL AND row_key IN (SELECT row_key FROM ok_rows)",
+        [batch]).fetchall()[0][0]
+    all_cols = ["src_row", "row_key", "platform", *dims, "published_at", "date", "period_start", "period_end",
+                "currency", *metric_cols, "flags"]
+    col_list = ", ".join(quote_ident(c) if c not in ("src_row", "row_key") else c for c in all_cols)
+    con.execute(f"INSERT INTO fact (batch_id, profile, {col_list}) "
+                f"SELECT ?, ?, {col_list} FROM ok_rows", [batch, plan.match.profile.id])
+    return superseded, 0
+
+
+def _write_snapshot(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql: _Sql) -> tuple[int, int]:
+    cols = set(plan.match.mapping)
+    platform = _v(cols, "platform", sql.bind(plan.platform))
+    currency = f"coalesce({_v(cols, 'currency')}, {sql.bind(plan.currency)})"
+    dims = {d: _v(cols, d) for d in ("account", "campaign", "content_title", "content_type", "content_url",
+                                     "theme", "kol")}
+    cid = ("coalesce(" + _v(cols, "content_id") + ", " + _v(cols, "content_url") + ", 'h:' || md5(concat_ws(chr(31), "
+           + _v(cols, "content_title") + ", CAST(" + _v(cols, "published_at") + " AS VARCHAR))))")
+    as_of = sql.bind(plan.as_of) + "::DATE"
+    prof = sql.bind(plan.match.profile.id)
+    post_key = _key_expr([platform, prof, dims["account"], cid, dims["kol"]])
+    metric_cols = [*METRICS, "watch_hours"]
+    inner = (
+        f"SELECT s._row AS src_row, {post_key} AS post_key, {platform} AS platform, {cid} AS content_id, "
+        + ", ".join(f"{e} AS {quote_ident(d)}" for d, e in dims.items())
+        + f", {_v(cols, 'published_at')} AS published_at, {currency} AS currency, "
+        + ", ".join(f"{_v(cols, mm)} AS {quote_ident(mm)}" for mm in metric_cols)
+        + f" FROM {stg} s WHERE NOT s._summary AND len(s._errs) = 0"
+    )
+    agg = (
+        f"SELECT min(src_row) AS src_row, post_key, md5(post_key || CAST({as_of} AS VARCHAR)) AS row_key, "
+        "any_value(platform) AS platform, any_value(content_id) AS content_id, "
+        + ", ".join(f"any_value({quote_ident(d)}) AS {quote_ident(d)}" for d in dims)
+        + f", max(published_at) AS published_at, {as_of} AS as_of, any_value(currency) AS currency, "
+        + ", ".join(f"sum({quote_ident(mm)}) AS {quote_ident(mm)}" for mm in metric_cols)
+        + f" FROM ({inner}) GROUP BY post_key"
+    )
+    _execute(con, f"CREATE OR REPLACE TEMP TABLE ok_rows AS {agg}", sql)
+    superseded = con.execute(
+        "UPDATE snapshots SET superseded_by = ? WHERE superseded_by IS NULL AND row_key IN "
+        "(SELECT row_key FROM ok_rows)", [batch]).fetchall()[0][0]
+    all_cols = ["src_row", "row_key", "post_key", "platform", "content_id", *dims, "published_at", "as_of",
+                "currency", *metric_cols]
+    col_list = ", ".join(quote_ident(c) if c not in ("src_row", "row_key", "post_key") else c for c in all_cols)
+    con.execute(f"INSERT INTO snapshots (batch_id, profile, {col_list}) SELECT ?, ?, {col_list} FROM ok_rows",
+                [batch, plan.match.profile.id])
+    rederive_snapshot_deltas(con, "SELECT post_key FROM ok_rows")
+    return superseded, 0
+
+
+def rederive_snapshot_deltas(con: duckdb.DuckDBPyConnection, post_keys_sql: str, params: list | None = None) -> None:
+    """Rebuild the weekly rows of the given posts from their active snapshots."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _affected AS SELECT DISTINCT post_key FROM ({post_keys_sql})",
+                params or [])
+    con.execute("DELETE FROM fact WHERE from_snapshot AND row_key IN (SELECT row_key FROM snapshots "
+                "WHERE post_key IN (SELECT post_key FROM _affected))")
+    mcols = [quote_ident(m) for m in (*METRICS, "watch_hours")]
+    deltas = []
+    for mm, q in zip((*METRICS, "watch_hours"), mcols, strict=True):
+        if mm in MAY_BE_NEGATIVE:
+            # Net counts (followers gained minus lost) may fall: plain difference.
+            deltas.append(f"{q} - coalesce(lag({q}) OVER w, 0)")
+        else:
+            # Difference to the highest earlier figure: a platform correction never makes a week negative,
+            # and the weekly rows add up to the post's best lifetime figure.
+            deltas.append(f"CASE WHEN {q} IS NULL THEN NULL ELSE greatest({q} - coalesce(max({q}) OVER "
+                          f"(w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), 0) END")
+    keep = ("batch_id, row_key, src_row, platform, profile, account, campaign, content_id, content_title, "
+            "content_type, content_url, theme, published_at, kol, currency")
+    con.execute(
+        f"INSERT INTO fact ({keep}, date, period_start, period_end, {', '.join(mcols)}, from_snapshot, "
+        f"first_snapshot) SELECT {keep}, as_of, coalesce(prev_as_of + 1, least(CAST(published_at AS DATE), as_of), "
+        f"as_of), as_of, {', '.join(mcols)}, true, prev_as_of IS NULL FROM ("
+        f"SELECT {keep}, as_of, lag(as_of) OVER w AS prev_as_of, "
+        + ", ".join(f"{d} AS {q}" for d, q in zip(deltas, mcols, strict=True))
+        + " FROM snapshots_active WHERE post_key IN (SELECT post_key FROM _affected) "
+        "WINDOW w AS (PARTITION BY post_key ORDER BY as_of))"
+    )
+
+
+def _write_aux(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql: _Sql) -> tuple[int, int]:
+    p = plan.match.profile
+    cols = set(plan.match.mapping)
+    cur = f"coalesce({_v(cols, 'currency')}, {sql.bind(plan.currency)})"
+    platform = _v(cols, "platform", sql.bind(plan.platform))
+    if p.kind == "kol_roster":
+        table = "kol_roster"
+        out = {"kol": _v(cols, "kol"), "platform": platform, "followers": _v(cols, "followers"),
+               "fee": _v(cols, "fee"), "posts": _v(cols, "posts"), "category": _v(cols, "category"),
+               "currency": cur, "as_of": f"coalesce({_v(cols, 'as_of')}, {sql.bind(plan.as_of)}::DATE)"}
+        key, sums = ["kol", "platform", "as_of"], ["fee", "posts"]
+    elif p.kind == "budget_plan":
+        table = "budget_plan"
+        out = {"period_start": _v(cols, "period_start"), "period_end": _v(cols, "period_end"),
+               "platform": platform, "category": _v(cols, "category"), "planned": _v(cols, "planned"),
+               "currency": cur}
+        key, sums = ["period_start", "period_end", "platform", "category"], ["planned"]
+    else:
+        table = "other_costs"
+        out = {"date": _v(cols, "date", sql.bind(plan.as_of) + "::DATE"), "platform": platform,
+               "category": _v(cols, "category"), "amount": _v(cols, "amount"), "note": _v(cols, "note"),
+               "currency": cur, "kol": _v(cols, "kol")}
+        key, sums = ["date", "platform", "category", "kol", "note"], ["amount"]
+    inner = ("SELECT s._row AS src_row, " + ", ".join(f"{e} AS {quote_ident(c)}" for c, e in out.items())
+             + f" FROM {stg} s WHERE NOT s._summary AND len(s._errs) = 0")
+    agg = ("SELECT min(src_row) AS src_row, " + _key_expr([quote_ident(k) for k in key]) + " AS row_key, "
+           + ", ".join((f"sum({quote_ident(c)})" if c in sums else
+                        (f"max({quote_ident(c)})" if c == "followers" else f"any_value({quote_ident(c)})"))
+                       + f" AS {quote_ident(c)}" for c in out)
+           + f" FROM ({inner}) GROUP BY " + ", ".join(quote_ident(k) for k in key))
+    _execute(con, f"CREATE OR REPLACE TEMP TABLE ok_rows AS {agg}", sql)
+    superseded = con.execute(
+        f"UPDATE {table} SET superseded_by = ? WHERE superseded_by IS NULL AND row_key IN "
+        "(SELECT row_key FROM ok_rows)", [batch]).fetchall()[0][0]
+    col_list = "src_row, row_key, " + ", ".join(quote_ident(c) for c in out)
+    con.execute(f"INSERT INTO {table} (batch_id, {col_list}) SELECT ?, {col_list} FROM ok_rows", [batch])
+    return superseded, 0
+
+
+_WRITERS = {"daily": _write_daily, "snapshot": _write_snapshot, "kol_roster": _write_aux,
+            "budget_plan": _write_aux, "other_costs": _write_aux}
+
+
+# ---------------------------------------------------------------- the pipeline
+
+def _plan(con, raw: readers.RawTable, match: Match, opts: LoadOptions, filename: str, report: LoadReport) -> _Plan:
+    p = match.profile
+    today = opts.today or dt.date.today()
+    start, end, source = stated_range(raw.preamble, filename)
+    if opts.as_of:
+        as_of, src = opts.as_of, "user"
+    elif end:
+        as_of, src = end, source or "file"
+    else:
+        as_of, src = today, "today"
+    needs_as_of = p.kind == "snapshot" or (p.kind == "daily" and not ({"date", "period_start"} & set(match.mapping)))
+    if needs_as_of:
+        report.notes.append(("note.as_of", {"date": as_of.isoformat(), "source": src}))
+    currency = match.header_currency or p.currency or "CNY"
+    if not match.header_currency and "currency" not in match.mapping and not p.currency:
+        report.notes.append(("note.currency_assumed", {"currency": currency}))
+    return _Plan(match=match, raw=raw, kind=p.kind, platform=p.platform, as_of=as_of, as_of_source=src,
+                 year=as_of.year, currency=currency)
+
+
+def _errors_and_rejects(con, stg: str, raw: readers.RawTable, filename: str, limit: int) -> tuple[int, list[dict]]:
+    n_bad = con.execute(f"SELECT count(*) FROM {stg} WHERE NOT _summary AND len(_errs) > 0").fetchall()[0][0]
+    rows = con.execute(
+        f"SELECT _row, e.\"column\", e.code, e.value FROM (SELECT _row, unnest(_errs) AS e FROM {stg} "
+        "WHERE NOT _summary AND len(_errs) > 0) ORDER BY _row LIMIT ?", [limit]).fetchall()
+    errors = []
+    for r, col, code, value in rows:
+        errors.append({"row": r, "column": col, "code": code, "value": value,
+                       "message": f"{filename}, row {r}, column {col!r}: {code}" + (f" ({value!r})" if value else "")})
+    return n_bad, errors
+
+
+def _rejected_csv(con, stg: str, raw: readers.RawTable) -> bytes:
+    df = con.execute(
+        f"SELECT r.*, list_transform(s._errs, lambda e: e.\"column\" || ': ' || e.code) AS _reasons "
+        f"FROM {raw.name} r JOIN {stg} s USING (_row) WHERE NOT s._summary AND len(s._errs) > 0 ORDER BY _row"
+    ).df()
+    df["_reasons"] = df["_reasons"].map(lambda x: "; ".join(x))
+    names = {f"c{i}": h for i, h in enumerate(raw.headers)}
+    df = df.rename(columns={"_row": "row", "_reasons": "reason", **names})
+    from smm.export import to_csv_bytes
+
+    return to_csv_bytes(df)
+
+
+def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opts: LoadOptions | None = None,
+                 *, extra_profiles: tuple[Profile, ...] = ()) -> LoadReport:
+    """Load one file's bytes; write nothing unless every check passes (or the user chose to load valid rows)."""
+    opts = opts or LoadOptions()
+    report = LoadReport(file=filename)
+    digest = sha256(data)
+    prior = _already_loaded(con, digest)
+    if prior is not None:
+        report.status, report.batch_id = "already_loaded", prior
+        row = con.execute("SELECT profile, platform FROM load_batches WHERE batch_id = ?", [prior]).fetchall()[0]
+        report.profile, report.platform = row
+        return report
+    n = next(_counter)
+    raw_name, stg = f"raw_{n}", f"stg_{n}"
+    try:
+        try:
+            raw = readers.read_table(con, data, filename, table=raw_name)
+        except IngestError as e:
+            report.errors.append({"row": e.row, "column": e.column, "code": e.code, "message": str(e),
+                                  **{k: v for k, v in e.params.items() if isinstance(v, str | int | float)}})
+            return report
+        report.headers = list(raw.headers)
+        if opts.profile_id:
+            try:
+                profile = get_profile(opts.profile_id, extra_profiles)
+            except KeyError:
+                report.errors.append({"row": None, "column": None, "code": "unknown_profile",
+                                      "message": f"{filename}: unknown profile {opts.profile_id!r}"})
+                return report
+            match = map_headers(profile, raw.headers)
+            if match is None:
+                missing = [f for f in profile.required if f not in (map_headers(
+                    Profile(**{**profile.__dict__, "required": ()}), raw.headers) or Match(
+                        profile, {}, {}, None, frozenset(), 0)).mapping]
+                report.errors.append({"row": raw.header_row, "column": None, "code": "profile_mismatch",
+                                      "message": f"{filename}: headers do not fit profile {profile.id} "
+                                                 f"(missing {', '.join(missing)})"})
+                return report
+        else:
+            match = recognise(raw.headers, extra_profiles)
+            if match is None:
+                report.status = "unrecognised"
+                report.preview = con.execute(f"SELECT * EXCLUDE (_row) FROM {raw_name} LIMIT 5").fetchall()
+                report.errors.append({"row": raw.header_row, "column": None, "code": "unrecognised",
+                                      "message": f"{filename}: the header row (row {raw.header_row}) matches no "
+                                                 "known export format; map its columns on the Data page or pass "
+                                                 "--profile"})
+                return report
+        p = match.profile
+        report.profile, report.platform, report.kind = p.id, p.platform, p.kind
+        plan = _plan(con, raw, match, opts, filename, report)
+        report.as_of, report.currency = plan.as_of, plan.currency
+        _stage(con, plan, opts, stg)
+        n_summary, n_total = con.execute(
+            f"SELECT count(*) FILTER (WHERE _summary), count(*) FROM {stg}").fetchall()[0]
+        report.rows_summary = n_summary
+        n_bad, report.errors = _errors_and_rejects(con, stg, raw, filename, MAX_ERRORS_REPORTED)
+        report.rows_rejected = n_bad
+        n_ok = n_total - n_summary - n_bad
+        if n_bad:
+            report.rejected_csv = _rejected_csv(con, stg, raw)
+        if n_ok == 0:
+            if not n_bad:
+                report.errors.append({"row": None, "column": None, "code": "no_data_rows",
+                                      "message": f"{filename}: no data rows (only summary rows)"})
+            return report
+        if n_bad and opts.on_invalid != "load_valid":
+            return report
+        _commit(con, plan, opts, stg, filename, digest, report, n_ok)
+        return report
+    finally:
+        for t in (raw_name, stg, "ok_rows", "_affected"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _commit(con, plan: _Plan, opts: LoadOptions, stg: str, filename: str, digest: str, report: LoadReport,
+            n_ok: int) -> None:
+    p = plan.match.profile
+    con.execute("BEGIN TRANSACTION")
+    try:
+        batch = con.execute("SELECT nextval('batch_seq')").fetchall()[0][0]
+        notes = "; ".join(f"{k}:{v}" for k, v in report.notes) or None
+        con.execute(
+            "INSERT INTO load_batches (batch_id, file_name, sha256, profile, platform, kind, rows_loaded, "
+            "rows_rejected, rows_summary, as_of, currency, is_sample, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [batch, filename, digest, p.id, p.platform, p.kind, n_ok, report.rows_rejected, report.rows_summary,
+             plan.as_of, plan.currency, opts.is_sample, notes])
+        sql = _Sql()
+        superseded, _ = _WRITERS[p.kind](con, plan, opts, stg, batch, sql)
+        table = {"daily": "fact", "snapshot": "snapshots"}.get(p.kind, p.kind)
+        date_col = {"fact": "date", "snapshots": "as_of", "kol_roster": "as_of", "budget_plan": "period_start",
+                    "other_costs": "date"}[table]
+        dmin, dmax = con.execute(
+            f"SELECT min({date_col}), max({'period_end' if table == 'budget_plan' else date_col}) "
+            f"FROM {table} WHERE batch_id = ?", [batch]).fetchall()[0]
+        con.execute("UPDATE load_batches SET date_min = ?, date_max = ? WHERE batch_id = ?", [dmin, dmax, batch])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    report.status, report.batch_id = "loaded", batch
+    report.rows_loaded, report.rows_superseded = n_ok, superseded
+    report.date_min, report.date_max = dmin, dmax
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, opts: LoadOptions | None = None,
+                **kw) -> LoadReport:
+    """Load one file from disk (see ingest_bytes)."""
+    p = Path(path)
+    return ingest_bytes(con, p.read_bytes(), p.name, opts, **kw)
+
+
+_TABLES = ("fact", "snapshots", "kol_roster", "budget_plan", "other_costs")
+
+
+def delete_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
+    """Remove exactly one batch's rows; rows it had replaced become active again."""
+    row = con.execute("SELECT status FROM load_batches WHERE batch_id = ?", [batch_id]).fetchall()
+    if not row or row[0][0] != "loaded":
+        return False
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _del_posts AS SELECT DISTINCT post_key FROM snapshots "
+                    "WHERE batch_id = ? OR superseded_by = ?", [batch_id, batch_id])
+        for t in _TABLES:
+            con.execute(f"DELETE FROM {t} WHERE batch_id = ?", [batch_id])
+            # A revived row stays replaced if a later batch (other than the deleted one) has the same key.
+            derived = " AND NOT b.from_snapshot" if t == "fact" else ""
+            con.execute(
+                f"UPDATE {t} AS a SET superseded_by = (SELECT min(b.batch_id) FROM {t} AS b "
+                f"WHERE b.row_key = a.row_key AND b.batch_id > a.batch_id{derived}) WHERE a.superseded_by = ?",
+                [batch_id])
+        rederive_snapshot_deltas(con, "SELECT post_key FROM _del_posts")
+        con.execute("UPDATE load_batches SET status = 'deleted' WHERE batch_id = ?", [batch_id])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS _del_posts")
+        con.execute("DROP TABLE IF EXISTS _affected")
+    return True

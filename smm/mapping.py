@@ -1,0 +1,59 @@
+"""Column mappings saved by users: a new profile, recognised automatically next time."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import duckdb
+import pandas as pd
+
+from smm.profiles import Profile, profile_from_dict
+from smm.schema import AUX_TABLES, FIELD_KINDS, METRICS
+
+MAPPABLE_FIELDS: tuple[str, ...] = tuple(f for f in FIELD_KINDS if f not in ("followers", "fee", "posts", "planned",
+                                                                             "amount", "category", "note", "as_of"))
+
+
+def user_profiles(con: duckdb.DuckDBPyConnection) -> tuple[Profile, ...]:
+    """Every saved user profile."""
+    rows = con.execute("SELECT definition FROM user_profiles ORDER BY created_at").fetchall()
+    return tuple(profile_from_dict(json.loads(d), user_defined=True) for (d,) in rows)
+
+
+def build_user_profile(name: str, platform: str | None, kind: str, headers: list[str],
+                       columns: dict[int, str]) -> Profile:
+    """A profile from the user's mapping (column index -> canonical field); every mapped header is required."""
+    slug = re.sub(r"[^a-z0-9_]+", "_", name.strip().lower()).strip("_") or "custom"
+    pid = "user_" + slug
+    fields: dict[str, list[str]] = {}
+    for i, f in columns.items():
+        if f and f in FIELD_KINDS:
+            fields.setdefault(f, []).append(headers[i])
+    if not any(f in fields for f in (*METRICS, *AUX_TABLES.get(kind, ()))):
+        raise ValueError("map at least one metric column")
+    d = {"id": pid, "platform": platform, "label_zh": name, "label_en": name, "kind": kind,
+         "columns": fields, "required": list(fields)}
+    return profile_from_dict(d, user_defined=True)
+
+
+def save_user_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
+    """Store (or replace) a user profile."""
+    d = {"id": profile.id, "platform": profile.platform, "label_zh": profile.label_zh,
+         "label_en": profile.label_en, "kind": profile.kind,
+         "columns": {k: list(v) for k, v in profile.columns.items()}, "required": list(profile.required)}
+    con.execute("INSERT OR REPLACE INTO user_profiles (profile_id, definition) VALUES (?, ?)",
+                [profile.id, json.dumps(d, ensure_ascii=False)])
+
+
+def formats_table(lang: str) -> pd.DataFrame:
+    """The supported formats (built-in profiles) as a table for the Data page and README."""
+    from smm.i18n import platform_label
+    from smm.profiles import builtin_profiles
+
+    rows = []
+    for p in builtin_profiles():
+        rows.append({"id": p.id, "platform": platform_label(p.platform, lang) if p.platform else "—",
+                     "format": p.label(lang), "kind": p.kind,
+                     "required": ", ".join(p.required)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,942 @@
+"""Turn an uploaded export (bytes) into a TEMP staging table of raw strings.
+
+The contract is in docs/architecture.md ("Staging contract"): `read_table` creates a TEMP table with
+`_row INTEGER` (the 1-based line or spreadsheet row where the record starts) and `c0 … c{n-1}
+VARCHAR` (cell text, surrounding whitespace stripped, empty → NULL), and returns a `RawTable` that
+names the columns. Everything that can go wrong raises `IngestError` with one of these codes:
+`bad_filename`, `not_tabular`, `encoding`, `no_data_rows`, `line_too_long`, `unclosed_quote`,
+`ragged`, `duplicate_header`, `too_large`, `xml_bomb`, `excel_unreadable`.
+
+CSV path: decide the encoding, parse the first few hundred KB in Python to find the delimiter,
+preamble and header, then stream the data region as UTF-8 into temp files that DuckDB reads
+(`read_csv`, explicit options, strict mode) while the next part is being transcoded. When every
+physical line is one record, `_row` is the table rowid plus the first data line. Files with
+quoted newlines, blank lines or structural errors take the exact Python `csv` path, which also
+names the offending line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import itertools
+import math
+import os
+import queue
+import re
+import tempfile
+import threading
+import unicodedata
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+from smm import profiles
+from smm.errors import IngestError
+
+MAX_LINE_BYTES = 2 * 1024 * 1024          # DuckDB's max_line_size too
+MAX_UNZIPPED = 200 * 1024 * 1024          # XLSX: total decompressed size of all parts
+MAX_ZIP_RATIO = 100                       # XLSX: per-part decompressed / compressed
+HEADER_SEARCH_ROWS = 30
+
+_FOLLOW_ROWS = 20                         # rows after a header candidate that vote on the width
+_HEAD_RECORDS = 60                        # records parsed in Python to find delimiter and header
+_HEAD_BYTES = 256 * 1024
+_DECODE_CHUNK = 8 * 1024 * 1024           # bytes decoded per part handed to DuckDB
+_SAMPLE_BYTES = 64 * 1024                 # bytes examined to choose a legacy encoding
+_RATIO_MIN_SIZE = 1024 * 1024             # tiny parts may compress >100x legitimately
+_DELIMITERS = (",", "\t", ";", "|")
+# Stripped around every cell: ASCII controls and space, NBSP, ideographic space, BOM.
+_WS = "".join(map(chr, range(1, 33))) + "\u00a0\u3000\ufeff"
+_WS_ORDS = "160, 12288, 65279"
+_SENTINEL = "\ue000smm-eof\ue001"          # private-use line appended to detect an open quote at EOF
+
+_TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_BAD_FILENAME = re.compile(r"[\x00-\x1f\x7f]|:\$|::")
+_SEP_LINE = re.compile(r'^"?sep=(.)"?[ \t]*\r?$', re.IGNORECASE)
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# A cell that reads as a value (number, money, percent, date, time, empty token), not a header name.
+_VALUE = re.compile(
+    r"""^(?:
+        [-+(−]?\s*[¥￥$€£]?\s*\d[\d,.\s]*(?:%|[万亿wWkKmMbB]\+?)?\)?
+      | \d{1,4}[-/.年]\d{1,2}(?:[-/.月]\d{1,4}日?)?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?.*)?
+      | \d{1,2}:\d{2}(?::\d{2})?
+      | -{1,2} | N/?A | null | none
+    )$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_NOT_TABULAR_MAGIC = (
+    (b"%PDF-", "pdf"), (b"\x7fELF", "elf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"), (b"GIF89a", "gif"), (b"\x1f\x8b", "gzip"), (b"\xfd7zXZ\x00", "xz"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"), (b"Rar!\x1a\x07", "rar"), (b"\xca\xfe\xba\xbe", "mach-o"),
+    (b"\xcf\xfa\xed\xfe", "mach-o"), (b"\xce\xfa\xed\xfe", "mach-o"), (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"), (b"SQLite format 3\x00", "sqlite"), (b"PK\x05\x06", "zip"),
+    (b"PK\x07\x08", "zip"), (b"\x00asm", "wasm"), (b"{\\rtf", "rtf"),
+)
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "utf-8"), (b"\xff\xfe", "utf-16-le", "utf-16-le"),
+         (b"\xfe\xff", "utf-16-be", "utf-16-be"))
+# Non-letters that legacy Western text really contains (Windows-1252 punctuation, currency, units).
+# Legacy encodings worth guessing for marketing exports (Python codec names after codecs.lookup).
+_LEGACY_CODECS = frozenset({
+    "cp1252", "iso8859-1", "iso8859-15", "cp1250", "iso8859-2", "cp1251", "koi8-r", "cp1253", "cp1254",
+    "iso8859-9", "cp1257", "cp1258", "cp874", "mac-roman", "big5", "cp950", "big5hkscs", "shift_jis",
+    "cp932", "euc_jp", "euc_kr", "cp949",
+})
+_LEGACY_SYMBOLS = frozenset("€£¥¢°ºª²³¹µ·«»¿¡§¶±×÷©®™–—‘’‚“”„•…‰†‡ \u00a0")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """What `read_table` staged: the table name and how the file was read."""
+
+    name: str
+    headers: list[str]          # headers[i] names column c{i}
+    n_rows: int
+    kind: str                   # 'csv' | 'xlsx' (legacy .xls reads as 'xlsx' too)
+    encoding: str | None        # Python codec name, e.g. 'utf-8-sig', 'gb18030', 'utf-16-le'
+    delimiter: str | None
+    preamble: list[str]         # non-empty lines above the header, cells joined by a space
+    header_row: int             # 1-based line/row of the (lowest) header row
+    sheet: str | None
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    name: str                   # reported, e.g. 'utf-8-sig'
+    codec: str                  # used to decode data[bom:], e.g. 'utf-8'
+    bom: int                    # bytes to skip
+    verified: bool              # the whole file is known to decode
+
+
+@dataclass(frozen=True)
+class _Layout:
+    delimiter: str
+    preamble: list[str]
+    header_row: int
+    names: list[str | None]     # flattened header names, None where empty
+    first_line: int             # 1-based line of the first data record
+    data_start: int             # byte offset of that line in the original data
+
+
+class _WrongEncoding(Exception):
+    """The encoding chosen from the head fails further into the file."""
+
+
+# --------------------------------------------------------------------------------------- public API
+
+
+def read_table(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, *, table: str,
+               max_rows: int = 5_000_000, max_unzipped: int = MAX_UNZIPPED) -> RawTable:
+    """Stage an uploaded CSV/TSV/TXT/XLSX/XLS file as TEMP table `table` of raw strings."""
+    if not isinstance(table, str) or not _TABLE_NAME.fullmatch(table):
+        raise ValueError(f"table name must match [a-z_][a-z0-9_]*: {table!r}")
+    _check_filename(filename)
+    if not data:
+        raise IngestError("no_data_rows", file=filename)
+    kind = sniff_kind(data, filename)
+    if kind == "text":
+        return _read_text(con, bytes(data), filename, table, max_rows)
+    return _read_excel(con, bytes(data), filename, table=table, max_rows=max_rows, max_unzipped=max_unzipped)
+
+
+def sniff_kind(data: bytes, filename: str = "") -> str:
+    """Classify an upload by content: 'xlsx' (zip workbook), 'xls' (OLE workbook) or 'text'."""
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+            raise IngestError("excel_unreadable", file=filename, reason=str(e)) from None
+        if names & {"xl/workbook.xml", "xl/workbook.bin"}:
+            return "xlsx"
+        raise IngestError("not_tabular", file=filename, detected="zip")
+    if data.startswith(_OLE):
+        # OLE is also .doc/.msg/.ppt: a workbook has a "Workbook" (BIFF8) or "Book" (BIFF5) stream.
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            return "xls"
+        raise IngestError("not_tabular", file=filename, detected="ole")
+    for magic, what in _NOT_TABULAR_MAGIC:
+        if data.startswith(magic):
+            raise IngestError("not_tabular", file=filename, detected=what)
+    return "text"
+
+
+def sniff_text(data: bytes, filename: str = "") -> str:
+    """Name the encoding of a text upload (verifying the whole file), or raise `encoding`/`not_tabular`."""
+    return _sniff_encoding(data, filename, full=True).name
+
+
+# ------------------------------------------------------------------------------------------ guards
+
+
+def _check_filename(filename: str) -> None:
+    if not isinstance(filename, str) or _BAD_FILENAME.search(filename):
+        safe = re.sub(r"[\x00-\x1f\x7f]", "?", str(filename))
+        raise IngestError("bad_filename", file=safe)
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# ---------------------------------------------------------------------------------------- encoding
+
+
+def _sniff_encoding(data: bytes, filename: str, *, full: bool) -> _Encoding:
+    """Choose the encoding: BOM → UTF-8 → UTF-16 without BOM → GB18030 → a confident legacy guess."""
+    for bom, name, codec in _BOMS:
+        if data.startswith(bom):
+            return _Encoding(name, codec, len(bom), False)
+    utf16 = _utf16_without_bom(data[:4096])
+    if utf16:
+        return _Encoding(utf16, utf16, 0, False)
+    if b"\x00" in data:
+        raise IngestError("not_tabular", file=filename, detected="binary")
+    bad = _utf8_error(data if full else data[:_HEAD_BYTES], final=full or len(data) <= _HEAD_BYTES)
+    if bad is None:
+        return _Encoding("utf-8", "utf-8", 0, full or len(data) <= _HEAD_BYTES)
+    line = data.count(b"\n", 0, bad) + 1
+    start = data.rfind(b"\n", 0, bad) + 1
+    sample = data[start:start + _SAMPLE_BYTES]
+    before = data[max(0, bad - _SAMPLE_BYTES):bad]
+    if _mostly_utf8(sample) or (not before.isascii() and sum(1 for b in before if b > 127) >= 16):
+        # A UTF-8 file with a broken byte: decoding it as anything else would garble the rest.
+        raise IngestError("encoding", file=filename, row=line, tried="utf-8")
+    if _plausible_gb18030(sample):
+        return _Encoding("gb18030", "gb18030", 0, False)
+    legacy = _legacy_encoding(sample)
+    if legacy:
+        return _Encoding(legacy, legacy, 0, False)
+    raise IngestError("encoding", file=filename, row=line, tried="utf-8, gb18030")
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    n = len(sample) // 2 * 2
+    if n < 4:
+        return None
+    even, odd = sample[0:n:2], sample[1:n:2]
+    z_even, z_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if z_odd > 0.3 and z_even < 0.02:
+        return "utf-16-le"
+    if z_even > 0.3 and z_odd < 0.02:
+        return "utf-16-be"
+    return None
+
+
+def _utf8_error(data: bytes, *, final: bool) -> int | None:
+    """Offset of the first byte that is not UTF-8, or None."""
+    dec = codecs.getincrementaldecoder("utf-8")("strict")
+    view = memoryview(data)
+    step = 16 * 1024 * 1024
+    for pos in range(0, len(data), step):
+        try:
+            dec.decode(view[pos:pos + step], final and pos + step >= len(data))
+        except UnicodeDecodeError as e:
+            return pos - len(dec.getstate()[0]) + e.start
+    return None
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    # GB18030 text decodes as UTF-8 only by accident (~1 char in 8); real UTF-8 has few bad bytes.
+    text = sample.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return good > 4 * bad
+
+
+def _plausible_gb18030(sample: bytes) -> bool:
+    try:
+        text = codecs.getincrementaldecoder("gb18030")("strict").decode(sample, False)
+    except UnicodeDecodeError:
+        return False
+    counts = Counter(ch for ch in text if ord(ch) > 127)
+    total = sum(counts.values())
+    if not total:
+        return True
+    # Latin-1/cp1252 text read as GB18030 lands on rare GBK ideographs; Chinese text is mostly
+    # in the GB2312 repertoire (plus emoji, which GB18030 encodes in 4 bytes).
+    common = sum(n for ch, n in counts.items() if ord(ch) > 0xFFFF or _in_gb2312(ch))
+    return common >= 0.5 * total
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _legacy_encoding(sample: bytes) -> str | None:
+    """A legacy encoding charset-normalizer is confident about and whose text reads as words."""
+    from charset_normalizer import from_bytes  # slow import; only for files that are neither UTF-8 nor GB
+
+    best = from_bytes(sample).best()
+    if best is None or best.chaos > 0.2:
+        return None
+    codec = codecs.lookup(best.encoding).name
+    if codec not in _LEGACY_CODECS:
+        return None
+    text = _words(sample, codec)
+    if text is None:
+        return None
+    # Latin-script guesses (cp1250, iso8859-2, …) disagree on letters like ñ; Western exports are cp1252.
+    latin = all(unicodedata.name(ch, "").startswith("LATIN") for ch in text if ord(ch) > 127 and ch.isalpha())
+    if latin and codec != "cp1252" and _words(sample, "cp1252") is not None:
+        return "cp1252"
+    return codec
+
+
+def _words(sample: bytes, codec: str) -> str | None:
+    """The sample decoded, when its non-ASCII characters are letters or usual symbols, else None."""
+    try:
+        text = codecs.getincrementaldecoder(codec)("strict").decode(sample, False)
+    except UnicodeDecodeError:
+        return None
+    odd = [ch for ch in text if ord(ch) > 127 or (ord(ch) < 32 and ch not in "\t\r\n")]
+    fine = sum(1 for ch in odd if ch.isalpha() or ch in _LEGACY_SYMBOLS)
+    return text if odd and fine >= 0.95 * len(odd) else None
+
+
+def _line_at(data: bytes, pos: int, enc: _Encoding) -> int:
+    """1-based line of byte offset `pos`."""
+    if enc.codec.startswith("utf-16"):
+        return data[enc.bom:pos].decode(enc.codec, "replace").count("\n") + 1
+    return data.count(b"\n", 0, pos) + 1
+
+
+def _decode_error_line(data: bytes, start: int, enc: _Encoding) -> int:
+    try:
+        data[start:].decode(enc.codec)
+    except UnicodeDecodeError as e:
+        return _line_at(data, start + e.start, enc)
+    return _line_at(data, len(data), enc)
+
+
+# -------------------------------------------------------------------------------------------- text
+
+
+def _read_text(con, data: bytes, filename: str, table: str, max_rows: int) -> RawTable:
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n") and b"\x00" not in data:
+        # Lone CR line ends (old Mac): make them LF so that lines count the way editors show them.
+        data = re.sub(rb"\r(?!\n)", b"\n", data)
+    enc = _sniff_encoding(data, filename, full=False)
+    try:
+        return _read_text_as(con, data, filename, table, max_rows, enc)
+    except _WrongEncoding:
+        return _read_text_as(con, data, filename, table, max_rows, _sniff_encoding(data, filename, full=True))
+
+
+def _read_text_as(con, data: bytes, filename: str, table: str, max_rows: int, enc: _Encoding) -> RawTable:
+    layout = _layout(data, filename, enc)
+    names = layout.names
+    _check_duplicates([n for n in names if n], filename)
+    qt = _quote_ident(table)
+    try:
+        has_data = None
+        if _insertion_order_kept(con):
+            has_data = _stage_csv_duckdb(con, qt, data, filename, enc, layout)
+        if has_data is None:
+            rownums, rows = _parse_csv_python(data, filename, enc, layout)
+            has_data = _stage_rows(con, qt, rownums, rows, len(names))
+        headers = _finish_columns(con, qt, names, has_data, filename)
+        n_rows = _checked_count(con, qt, filename, max_rows)
+    except BaseException:
+        con.execute(f"DROP TABLE IF EXISTS {qt}")
+        raise
+    return RawTable(table, headers, n_rows, "csv", enc.name, layout.delimiter, layout.preamble,
+                    layout.header_row, None)
+
+
+def _layout(data: bytes, filename: str, enc: _Encoding) -> _Layout:
+    """Find delimiter, preamble and header in the first records; locate the first data line."""
+    size = _HEAD_BYTES
+    while True:
+        end = enc.bom + size
+        final = end >= len(data)
+        try:
+            text = codecs.getincrementaldecoder(enc.codec)("strict").decode(data[enc.bom:end], final)
+        except UnicodeDecodeError:
+            if not enc.verified and enc.codec == "utf-8":
+                raise _WrongEncoding from None
+            raise IngestError("encoding", file=filename, row=_decode_error_line(data, enc.bom, enc)) from None
+        if not final:
+            text = text[: text.rfind("\n") + 1]
+        lines = text.split("\n")
+        long = next((i for i, ln in enumerate(lines) if len(ln) * 4 > MAX_LINE_BYTES
+                     and len(ln.encode()) > MAX_LINE_BYTES), None)
+        if long is not None:
+            raise IngestError("line_too_long", file=filename, row=long + 1, limit=MAX_LINE_BYTES)
+        delim, skip = _sep_line(lines[0]) if lines else (None, 0)
+        if delim is None:
+            delim = _detect_delimiter(text)
+        records = _head_records(text, delim, skip)
+        if final or sum(1 for _, cells in records if any(cells)) >= _HEAD_RECORDS + 1:
+            break
+        if len(text) > 4 * MAX_LINE_BYTES * _HEAD_RECORDS:
+            break
+        size *= 4
+    if not final:
+        records = records[:-1]          # the last record may continue past the head
+    rows = [cells for _, cells in records]
+    found = _find_header(rows, exact=True, spans_for=lambda g: None)
+    if found is None:
+        raise IngestError("no_data_rows", file=filename)
+    g, h, names = found
+    data_idx = next((i for i in range(h + 1, len(rows)) if any(rows[i])), None)
+    if data_idx is None:
+        raise IngestError("no_data_rows", file=filename, row=records[h][0])
+    first_line = records[data_idx][0]
+    return _Layout(delim, _preamble(rows[:g]), records[h][0], names, first_line,
+                   _line_offset(data, text, first_line, enc))
+
+
+def _sep_line(line: str) -> tuple[str | None, int]:
+    m = _SEP_LINE.match(line.lstrip("\ufeff"))
+    return (m.group(1), 1) if m else (None, 0)
+
+
+def _detect_delimiter(text: str) -> str:
+    """The candidate that splits the most head records into the same number (>1) of cells."""
+    sample = list(itertools.islice(io.StringIO(text, newline="\n"), _HEAD_RECORDS + 1))
+    best, best_key = ",", (0, 0)
+    for d in _DELIMITERS:
+        if not any(d in ln for ln in sample):
+            continue
+        try:
+            widths = [len(r) for r in csv.reader(sample, delimiter=d, quotechar='"') if len(r) > 1]
+        except csv.Error:
+            continue
+        if not widths:
+            continue
+        width, freq = max(Counter(widths).items(), key=lambda kv: (kv[1], kv[0]))
+        if (freq, width) > best_key:
+            best, best_key = d, (freq, width)
+    return best
+
+
+def _head_records(text: str, delim: str, skip: int) -> list[tuple[int, list[str | None]]]:
+    """(1-based start line, stripped cells or None) for each record of the head text."""
+    _raise_field_limit()
+    lines = io.StringIO(text, newline="\n")
+    for _ in range(skip):
+        lines.readline()
+    reader = csv.reader(lines, delimiter=delim, quotechar='"', doublequote=True)
+    out, prev, filled = [], skip, 0
+    try:
+        for row in reader:
+            cells = [_clean(c) for c in row]
+            out.append((prev + 1, cells))
+            prev = reader.line_num + skip
+            filled += any(cells)
+            if filled > _HEAD_RECORDS + 1:
+                break
+    except csv.Error:
+        pass                            # the exact pass over the whole file reports it with its line
+    return out
+
+
+def _clean(cell: str) -> str | None:
+    return cell.strip(_WS) or None
+
+
+def _line_offset(data: bytes, head: str, line: int, enc: _Encoding) -> int:
+    """Byte offset in `data` where 1-based `line` starts."""
+    if enc.codec.startswith("utf-16"):
+        chars = 0
+        for _ in range(line - 1):
+            chars = head.index("\n", chars) + 1
+        return enc.bom + len(head[:chars].encode(enc.codec))
+    pos = 0                             # LF never occurs inside a UTF-8/GB18030/single-byte character
+    for _ in range(line - 1):
+        pos = data.index(b"\n", pos) + 1
+    return pos
+
+
+def _preamble(rows: list[list[str | None]]) -> list[str]:
+    return [" ".join(c for c in r if c) for r in rows if any(r)]
+
+
+# ----------------------------------------------------------------------------------------- headers
+
+
+def _find_header(rows: list[list[str | None]], *, exact: bool, spans_for) -> tuple[int, int, list] | None:
+    """(first header row, last header row, flattened names) among `rows`, or None without data.
+
+    The header is the first row, among the first 30 non-empty ones, whose width matches the
+    modal width of the rows after it and whose cells are mostly text, preferring rows that
+    `profiles.header_score` knows. `exact` (CSV) compares cell counts; spreadsheets compare
+    widths without trailing empty cells, and the header may be wider than the data.
+    """
+    filled = [i for i, r in enumerate(rows) if any(r)]
+    if len(filled) < 2:
+        return None
+    best: tuple[int, int] | None = None
+    for k, i in enumerate(filled[:HEADER_SEARCH_ROWS]):
+        follow = [len(rows[j]) for j in filled[k + 1:k + 1 + _FOLLOW_ROWS]]
+        if not follow:
+            break
+        modal = max(Counter(follow).items(), key=lambda kv: (kv[1], kv[0]))[0]
+        if not _header_like(rows[i], modal, exact):
+            continue
+        score = _header_score(rows[i])
+        if best is None or score > best[1]:
+            best = (i, score)
+    if best is None:                    # no row looks like a header: take the earliest widest row
+        h = max(filled[:HEADER_SEARCH_ROWS], key=lambda i: (len(rows[i]), -i))
+    else:
+        h = best[0]
+    below = h + 1 < len(rows) and any(rows[h + 1]) and any(any(r) for r in rows[h + 2:])
+    if below and (labels := _group_labels(rows[h], rows[h + 1], exact, spans_for(h))) is not None:
+        return h, h + 1, _flatten(labels, rows[h + 1])
+    if h > 0 and any(rows[h - 1]) and (labels := _group_labels(rows[h - 1], rows[h], exact,
+                                                               spans_for(h - 1))) is not None:
+        return h - 1, h, _flatten(labels, rows[h])
+    return h, h, list(rows[h])
+
+
+def _header_like(row: list[str | None], modal: int, exact: bool) -> bool:
+    width = len(row)
+    if (width != modal) if exact else (width < modal):
+        return False
+    cells = [c for c in row if c]
+    if (width > 1 and len(cells) < 2) or 2 * len(cells) < width:
+        return False
+    values = sum(1 for c in cells if _VALUE.match(c))
+    return 5 * values <= 2 * len(cells)
+
+
+def _header_score(row: list[str | None]) -> int:
+    return profiles.header_score([c or "" for c in row])
+
+
+def _group_labels(group: list[str | None], child: list[str | None], exact: bool,
+                  spans: list[tuple[int, int]] | None) -> list[str | None] | None:
+    """The group label over each column when `group` is the upper row of a two-level header, else None.
+
+    A group spans the columns of its merged cell (`spans`, spreadsheets) or, without merges,
+    the blank cells to its right whose lower cell is named. A label spanning every column is a
+    title, and a label ending in ':' or a value is a preamble line, not a group.
+    """
+    if exact and len(group) != len(child):
+        return None
+    n = max(len(group), len(child))
+    top = list(group) + [None] * (n - len(group))
+    low = list(child) + [None] * (n - len(child))
+    named_top, named_low = [c for c in top if c], [c for c in low if c]
+    if not named_top or not named_low:
+        return None
+    if any(_VALUE.match(c) or c.endswith((":", "：")) for c in named_top):
+        return None
+    if any(_VALUE.match(c) for c in named_low):
+        return None
+    labels, owner = top[:], list(range(n))
+    if spans is not None:
+        for c0, c1 in spans:
+            for j in range(c0 + 1, min(c1, n - 1) + 1):
+                if not labels[j]:
+                    labels[j], owner[j] = top[c0], c0
+    else:
+        for j in range(1, n):
+            o = owner[j - 1]
+            # A label whose own lower cell is empty names a single column (e.g. 日期), not a group.
+            if not labels[j] and labels[j - 1] and low[j] and low[o]:
+                labels[j], owner[j] = labels[j - 1], o
+    span = Counter(owner[j] for j in range(n) if labels[j])
+    if max(span.values()) >= n:
+        return None
+    if not any(w >= 2 for w in span.values()):
+        return None
+    return labels
+
+
+def _flatten(labels: list[str | None], child: list[str | None]) -> list[str | None]:
+    low = list(child) + [None] * (len(labels) - len(child))
+    return [f"{g}-{c}" if g and c and g != c else (c or g) for g, c in zip(labels, low, strict=True)]
+
+
+def _check_duplicates(names: list[str], filename: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise IngestError("duplicate_header", file=filename, column=name)
+        seen.add(name)
+
+
+# ------------------------------------------------------------------------------ CSV through DuckDB
+
+
+def _insertion_order_kept(con) -> bool:
+    # `_row` = rowid + first line relies on rows landing in file order.
+    return bool(con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0])
+
+
+def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, layout: _Layout):
+    """Load the data region with DuckDB; list which columns hold data, or None to take the exact path."""
+    ncols = len(layout.names)
+    cols = ", ".join(f"c{i} VARCHAR" for i in range(ncols))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {qt} (_row INTEGER, {cols})")
+    clean = ", ".join(
+        f"CASE WHEN ord(c{i}) <= 32 OR ord(right(c{i}, 1)) <= 32 OR ord(c{i}) IN ({_WS_ORDS})"
+        f" OR ord(right(c{i}, 1)) IN ({_WS_ORDS}) THEN NULLIF(trim(c{i}, $ws), '') ELSE c{i} END"
+        for i in range(ncols))
+    insert = (f"INSERT INTO {qt} SELECT NULL, {clean} FROM read_csv($path, header = false, "  # noqa: S608 - identifiers are ours
+              "auto_detect = false, all_varchar = true, delim = $delim, quote = '\"', escape = '\"', "
+              "columns = $columns, strict_mode = true, null_padding = false, max_line_size = $max_line)")
+    params = {"ws": _WS, "delim": layout.delimiter, "columns": {f"c{i}": "VARCHAR" for i in range(ncols)},
+              "max_line": MAX_LINE_BYTES}
+    failed: list[BaseException] = []
+    with tempfile.TemporaryDirectory(prefix="smm-read-") as tmp:
+        parts = _utf8_parts(data, layout.data_start, enc, tmp, filename)
+        lines = _insert_parts(con, insert, params, parts, failed)
+    if failed:
+        if not enc.verified and enc.codec == "utf-8" and _utf8_error(data, final=True) is not None:
+            raise _WrongEncoding
+        return None
+    n_records = con.execute(f"SELECT count(*) FROM {qt}").fetchall()[0][0]  # noqa: S608
+    if n_records != lines:
+        return None                     # quoted newlines or blank lines: line numbers need the exact path
+    con.execute(f"UPDATE {qt} SET _row = rowid + ?", [layout.first_line])  # noqa: S608
+    all_null = " AND ".join(f"c{i} IS NULL" for i in range(ncols))
+    con.execute(f"DELETE FROM {qt} WHERE {all_null}")  # noqa: S608
+    unnamed = [i for i, n in enumerate(layout.names) if not n]
+    has_data = [True] * ncols
+    if unnamed:
+        counts = con.execute("SELECT " + ", ".join(f"count(c{i})" for i in unnamed) + f" FROM {qt}").fetchall()[0]  # noqa: S608
+        for i, n in zip(unnamed, counts, strict=True):
+            has_data[i] = n > 0
+    return has_data
+
+
+def _insert_parts(con, insert: str, params: dict, parts: Iterator[tuple[str, int]],
+                  failed: list[BaseException]) -> int:
+    """Run `insert` for each part on a worker thread (DuckDB releases the GIL) while the next is made."""
+    todo: queue.Queue[str | None] = queue.Queue(maxsize=2)
+
+    def work() -> None:
+        while (path := todo.get()) is not None:
+            try:
+                if not failed:
+                    con.execute(insert, {**params, "path": path})
+            except Exception as e:      # noqa: BLE001 - any failure sends the file down the exact path
+                failed.append(e)
+            finally:
+                os.remove(path)
+
+    worker = threading.Thread(target=work, name="smm-read-csv", daemon=True)
+    worker.start()
+    lines = 0
+    try:
+        for path, n in parts:
+            lines += n
+            todo.put(path)
+            if failed:
+                break
+    finally:
+        todo.put(None)
+        worker.join()
+    return lines
+
+
+def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str, filename: str) -> Iterator[tuple[str, int]]:
+    """Write data[start:] as UTF-8 part files that end on a line break; yield (path, line count).
+
+    Line breaks at the very end of the file are dropped so that they do not count as blank lines.
+    """
+    if enc.codec == "utf-8":
+        end = len(data)
+        while end > start and data[end - 1] in b"\r\n":
+            end -= 1
+        path = os.path.join(tmp, "part-0.csv")
+        with open(path, "wb") as fh:
+            fh.write(memoryview(data)[start:end])
+            fh.write(b"\n")
+        yield path, data.count(b"\n", start, end) + 1
+        return
+    dec = codecs.getincrementaldecoder(enc.codec)("strict")
+    view, carry = memoryview(data), b""
+    for k, pos in enumerate(range(start, len(data), _DECODE_CHUNK)):
+        last = pos + _DECODE_CHUNK >= len(data)
+        try:
+            out = dec.decode(view[pos:pos + _DECODE_CHUNK], last).encode("utf-8")
+        except UnicodeDecodeError:
+            raise IngestError("encoding", file=filename, row=_decode_error_line(data, start, enc),
+                              tried=enc.name) from None
+        if last:
+            out = (carry + out).rstrip(b"\r\n")
+            carry, cut = b"", len(out)
+            if not out:
+                return
+        else:
+            cut = out.rfind(b"\n") + 1
+            if not cut:
+                carry += out            # a line longer than a chunk
+                continue
+        path = os.path.join(tmp, f"part-{k}.csv")
+        with open(path, "wb") as fh:
+            fh.write(carry)
+            fh.write(memoryview(out)[:cut])
+            if last:
+                fh.write(b"\n")
+        yield path, carry.count(b"\n") + out.count(b"\n", 0, cut) + last
+        carry = out[cut:]
+
+
+def _checked_count(con, qt: str, filename: str, max_rows: int) -> int:
+    n = con.execute(f"SELECT count(*) FROM {qt}").fetchall()[0][0]  # noqa: S608
+    if n == 0:
+        raise IngestError("no_data_rows", file=filename)
+    if n > max_rows:
+        raise IngestError("too_large", file=filename, rows=n, max_rows=max_rows)
+    return n
+
+
+# --------------------------------------------------------------------------- CSV, exact Python path
+
+
+def _parse_csv_python(data: bytes, filename: str, enc: _Encoding, layout: _Layout):
+    """Parse the data region with `csv`, checking structure; return (line numbers, rows)."""
+    try:
+        text = data[layout.data_start:].decode(enc.codec)
+    except UnicodeDecodeError as e:
+        raise IngestError("encoding", file=filename, row=_line_at(data, layout.data_start + e.start, enc),
+                          tried=enc.name) from None
+    ncols = len(layout.names)
+    _raise_field_limit()
+    lines = itertools.chain(_checked_lines(text, layout.first_line, filename), [_SENTINEL])
+    reader = csv.reader(lines, delimiter=layout.delimiter, quotechar='"', doublequote=True)
+    rownums: list[int] = []
+    rows: list[list[str | None]] = []
+    bad_first, bad_count, bad_width = None, 0, 0
+    consumed, start = 0, layout.first_line
+    try:
+        for row in reader:
+            start, consumed = layout.first_line + consumed, reader.line_num
+            if row == [_SENTINEL]:
+                break
+            cells = [_clean(c) for c in row]
+            if not any(cells):
+                continue
+            if len(cells) != ncols:
+                bad_count += 1
+                if bad_first is None:
+                    bad_first, bad_width = start, len(cells)
+                continue
+            rownums.append(start)
+            rows.append(cells)
+        else:
+            raise IngestError("unclosed_quote", file=filename, row=start)
+    except csv.Error as e:
+        raise IngestError("ragged", file=filename, row=layout.first_line + reader.line_num - 1,
+                          count=1, reason=str(e)) from None
+    if bad_first is not None:
+        raise IngestError("ragged", file=filename, row=bad_first, count=bad_count, expected=ncols,
+                          found=bad_width)
+    return rownums, rows
+
+
+def _checked_lines(text: str, first_line: int, filename: str) -> Iterator[str]:
+    for i, line in enumerate(io.StringIO(text, newline="\n")):
+        if len(line) * 4 > MAX_LINE_BYTES and len(line.encode()) > MAX_LINE_BYTES:
+            raise IngestError("line_too_long", file=filename, row=first_line + i, limit=MAX_LINE_BYTES)
+        yield line
+
+
+def _raise_field_limit() -> None:
+    # Cells may be as long as a line; csv's default cap (128 KiB) is a process-wide setting.
+    if csv.field_size_limit() < 4 * MAX_LINE_BYTES:
+        csv.field_size_limit(4 * MAX_LINE_BYTES)
+
+
+# ------------------------------------------------------------------------------ staging from rows
+
+
+def _stage_rows(con, qt: str, rownums: list[int], rows: list[list[str | None]], ncols: int) -> list[bool]:
+    """Create the table from rows already cleaned and padded to `ncols`; return which columns hold data."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(ncols)]
+    arrays = {"_row": pa.array(rownums, pa.int32())}
+    arrays.update({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})
+    staged = pa.table(arrays)
+    view = f"__smm_rows_{threading.get_ident()}"
+    con.register(view, staged)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {qt} AS SELECT * FROM {_quote_ident(view)}")  # noqa: S608
+    finally:
+        con.unregister(view)
+    return [any(v is not None for v in col) for col in columns]
+
+
+def _finish_columns(con, qt: str, names: list[str | None], has_data: list[bool], filename: str) -> list[str]:
+    """Drop unnamed empty columns, name the other unnamed ones column_{i+1}, renumber c0…c{n-1}."""
+    keep = [i for i, n in enumerate(names) if n or has_data[i]]
+    headers = [names[i] or f"column_{i + 1}" for i in keep]
+    _check_duplicates(headers, filename)
+    kept = set(keep)
+    for i in range(len(names)):
+        if i not in kept:
+            con.execute(f"ALTER TABLE {qt} DROP COLUMN c{i}")
+    for new, old in enumerate(keep):
+        if new != old:
+            con.execute(f"ALTER TABLE {qt} RENAME COLUMN c{old} TO c{new}")
+    return headers
+
+
+# -------------------------------------------------------------------------------------------- Excel
+
+
+def _read_excel(con, data: bytes, filename: str, *, table: str, max_rows: int, max_unzipped: int) -> RawTable:
+    if data.startswith(b"PK\x03\x04"):
+        _check_zip(data, filename, max_unzipped)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = _pick_sheet(workbook)
+        if sheet is None:
+            raise IngestError("no_data_rows", file=filename)
+        values = sheet.to_python(skip_empty_area=False)
+        merges = sheet.merged_cell_ranges or []
+    except (CalamineError, ValueError, OSError) as e:
+        raise IngestError("excel_unreadable", file=filename, reason=str(e)) from None
+    rows = [_trim_row([_cell_text(v) for v in r]) for r in values]
+    del values
+
+    def spans_for(r: int) -> list[tuple[int, int]] | None:
+        found = [(c0, c1) for (r0, c0), (_r1, c1) in merges if r0 == r and c1 > c0]
+        return found or None
+
+    head_end = _excel_head_end(rows)
+    found = _find_header(rows[:head_end], exact=False, spans_for=spans_for)
+    if found is None:
+        raise IngestError("no_data_rows", file=filename, sheet=sheet.name)
+    g, h, names = found
+    rownums = [i + 1 for i in range(h + 1, len(rows)) if any(rows[i])]
+    body = [rows[i - 1] for i in rownums]
+    if not body:
+        raise IngestError("no_data_rows", file=filename, row=h + 1, sheet=sheet.name)
+    if len(body) > max_rows:
+        raise IngestError("too_large", file=filename, rows=len(body), max_rows=max_rows)
+    ncols = max(len(names), max(len(r) for r in body))
+    names = list(names) + [None] * (ncols - len(names))
+    _check_duplicates([n for n in names if n], filename)
+    body = [r + [None] * (ncols - len(r)) if len(r) < ncols else r for r in body]
+    qt = _quote_ident(table)
+    try:
+        has_data = _stage_rows(con, qt, rownums, body, ncols)
+        headers = _finish_columns(con, qt, names, has_data, filename)
+        n_rows = _checked_count(con, qt, filename, max_rows)
+    except BaseException:
+        con.execute(f"DROP TABLE IF EXISTS {qt}")
+        raise
+    return RawTable(table, headers, n_rows, "xlsx", None, None, _preamble(rows[:g]), h + 1, sheet.name)
+
+
+def _excel_head_end(rows: list[list[str | None]]) -> int:
+    """Index just past the rows the header search needs (30 candidates plus the rows that vote)."""
+    seen = 0
+    for i, r in enumerate(rows):
+        if any(r):
+            seen += 1
+            if seen > HEADER_SEARCH_ROWS + _FOLLOW_ROWS + 2:
+                return i
+    return len(rows)
+
+
+def _pick_sheet(workbook: CalamineWorkbook):
+    """The visible worksheet with the most rows (the first on ties); hidden ones only as a fallback."""
+    best, best_key = None, None
+    for order, meta in enumerate(workbook.sheets_metadata):
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        sheet = workbook.get_sheet_by_name(meta.name)
+        if sheet.height == 0:
+            continue
+        key = (meta.visible == SheetVisibleEnum.Visible, sheet.height, -order)
+        if best_key is None or key > best_key:
+            best, best_key = sheet, key
+    return best
+
+
+def _trim_row(row: list[str | None]) -> list[str | None]:
+    end = len(row)
+    while end and row[end - 1] is None:
+        end -= 1
+    return row[:end]
+
+
+def _cell_text(v) -> str | None:
+    """Cell text as Excel shows it in General format: 239585 not 239585.0, ISO dates, TRUE/FALSE."""
+    t = type(v)
+    if t is str:
+        return v.strip(_WS) or None
+    if t is float:
+        if v.is_integer() and abs(v) < 1e16:
+            return str(int(v))
+        return None if math.isnan(v) else repr(v)
+    if t is bool:
+        return "TRUE" if v else "FALSE"
+    if t is int:
+        return str(v)
+    if t is dt.datetime:
+        return v.strftime("%Y-%m-%d %H:%M:%S") if not v.microsecond else v.isoformat(sep=" ")
+    if t is dt.date:
+        return v.isoformat()
+    if t is dt.time:
+        return v.strftime("%H:%M:%S")
+    if t is dt.timedelta:
+        hours, rest = divmod(round(v.total_seconds()), 3600)
+        return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+    if v is None:
+        return None
+    return str(v).strip(_WS) or None
+
+
+def _check_zip(data: bytes, filename: str, max_unzipped: int) -> None:
+    """Refuse zip bombs and XML with a DTD (entity expansion) before calamine parses anything."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise IngestError("excel_unreadable", file=filename, reason=str(e)) from None
+    declared = sum(i.file_size for i in infos)
+    if declared > max_unzipped:
+        raise IngestError("too_large", file=filename, unzipped=declared, limit=max_unzipped)
+    for info in infos:
+        if info.file_size > _RATIO_MIN_SIZE and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+            raise IngestError("too_large", file=filename, part=info.filename,
+                              ratio=info.file_size // max(info.compress_size, 1), limit=MAX_ZIP_RATIO)
+    total = 0
+    for info in infos:
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        try:
+            total = _scan_xml_part(zf, info, filename, total, max_unzipped)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as e:
+            raise IngestError("excel_unreadable", file=filename, reason=str(e)) from None
+
+
+def _scan_xml_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str, total: int, limit: int) -> int:
+    """Stream one part, counting real decompressed bytes (headers can lie) and looking for a DTD."""
+    tail, decoder = b"", None
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            total += len(chunk)
+            if total > limit:
+                raise IngestError("too_large", file=filename, unzipped=total, limit=limit)
+            if decoder is None:
+                # Excel writes UTF-8, but a crafted part in UTF-16 must not hide its DTD from the scan.
+                codec = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16", b"<\x00": "utf-16-le",
+                         b"\x00<": "utf-16-be"}.get(chunk[:2])
+                decoder = codecs.getincrementaldecoder(codec)("replace") if codec else False
+            if decoder:
+                chunk = decoder.decode(chunk).encode("utf-8")
+            window = tail + chunk
+            if b"<!" in window and _DTD.search(window):
+                raise IngestError("xml_bomb", file=filename, part=info.filename)
+            tail = window[-32:]
+    return total

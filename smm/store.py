@@ -1,0 +1,111 @@
+"""The only module that opens DuckDB: path, connection, migrations, macros."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import duckdb
+
+from smm.errors import StoreBusyError
+
+MIGRATIONS_DIR = Path(__file__).with_name("sql") / "migrations"
+DATA_TABLES = ("load_batches", "fact", "snapshots", "kol_roster", "budget_plan", "other_costs",
+               "fx_rates", "user_profiles", "settings")
+
+
+def default_db_path() -> Path:
+    """Return the documented default store path: $XDG_DATA_HOME/smm/smm.duckdb (~/.local/share/…)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "smm" / "smm.duckdb"
+
+
+def db_path(path: str | os.PathLike | None = None) -> Path:
+    """Resolve the store path: explicit argument, else $SMM_DB, else the default."""
+    if path:
+        return Path(path)
+    env = os.environ.get("SMM_DB")
+    return Path(env) if env else default_db_path()
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Return (version, name, sql) for every migration file, in order."""
+    out = []
+    for p in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        m = re.match(r"(\d+)_", p.name)
+        if m:
+            out.append((int(m.group(1)), p.name, p.read_text(encoding="utf-8")))
+    return out
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply pending migrations in order, each in its own transaction; return the schema version."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, "
+                "applied_at TIMESTAMP DEFAULT current_timestamp)")
+    done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    for version, name, sql in migrations():
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return max([v for v, _, _ in migrations()] or [0])
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Install the value-cleaning macros, then the table macros built on the schema."""
+    from smm.values import install_macros as _install
+
+    _install(con)
+    run_sql_file(con, Path(__file__).with_name("sql") / "views.sql")
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Run every `;`-terminated statement of a trusted SQL file of ours."""
+    text = "\n".join(ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.strip().startswith("--"))
+    for stmt in re.split(r";\s*$", text, flags=re.M):
+        if stmt.strip():
+            con.execute(stmt)
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store (creating and migrating it when writable) and install the SQL macros."""
+    p = db_path(path)
+    target = str(p)
+    if target != ":memory:":
+        if not read_only:
+            p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise StoreBusyError(str(p)) from e
+        raise
+    if not read_only:
+        migrate(con)
+        install_macros(con)
+    return con
+
+
+def table_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
+    """Row count and per-column sums of every data table: equal fingerprints mean unchanged content."""
+    out = {}
+    for t in DATA_TABLES:
+        cols = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "AND table_schema = 'main' ORDER BY ordinal_position", [t]).fetchall()
+        exprs = ["count(*)"]
+        for c, typ in cols:
+            q = '"' + c.replace('"', '""') + '"'
+            if typ in ("DOUBLE", "INTEGER", "BIGINT"):
+                exprs.append(f"round(sum({q}), 6)")
+            else:
+                exprs.append(f"count({q})")
+        out[t] = tuple(con.execute(f"SELECT {', '.join(exprs)} FROM {t}").fetchall()[0])  # noqa: S608
+    return out

@@ -1,0 +1,253 @@
+"""Streamlit glue shared by the entry point and pages: connection, language, shared filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import streamlit as st
+
+from smm import i18n, queries, store
+from smm.errors import StoreBusyError
+from smm.metrics import CVR_BASES, ER_BASES, ROI_BASES, Settings
+
+COMPARE = ("previous", "last_year", "none")
+
+
+@st.cache_resource(show_spinner=False)
+def _root(path: str) -> duckdb.DuckDBPyConnection:
+    return store.connect(path)
+
+
+def con() -> duckdb.DuckDBPyConnection:
+    """A cursor on the one cached root connection (a cursor per script run: sessions never share one)."""
+    try:
+        return _root(str(store.db_path())).cursor()
+    except StoreBusyError as e:
+        st.error(i18n.t("store.busy", lang(), path=str(e)))
+        st.stop()
+        raise
+
+
+def lang() -> str:
+    return i18n.normalize_lang(st.session_state.get("lang"))
+
+
+def t(key: str, **fmt: object) -> str:
+    return i18n.t(key, lang(), **fmt)
+
+
+def data_version(c: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes whenever stored data or rates change: the cache key of every cached query."""
+    return tuple(c.execute(
+        "SELECT (SELECT coalesce(max(batch_id), 0) FROM load_batches), "
+        "(SELECT count(*) FROM load_batches WHERE status = 'deleted'), "
+        "(SELECT CAST(max(updated_at) AS VARCHAR) FROM fx_rates), (SELECT count(*) FROM fx_rates), "
+        "(SELECT CAST(max(updated_at) AS VARCHAR) FROM settings)").fetchall()[0])
+
+
+def last_complete_week(lo: dt.date | None, hi: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The last Monday–Sunday week fully inside the data (default date range)."""
+    if hi is None:
+        today = dt.date.today()
+        return today - dt.timedelta(days=6), today
+    end = hi if hi.weekday() == 6 else hi - dt.timedelta(days=hi.weekday() + 1)
+    start = end - dt.timedelta(days=6)
+    if lo and start < lo:
+        start = lo
+    return start, end
+
+
+def compare_period(start: dt.date, end: dt.date, mode: str) -> tuple[dt.date, dt.date] | None:
+    """The comparison period: the same length just before, or the same dates a year earlier."""
+    if mode == "previous":
+        days = (end - start).days + 1
+        return start - dt.timedelta(days=days), start - dt.timedelta(days=1)
+    if mode == "last_year":
+        def back(d: dt.date) -> dt.date:
+            try:
+                return d.replace(year=d.year - 1)
+            except ValueError:  # 29 February
+                return d.replace(year=d.year - 1, day=28)
+        return back(start), back(end)
+    return None
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _choices(version: tuple, path: str) -> dict:
+    c = con()
+    lo, hi = queries.data_range(c)
+    return {"lo": lo, "hi": hi, "platforms": queries.distinct_values(c, "platform"),
+            "campaigns": queries.distinct_values(c, "campaign"),
+            "content_types": queries.distinct_values(c, "content_type"),
+            "kols": queries.distinct_values(c, "kol"),
+            "currencies": [r[0] for r in c.execute("SELECT currency FROM fx_rates ORDER BY 1").fetchall()]}
+
+
+def sidebar(c: duckdb.DuckDBPyConnection) -> None:
+    """The shared filters, owned by the entry point and bound to the URL so a copied link reproduces the view."""
+    with st.sidebar:
+        if "lang" not in st.session_state and "lang" not in st.query_params:
+            browser = getattr(st.context, "locale", None)
+            if browser and i18n.normalize_lang(browser) != i18n.DEFAULT_LANG:
+                st.session_state["lang"] = i18n.normalize_lang(browser)
+        st.segmented_control(i18n.t("sidebar.language", lang()), list(i18n.LANGS), default=i18n.DEFAULT_LANG,
+                             key="lang", bind="query-params", format_func=lambda x: {"zh": "中文", "en": "English"}[x],
+                             required=True)
+        L = lang()
+        ch = _choices(data_version(c), str(store.db_path()))
+        start, end = last_complete_week(ch["lo"], ch["hi"])
+        st.date_input(i18n.t("sidebar.dates", L), value=(start, end), key="dates", bind="query-params",
+                      format="YYYY-MM-DD")
+        st.selectbox(i18n.t("sidebar.compare", L), COMPARE, key="compare", bind="query-params",
+                     format_func=lambda x: i18n.t(f"compare.{x}", L))
+        st.multiselect(i18n.t("sidebar.platforms", L), ch["platforms"], key="platforms", bind="query-params",
+                       format_func=lambda x: i18n.platform_label(x, L), placeholder=i18n.t("sidebar.all", L))
+        with st.expander(i18n.t("sidebar.more_filters", L)):
+            st.multiselect(i18n.t("field.campaign", L), ch["campaigns"], key="campaigns", bind="query-params",
+                           placeholder=i18n.t("sidebar.all", L))
+            st.multiselect(i18n.t("field.content_type", L), ch["content_types"], key="ctypes",
+                           bind="query-params", format_func=lambda x: i18n.t(f"ctype.{x}", L)
+                           if i18n.has(f"ctype.{x}") else x, placeholder=i18n.t("sidebar.all", L))
+            st.multiselect(i18n.t("field.kol", L), ch["kols"], key="kols", bind="query-params",
+                           placeholder=i18n.t("sidebar.all", L))
+        currencies = ch["currencies"] or ["CNY"]
+        st.selectbox(i18n.t("sidebar.currency", L), currencies,
+                     index=currencies.index("CNY") if "CNY" in currencies else 0, key="cur", bind="query-params")
+        with st.expander(i18n.t("sidebar.definitions", L)):
+            st.selectbox(i18n.t("setting.er_base", L), ER_BASES, key="er_base", bind="query-params",
+                         format_func=lambda x: i18n.field_label(x, L))
+            st.selectbox(i18n.t("setting.cvr_base", L), CVR_BASES, key="cvr_base", bind="query-params",
+                         format_func=lambda x: i18n.field_label(x, L))
+            st.selectbox(i18n.t("setting.roi_basis", L), ROI_BASES, key="roi_basis", bind="query-params",
+                         format_func=lambda x: i18n.t(f"setting.roi_basis.{x}", L))
+        st.toggle(i18n.t("sidebar.present", L), key="present", bind="query-params")
+
+
+def filters() -> queries.Filters:
+    """The shared filters from the sidebar widgets' state."""
+    ss = st.session_state
+    dates = ss.get("dates") or ()
+    start = dates[0] if len(dates) > 0 else None
+    end = dates[1] if len(dates) > 1 else start
+    return queries.Filters(start=start, end=end, platforms=tuple(ss.get("platforms") or ()),
+                           campaigns=tuple(ss.get("campaigns") or ()), content_types=tuple(ss.get("ctypes") or ()),
+                           kols=tuple(ss.get("kols") or ()), currency=ss.get("cur") or "CNY")
+
+
+def settings() -> Settings:
+    ss = st.session_state
+    return Settings(er_base=ss.get("er_base") or "impressions", cvr_base=ss.get("cvr_base") or "clicks",
+                    roi_basis=ss.get("roi_basis") or "full")
+
+
+def compare_mode() -> str:
+    return st.session_state.get("compare") or "previous"
+
+
+PRESENT_CSS = """
+<style>
+section[data-testid="stSidebar"], header[data-testid="stHeader"], div[data-testid="stToolbar"],
+div[data-testid="stSidebarCollapsedControl"] { display: none !important; }
+html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
+[data-testid="stMetricValue"] { font-size: 3.2rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+h1 { font-size: 3rem !important; }
+</style>
+"""
+
+BASE_CSS = """
+<style>
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+</style>
+"""
+
+
+def apply_presentation() -> None:
+    """Static CSS only (no user text): large tiles always, sidebar and toolbar hidden in presentation mode."""
+    st.html(PRESENT_CSS if st.session_state.get("present") else BASE_CSS)
+
+
+def exit_presentation() -> None:
+    st.session_state["present"] = False
+
+
+def first_start(c: duckdb.DuckDBPyConnection) -> bool:
+    """True once: an empty store that has never held data (deleted history counts as used)."""
+    return not queries.has_data(c) and not st.session_state.get("_sample_tried")
+
+
+def load_sample_with_progress(c: duckdb.DuckDBPyConnection) -> None:
+    """Load the bundled sample through the normal ingestion path, showing progress."""
+    from smm.sample import load_sample
+
+    st.session_state["_sample_tried"] = True
+    with st.status(t("sample.loading"), expanded=False) as status:
+        bar = st.progress(0.0)
+
+        def progress(i: int, n: int, name: str) -> None:
+            bar.progress(i / n, text=t("data.progress", i=i, n=n, file=name))
+
+        load_sample(c, progress)
+        status.update(state="complete")
+    st.cache_data.clear()
+
+
+def report_line(r) -> str:
+    """One line describing a LoadReport in the user's language."""
+    return t("report.line", file=r.file, status=t(f"status.{r.status}"), profile=r.profile or "—",
+             rows=r.rows_loaded, rejected=r.rows_rejected, summary=r.rows_summary, superseded=r.rows_superseded,
+             dmin=r.date_min or "—", dmax=r.date_max or "—")
+
+
+def render_report(r, idx: int) -> None:
+    """Show one file's load report: status, notes, errors naming row and column, rejected-rows download."""
+    L = lang()
+    line = report_line(r)
+    if r.status == "loaded":
+        (st.warning if r.rows_rejected else st.success)(line)
+    elif r.status == "already_loaded":
+        st.info(line)
+    else:
+        st.error(line)
+    for code, params in r.notes:
+        st.caption("· " + i18n.t(code, L, **params))
+    if r.errors:
+        lines = [i18n.error_text(e, L, r.file) for e in r.errors[:20]]
+        more = len(r.errors) - 20
+        st.code("\n".join(lines) + (f"\n… (+{more})" if more > 0 else ""), language=None)
+    if r.rejected_csv:
+        st.download_button(t("data.rejected_download"), r.rejected_csv, file_name=f"rejected_{r.file}.csv",
+                           mime="text/csv", key=f"rej_{idx}_{r.file}")
+
+
+def preview_frame(r):
+    """The first rows of an unrecognised file, under its own headers (display only)."""
+    import pandas as pd
+
+    return pd.DataFrame(r.preview, columns=[f"{i + 1}. {h}" for i, h in enumerate(r.headers)])
+
+
+def uploaded_bytes(name: str) -> bytes | None:
+    for f in st.session_state.get("uploader") or []:
+        if f.name == name:
+            return f.getvalue()
+    return None
+
+
+def history_frame(hist):
+    """The load history with translated headers and statuses."""
+    L = lang()
+    out = hist.copy()
+    out["status"] = out["status"].map(lambda s: i18n.t(f"status.{s}", L) if i18n.has(f"status.{s}") else s)
+    out["platform"] = out["platform"].map(lambda p: i18n.platform_label(p, L) if isinstance(p, str) else "—")
+    return out.rename(columns={c: i18n.field_label(c, L) for c in out.columns})
+
+
+def weekly_table(df):
+    """Weekly × platform sums with translated headers."""
+    L = lang()
+    out = df.copy()
+    out["platform"] = out["platform"].map(lambda p: i18n.platform_label(p, L))
+    return out.rename(columns={c: i18n.field_label(c, L) for c in out.columns})
