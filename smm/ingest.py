@@ -182,12 +182,13 @@ def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, s
     m = plan.match.mapping
     headers = plan.raw.headers
     order = sql.bind(p.date_order)
-    inner: dict[str, str] = {"_row": "_row"}
+    # alias -> (template over the cell "{v}", column index); see _stage for how they are evaluated.
+    inner: dict[str, tuple[str, int]] = {}
     exprs: dict[str, str] = {}
     errs: list[str] = []
 
     def text(i: int) -> str:
-        inner.setdefault(f"t{i}", f"smm_text({_col(i)})")
+        inner.setdefault(f"t{i}", ("smm_text({v})", i))
         return f"t{i}"
 
     def err(cond: str, i: int, code: str) -> None:
@@ -213,8 +214,8 @@ def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, s
         elif kind == "text":
             exprs[f] = t
         elif kind == "number":
-            inner[f"n{i}"] = f"{num}({_col(i)})"
-            inner[f"k{i}"] = f"smm__is_masked({t})"
+            inner[f"n{i}"] = (num + "({v})", i)
+            inner[f"k{i}"] = ("smm__is_masked(smm_text({v}))", i)
             e = f"n{i}" if f not in p.scale else f"(n{i} * {sql.bind(float(p.scale[f]))})"
             exprs[f] = e
             # Not a number: text that is neither empty, a null token, nor a masked small count.
@@ -222,8 +223,8 @@ def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, s
             if f not in MAY_BE_NEGATIVE:
                 err(f"{e} < 0", i, "negative")
         elif kind == "date":
-            inner[f"d{i}"] = f"smm_date({_col(i)}, {order})"
-            inner[f"y{i}"] = f"smm_date_noyear({_col(i)}, {sql.bind(plan.year)})"
+            inner[f"d{i}"] = ("smm_date({v}, " + order + ")", i)
+            inner[f"y{i}"] = ("smm_date_noyear({v}, " + sql.bind(plan.year) + ")", i)
             # A date written without a year belongs to the latest year that does not put it after the as-of date.
             e = (f"coalesce(d{i}, CASE WHEN y{i} > {sql.bind(plan.as_of)}::DATE "
                  f"THEN CAST(y{i} - INTERVAL 1 YEAR AS DATE) ELSE y{i} END)")
@@ -232,11 +233,11 @@ def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, s
             err(f"({e}) < {sql.bind(DATE_MIN)}::DATE OR ({e}) > "
                 f"{sql.bind(plan.as_of + dt.timedelta(days=400))}::DATE", i, "date_out_of_range")
         elif kind == "timestamp":
-            inner[f"s{i}"] = f"smm_ts({_col(i)}, {order})"
+            inner[f"s{i}"] = ("smm_ts({v}, " + order + ")", i)
             exprs[f] = f"s{i}"
             err(f"{t} IS NOT NULL AND s{i} IS NULL", i, "bad_date")
         elif kind == "duration":
-            inner[f"u{i}"] = f"smm_duration({_col(i)})"
+            inner[f"u{i}"] = ("smm_duration({v})", i)
             exprs[f] = f"u{i}"
             err(f"{t} IS NOT NULL AND u{i} IS NULL", i, "not_a_duration")
     if "clicks" in m and "impressions" in m:
@@ -295,6 +296,33 @@ def _required_key_errors(sql: _Sql, plan: _Plan, exprs: dict[str, str]) -> list[
     return out
 
 
+LONG_MODE_MAX_CELLS = 400_000
+
+
+def _cells_sql(inner: dict[str, tuple[str, int]], raw: str, n_rows: int) -> str:
+    """The inner layer: every cleaning macro applied to its column.
+
+    Planning a macro costs 10–30 ms per use, so for a small file (where planning dominates) the mapped
+    columns are unpivoted and each macro is applied once to all of them, then pivoted back. A large file
+    (where running time dominates) applies each macro to each column directly.
+    """
+    if not inner:
+        return f"SELECT _row FROM {raw}"
+    if n_rows * len({i for _, i in inner.values()}) > LONG_MODE_MAX_CELLS:
+        return "SELECT _row, " + ", ".join(
+            f"{tpl.format(v=_col(i))} AS {a}" for a, (tpl, i) in inner.items()) + f" FROM {raw}"
+    templates = sorted({tpl for tpl, _ in inner.values()})
+    cols = sorted({i for _, i in inner.values()})
+    applied = ", ".join(f"{tpl.format(v='v')} AS x{k}" for k, tpl in enumerate(templates))
+    pivot = ", ".join(
+        f"any_value(x{templates.index(tpl)}) FILTER (WHERE col = '{_col(i)[1:-1]}') AS {a}"
+        for a, (tpl, i) in inner.items())
+    return (f"SELECT r._row, {', '.join(inner)} FROM {raw} r LEFT JOIN (SELECT _row, {pivot} FROM ("
+            f"SELECT _row, col, {applied} FROM (UNPIVOT (SELECT _row, {', '.join(_col(i) for i in cols)} "
+            f"FROM {raw}) ON {', '.join(_col(i) for i in cols)} INTO NAME col VALUE v)) GROUP BY _row) p "
+            "USING (_row)")
+
+
 def _stage(con: duckdb.DuckDBPyConnection, plan: _Plan, opts: LoadOptions, stg: str) -> None:
     sql = _Sql()
     inner, exprs, errs, summary = _field_exprs(sql, plan, opts)
@@ -302,11 +330,11 @@ def _stage(con: duckdb.DuckDBPyConnection, plan: _Plan, opts: LoadOptions, stg: 
     raw = plan.raw.name
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", raw) or not re.fullmatch(r"[a-z_][a-z0-9_]*", stg):
         raise ValueError("bad staging table name")
-    inner_sql = ", ".join(f"{e} AS {a}" for a, e in inner.items())
     cols = ", ".join(f"{e} AS {quote_ident(f)}" for f, e in exprs.items())
     err_list = "[" + ", ".join(errs) + "]" if errs else "[]::STRUCT(\"column\" VARCHAR, code VARCHAR, value VARCHAR)[]"
     # MATERIALIZED keeps the optimiser from inlining each cleaning macro into every check that uses it.
-    q = (f"CREATE OR REPLACE TEMP TABLE {stg} AS WITH cells AS MATERIALIZED (SELECT {inner_sql} FROM {raw}) "
+    q = (f"CREATE OR REPLACE TEMP TABLE {stg} AS WITH cells AS MATERIALIZED "
+         f"({_cells_sql(inner, raw, plan.raw.n_rows)}) "
          f"SELECT _row, ({summary}) AS _summary, list_filter({err_list}, lambda x: x IS NOT NULL) AS _errs, "
          f"{cols} FROM cells")
     _execute(con, q, sql)

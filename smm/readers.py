@@ -55,7 +55,7 @@ _RATIO_MIN_SIZE = 1024 * 1024             # tiny parts may compress >100x legiti
 _DELIMITERS = (",", "\t", ";", "|")
 # Stripped around every cell: ASCII controls and space, NBSP, ideographic space, BOM.
 _WS = "".join(map(chr, range(1, 33))) + "\u00a0\u3000\ufeff"
-_WS_ORDS = "160, 12288, 65279"
+_WS_RARE = ("\u00a0", "\u3000", "\ufeff")   # whitespace beyond ASCII, looked for only where present
 _SENTINEL = "\ue000smm-eof\ue001"          # private-use line appended to detect an open quote at EOF
 
 _TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -583,19 +583,12 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
     ncols = len(layout.names)
     cols = ", ".join(f"c{i} VARCHAR" for i in range(ncols))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {qt} (_row INTEGER, {cols})")
-    clean = ", ".join(
-        f"CASE WHEN ord(c{i}) <= 32 OR ord(right(c{i}, 1)) <= 32 OR ord(c{i}) IN ({_WS_ORDS})"
-        f" OR ord(right(c{i}, 1)) IN ({_WS_ORDS}) THEN NULLIF(trim(c{i}, $ws), '') ELSE c{i} END"
-        for i in range(ncols))
-    insert = (f"INSERT INTO {qt} SELECT NULL, {clean} FROM read_csv($path, header = false, "  # noqa: S608 - identifiers are ours
-              "auto_detect = false, all_varchar = true, delim = $delim, quote = '\"', escape = '\"', "
-              "columns = $columns, strict_mode = true, null_padding = false, max_line_size = $max_line)")
     params = {"ws": _WS, "delim": layout.delimiter, "columns": {f"c{i}": "VARCHAR" for i in range(ncols)},
               "max_line": MAX_LINE_BYTES}
     failed: list[BaseException] = []
     with tempfile.TemporaryDirectory(prefix="smm-read-") as tmp:
         parts = _utf8_parts(data, layout.data_start, enc, tmp, filename)
-        lines = _insert_parts(con, insert, params, parts, failed)
+        lines = _insert_parts(con, lambda tails: _insert_sql(qt, ncols, tails), params, parts, failed)
     if failed:
         if not enc.verified and enc.codec == "utf-8" and _utf8_error(data, final=True) is not None:
             raise _WrongEncoding
@@ -615,16 +608,38 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
     return has_data
 
 
-def _insert_parts(con, insert: str, params: dict, parts: Iterator[tuple[str, int]],
+def _insert_sql(qt: str, ncols: int, tails: str) -> str:
+    """INSERT of one part file, stripping cells that start or end with whitespace.
+
+    Testing every cell with trim() would double the load time, so cheap tests pick the cells to
+    trim: ord() of the first character, suffix() for each trailing character the part contains.
+    """
+    def clean(c: str) -> str:
+        tests = [f"ord({c}) <= 32"] + [f"suffix({c}, '{w}')" for w in tails]
+        if any(w in tails for w in _WS_RARE):
+            tests.append(f"ord({c}) IN ({', '.join(str(ord(w)) for w in _WS_RARE)})")
+        return f"CASE WHEN {' OR '.join(tests)} THEN NULLIF(trim({c}, $ws), '') ELSE {c} END"
+
+    cells = ", ".join(clean(f"c{i}") for i in range(ncols))
+    return (f"INSERT INTO {qt} SELECT NULL, {cells} FROM read_csv($path, header = false, "  # noqa: S608 - identifiers are ours
+            "auto_detect = false, all_varchar = true, delim = $delim, quote = '\"', escape = '\"', "
+            "columns = $columns, strict_mode = true, null_padding = false, max_line_size = $max_line)")
+
+
+def _insert_parts(con, make_sql, params: dict, parts: Iterator[tuple[str, int, str]],
                   failed: list[BaseException]) -> int:
-    """Run `insert` for each part on a worker thread (DuckDB releases the GIL) while the next is made."""
-    todo: queue.Queue[str | None] = queue.Queue(maxsize=2)
+    """Insert each part on a worker thread (DuckDB releases the GIL) while the next one is made."""
+    todo: queue.Queue[tuple[str, str] | None] = queue.Queue(maxsize=2)
+    sql: dict[str, str] = {}
 
     def work() -> None:
-        while (path := todo.get()) is not None:
+        while (item := todo.get()) is not None:
+            path, tails = item
             try:
                 if not failed:
-                    con.execute(insert, {**params, "path": path})
+                    if tails not in sql:
+                        sql[tails] = make_sql(tails)
+                    con.execute(sql[tails], {**params, "path": path})
             except Exception as e:      # noqa: BLE001 - any failure sends the file down the exact path
                 failed.append(e)
             finally:
@@ -634,9 +649,9 @@ def _insert_parts(con, insert: str, params: dict, parts: Iterator[tuple[str, int
     worker.start()
     lines = 0
     try:
-        for path, n in parts:
+        for path, n, tails in parts:
             lines += n
-            todo.put(path)
+            todo.put((path, tails))
             if failed:
                 break
     finally:
@@ -645,9 +660,11 @@ def _insert_parts(con, insert: str, params: dict, parts: Iterator[tuple[str, int
     return lines
 
 
-def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str, filename: str) -> Iterator[tuple[str, int]]:
-    """Write data[start:] as UTF-8 part files that end on a line break; yield (path, line count).
+def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str,
+                filename: str) -> Iterator[tuple[str, int, str]]:
+    """Write data[start:] as UTF-8 part files that end on a line break.
 
+    Yield (path, line count, whitespace characters that occur in the part besides space).
     Line breaks at the very end of the file are dropped so that they do not count as blank lines.
     """
     if enc.codec == "utf-8":
@@ -658,17 +675,20 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str, filename: str
         with open(path, "wb") as fh:
             fh.write(memoryview(data)[start:end])
             fh.write(b"\n")
-        yield path, data.count(b"\n", start, end) + 1
+        yield path, data.count(b"\n", start, end) + 1, _tails(data.find(b"\t", start, end) >= 0, data.isascii())
         return
     dec = codecs.getincrementaldecoder(enc.codec)("strict")
     view, carry = memoryview(data), b""
     for k, pos in enumerate(range(start, len(data), _DECODE_CHUNK)):
         last = pos + _DECODE_CHUNK >= len(data)
         try:
-            out = dec.decode(view[pos:pos + _DECODE_CHUNK], last).encode("utf-8")
+            text = dec.decode(view[pos:pos + _DECODE_CHUNK], last)
         except UnicodeDecodeError:
             raise IngestError("encoding", file=filename, row=_decode_error_line(data, start, enc),
                               tried=enc.name) from None
+        tails = _tails("\t" in text, text.isascii())
+        out = text.encode("utf-8")
+        del text
         if last:
             out = (carry + out).rstrip(b"\r\n")
             carry, cut = b"", len(out)
@@ -685,8 +705,13 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str, filename: str
             fh.write(memoryview(out)[:cut])
             if last:
                 fh.write(b"\n")
-        yield path, carry.count(b"\n") + out.count(b"\n", 0, cut) + last
+        yield path, carry.count(b"\n") + out.count(b"\n", 0, cut) + last, tails
         carry = out[cut:]
+
+
+def _tails(tab: bool, ascii_only: bool) -> str:
+    # Looking for NBSP etc. in Python costs more than testing for them in DuckDB's threads.
+    return " " + ("\t" if tab else "") + ("" if ascii_only else "".join(_WS_RARE))
 
 
 def _checked_count(con, qt: str, filename: str, max_rows: int) -> int:

@@ -84,44 +84,106 @@ def _choices(version: tuple, path: str) -> dict:
             "currencies": [r[0] for r in c.execute("SELECT currency FROM fx_rates ORDER BY 1").fetchall()]}
 
 
+def _seed(key: str, options: list | None = None, *, many: bool = False, kind: str = "str") -> None:
+    """On a session's first run, take the widget's value from the URL (ids, not display labels)."""
+    if key in st.session_state or key not in st.query_params:
+        return
+    raw = st.query_params.get_all(key)
+    try:
+        if kind == "date":
+            vals = [dt.date.fromisoformat(v) for v in raw][:2]
+        elif kind == "bool":
+            vals = [raw[-1].lower() in ("1", "true", "yes", "on")]
+        else:
+            vals = [v for v in raw if options is None or v in options]
+    except ValueError:
+        return
+    if not vals:
+        return
+    st.session_state[key] = tuple(vals) if kind == "date" else (vals if many else vals[-1])
+
+
+def _sync(key: str, default: object, *, kind: str = "str") -> None:
+    """Write the widget's value back to the URL; a default value leaves the URL clean."""
+    value = st.session_state.get(key)
+    if value is None or value == default or (isinstance(value, list | tuple) and list(value) == list(default or [])):
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    if kind == "date":
+        want = [d.isoformat() for d in value]
+    elif kind == "bool":
+        want = ["1"] if value else []
+    elif isinstance(value, list | tuple):
+        want = [str(v) for v in value]
+    else:
+        want = [str(value)]
+    if st.query_params.get_all(key) != want:
+        st.query_params[key] = want if len(want) > 1 else want[0]
+
+
+def _kw(key: str, **default: object) -> dict:
+    """Pass a widget default only when Session State does not already hold its value."""
+    return {} if key in st.session_state else default
+
+
 def sidebar(c: duckdb.DuckDBPyConnection) -> None:
-    """The shared filters, owned by the entry point and bound to the URL so a copied link reproduces the view."""
+    """The shared filters, owned by the entry point and mirrored in the URL so a copied link reproduces the view."""
+    _seed("lang", list(i18n.LANGS))
+    if "lang" not in st.session_state:
+        browser = getattr(st.context, "locale", None)
+        st.session_state["lang"] = i18n.normalize_lang(browser) if browser else i18n.DEFAULT_LANG
+    ch = _choices(data_version(c), str(store.db_path()))
+    currencies = ch["currencies"] or ["CNY"]
+    _seed("dates", kind="date")
+    _seed("compare", list(COMPARE))
+    _seed("platforms", ch["platforms"], many=True)
+    _seed("campaigns", ch["campaigns"], many=True)
+    _seed("ctypes", ch["content_types"], many=True)
+    _seed("kols", ch["kols"], many=True)
+    _seed("cur", currencies)
+    _seed("er_base", list(ER_BASES))
+    _seed("cvr_base", list(CVR_BASES))
+    _seed("roi_basis", list(ROI_BASES))
+    _seed("present", kind="bool")
+    default_dates = last_complete_week(ch["lo"], ch["hi"])
     with st.sidebar:
-        if "lang" not in st.session_state and "lang" not in st.query_params:
-            browser = getattr(st.context, "locale", None)
-            if browser and i18n.normalize_lang(browser) != i18n.DEFAULT_LANG:
-                st.session_state["lang"] = i18n.normalize_lang(browser)
-        st.segmented_control(i18n.t("sidebar.language", lang()), list(i18n.LANGS), default=i18n.DEFAULT_LANG,
-                             key="lang", bind="query-params", format_func=lambda x: {"zh": "中文", "en": "English"}[x],
-                             required=True)
+        st.segmented_control(i18n.t("sidebar.language", lang()), list(i18n.LANGS), key="lang", required=True,
+                             format_func=lambda x: {"zh": "中文", "en": "English"}[x])
         L = lang()
-        ch = _choices(data_version(c), str(store.db_path()))
-        start, end = last_complete_week(ch["lo"], ch["hi"])
-        st.date_input(i18n.t("sidebar.dates", L), value=(start, end), key="dates", bind="query-params",
-                      format="YYYY-MM-DD")
-        st.selectbox(i18n.t("sidebar.compare", L), COMPARE, key="compare", bind="query-params",
+        st.date_input(i18n.t("sidebar.dates", L), key="dates", format="YYYY-MM-DD",
+                      **_kw("dates", value=default_dates))
+        st.selectbox(i18n.t("sidebar.compare", L), COMPARE, key="compare",
                      format_func=lambda x: i18n.t(f"compare.{x}", L))
-        st.multiselect(i18n.t("sidebar.platforms", L), ch["platforms"], key="platforms", bind="query-params",
+        st.multiselect(i18n.t("sidebar.platforms", L), ch["platforms"], key="platforms",
                        format_func=lambda x: i18n.platform_label(x, L), placeholder=i18n.t("sidebar.all", L))
         with st.expander(i18n.t("sidebar.more_filters", L)):
-            st.multiselect(i18n.t("field.campaign", L), ch["campaigns"], key="campaigns", bind="query-params",
+            st.multiselect(i18n.t("field.campaign", L), ch["campaigns"], key="campaigns",
                            placeholder=i18n.t("sidebar.all", L))
             st.multiselect(i18n.t("field.content_type", L), ch["content_types"], key="ctypes",
-                           bind="query-params", format_func=lambda x: i18n.t(f"ctype.{x}", L)
-                           if i18n.has(f"ctype.{x}") else x, placeholder=i18n.t("sidebar.all", L))
-            st.multiselect(i18n.t("field.kol", L), ch["kols"], key="kols", bind="query-params",
+                           format_func=lambda x: i18n.t(f"ctype.{x}", L) if i18n.has(f"ctype.{x}") else x,
                            placeholder=i18n.t("sidebar.all", L))
-        currencies = ch["currencies"] or ["CNY"]
-        st.selectbox(i18n.t("sidebar.currency", L), currencies,
-                     index=currencies.index("CNY") if "CNY" in currencies else 0, key="cur", bind="query-params")
+            st.multiselect(i18n.t("field.kol", L), ch["kols"], key="kols", placeholder=i18n.t("sidebar.all", L))
+        st.selectbox(i18n.t("sidebar.currency", L), currencies, key="cur",
+                     **_kw("cur", index=currencies.index("CNY") if "CNY" in currencies else 0))
         with st.expander(i18n.t("sidebar.definitions", L)):
-            st.selectbox(i18n.t("setting.er_base", L), ER_BASES, key="er_base", bind="query-params",
+            st.selectbox(i18n.t("setting.er_base", L), ER_BASES, key="er_base",
                          format_func=lambda x: i18n.field_label(x, L))
-            st.selectbox(i18n.t("setting.cvr_base", L), CVR_BASES, key="cvr_base", bind="query-params",
+            st.selectbox(i18n.t("setting.cvr_base", L), CVR_BASES, key="cvr_base",
                          format_func=lambda x: i18n.field_label(x, L))
-            st.selectbox(i18n.t("setting.roi_basis", L), ROI_BASES, key="roi_basis", bind="query-params",
+            st.selectbox(i18n.t("setting.roi_basis", L), ROI_BASES, key="roi_basis",
                          format_func=lambda x: i18n.t(f"setting.roi_basis.{x}", L))
-        st.toggle(i18n.t("sidebar.present", L), key="present", bind="query-params")
+        st.toggle(i18n.t("sidebar.present", L), key="present")
+    _sync("lang", None)
+    _sync("dates", default_dates, kind="date")
+    _sync("compare", COMPARE[0])
+    for k in ("platforms", "campaigns", "ctypes", "kols"):
+        _sync(k, [])
+    _sync("cur", "CNY")
+    _sync("er_base", ER_BASES[0])
+    _sync("cvr_base", CVR_BASES[0])
+    _sync("roi_basis", ROI_BASES[0])
+    _sync("present", False, kind="bool")
 
 
 def filters() -> queries.Filters:

@@ -83,9 +83,35 @@ def clear_streamlit_caches():
     st.cache_data.clear()
 
 
+def _patch_apptest_pages_manager() -> None:
+    """Make AppTest behave like the server for an st.navigation app that keeps its pages in pages/.
+
+    AppTest (1.67) resets PagesManager.uses_pages_directory before every run, and the PagesManager then
+    re-detects the pages/ folder and runs the legacy multipage path: from the second run on it executes
+    the page file alone, without the entry point (no sidebar, no shared filters). The server never does
+    this, because st.navigation sets the flag to False. Here the flag is forced to what the server has.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test as app_test_module
+
+    if getattr(app_test_module.PagesManager, "_smm_patched", False):
+        return
+
+    class _V2PagesManager(PagesManager):
+        _smm_patched = True
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    app_test_module.PagesManager = _V2PagesManager
+
+
 def app_test(**query):
     """An AppTest of the entry point with URL query parameters set."""
     from streamlit.testing.v1 import AppTest
+
+    _patch_apptest_pages_manager()
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for k, v in query.items():

@@ -1,9 +1,12 @@
 """Value-cleaning macros (smm/sql/macros.sql) on a real in-memory DuckDB.
 
-Every rule is checked twice: one parametrised case per value (clear failure messages) and once in
-bulk, all values of a table in one column, because DuckDB evaluates CASE/COALESCE branches on
-selection vectors and some mistakes (e.g. a CAST guarded only by OR) show only when rows of
-different shapes share a vector.
+Case tables are parametrised one test per value (clear failure messages), but each macro is
+evaluated once per table over one column (the `ev` fixture): that is how ingest uses the macros,
+and DuckDB evaluates CASE/COALESCE branches on selection vectors, so some mistakes (e.g. a CAST
+guarded only by OR) show only when rows of different shapes share a vector. Planning a query that
+expands these macros costs ~10-30 ms, so one query per value would make the file slow. Bound
+parameters (one value per query) are covered by test_smm_num_scalar_agrees and the scalar
+hypothesis tests.
 """
 
 from __future__ import annotations
@@ -38,11 +41,12 @@ def one(con, sql: str, *params):
     return rows[0][0] if len(rows[0]) == 1 else rows[0]
 
 
-def column(con, values: list, expr: str) -> list:
-    """Evaluate expr (over column s) for every value, all in one table scan, in input order."""
-    sql = (f"SELECT {expr} FROM (SELECT unnest($1::VARCHAR[]) AS s, "  # noqa: S608 (expr is a test literal)
+def column(con, values: list, expr: str, orders: list | None = None) -> list:
+    """Evaluate expr over column s (and o = orders[i]) for every value in one table scan, in input order."""
+    orders = list(orders) if orders is not None else [None] * len(values)
+    sql = (f"SELECT {expr} FROM (SELECT unnest($1::VARCHAR[]) AS s, unnest($2::VARCHAR[]) AS o, "  # noqa: S608
            "generate_subscripts($1::VARCHAR[], 1) AS i) ORDER BY i")
-    return [r[0] for r in con.execute(sql, [list(values)]).fetchall()]
+    return [r[0] for r in con.execute(sql, [list(values), orders]).fetchall()]
 
 
 @pytest.fixture(scope="module")
@@ -463,8 +467,8 @@ def _close(got, want) -> bool:
     return got is not None and math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-300)
 
 
-@settings(max_examples=200, deadline=None)
-@given(xs=st.lists(numbers, min_size=1, max_size=5))
+@settings(max_examples=80, deadline=None)
+@given(xs=st.lists(numbers, min_size=1, max_size=10))
 def test_prop_number_round_trips(mcon, xs):
     """f"{x:,}", f"{x}%", f"{x/1e4}万" and parentheses all round-trip through smm_num (1e-9 relative)."""
     cases = []
@@ -475,24 +479,26 @@ def test_prop_number_round_trips(mcon, xs):
     assert [(s, g) for (s, w), g in zip(cases, got, strict=True) if not _close(g, w)] == []
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(x=numbers)
 def test_prop_scalar_number(mcon, x):
     """The same through a bound parameter, one value per query."""
     assert _close(one(mcon, "SELECT smm_num(?)", f"{x:,}"), float(x))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(ds=st.lists(st.dates(min_value=D(1990, 1, 1), max_value=D(2100, 12, 31)), min_size=1, max_size=5))
 def test_prop_dates(mcon, ds):
-    ymd = [(f, d) for d in ds for f in (d.isoformat(), d.strftime("%Y/%m/%d"), f"{d.year}年{d.month}月{d.day}日",
-                                        d.strftime("%Y%m%d"), d.strftime("%b %d, %Y"), d.strftime("%d %B %Y"),
-                                        f"{d.isoformat()} 12:34:56", f"{d.isoformat()}T01:02:03Z")]
-    mdy = [(f, d) for d in ds for f in (f"{d.month}-{d.day}-{d.year}", d.strftime("%m/%d/%Y"))]
-    assert column(mcon, [f for f, _ in ymd], "smm_date(s, 'ymd')") == [d for _, d in ymd]
-    assert column(mcon, [f for f, _ in mdy], "smm_date(s, 'mdy')") == [d for _, d in mdy]
-    assert column(mcon, [f"{d.day}/{d.month}/{d.year}" for d in ds], "smm_date(s, 'dmy')") == ds
-    assert column(mcon, [d.isoformat() for d in ds], "smm_ts(s, 'ymd')") == [TS(d.year, d.month, d.day) for d in ds]
+    """ISO, yyyy/mm/dd, 年月日, yyyymmdd, month names, timestamps (ymd); m-d-yyyy (mdy); d/m/yyyy (dmy)."""
+    cases = []
+    for d in ds:
+        cases += [(f, "ymd", d) for f in (d.isoformat(), d.strftime("%Y/%m/%d"), f"{d.year}年{d.month}月{d.day}日",
+                                          d.strftime("%Y%m%d"), d.strftime("%b %d, %Y"), d.strftime("%d %B %Y"),
+                                          f"{d.isoformat()} 12:34:56", f"{d.isoformat()}T01:02:03Z")]
+        cases += [(f"{d.month}-{d.day}-{d.year}", "mdy", d), (d.strftime("%m/%d/%Y"), "mdy", d),
+                  (f"{d.day}/{d.month}/{d.year}", "dmy", d)]
+    got = column(mcon, [s for s, _, _ in cases], "smm_date(s, o)", [o for _, o, _ in cases])
+    assert [(s, o, g) for (s, o, w), g in zip(cases, got, strict=True) if g != w] == []
 
 
 ALL_MACROS_EXPR = ("[smm_num(s)::VARCHAR, smm_num_eu(s)::VARCHAR, smm_num_bad(s)::VARCHAR, smm_num_flag(s), "
@@ -501,34 +507,36 @@ ALL_MACROS_EXPR = ("[smm_num(s)::VARCHAR, smm_num_eu(s)::VARCHAR, smm_num_bad(s)
                    "smm_duration_bad(s)::VARCHAR, smm_text(s), smm_is_summary(s)::VARCHAR]")
 
 
-@settings(max_examples=40, deadline=None)
-@given(ss=st.lists(st.text(max_size=30), min_size=1, max_size=25))
+@settings(max_examples=20, deadline=None)
+@given(ss=st.lists(st.text(max_size=30), min_size=1, max_size=50))
 def test_prop_never_raises(mcon, ss):
     """Arbitrary text: every macro returns a value or NULL, never an error; numbers are finite."""
     rows = column(mcon, ss, ALL_MACROS_EXPR)
     for s, row in zip(ss, rows, strict=True):
+        assert row[0] is None or math.isfinite(float(row[0])), s
         assert row[2] in ("true", "false") and row[10] in ("true", "false") and row[12] in ("true", "false"), s
-    nums = column(mcon, ss, "smm_num(s)")
-    assert all(n is None or math.isfinite(n) for n in nums)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(s=st.text(max_size=30))
 def test_prop_scalar_never_raises(mcon, s):
     n = one(mcon, "SELECT smm_num(?)", s)
     assert n is None or math.isfinite(n)
 
 
-@settings(max_examples=60, deadline=None)
-@given(ss=st.lists(st.text(alphabet="0123456789,.-+()%万kKmMwW$¥ <", max_size=14), min_size=1, max_size=20))
+MASKED = re.compile(r"[<＜]\s*=?\s*\d+(?:\.\d+)?\s*[%％]?")
+
+
+@settings(max_examples=40, deadline=None)
+@given(ss=st.lists(st.text(alphabet="0123456789,.-+()%万kKmMwW$¥ <", max_size=14), min_size=1, max_size=25))
 def test_prop_numberish_text(mcon, ss):
     """Number-like junk: bad is exactly 'not a number, not a null token, not masked'."""
-    got = column(mcon, ss, "[smm_num(s)::VARCHAR, smm_num_bad(s)::VARCHAR, smm_num_flag(s)]")
-    for s, (num, bad, flag) in zip(ss, got, strict=True):
+    got = column(mcon, ss, "[smm_num(s)::VARCHAR, smm_num_bad(s)::VARCHAR]")
+    for s, (num, bad) in zip(ss, got, strict=True):
         if num is not None:
             assert bad == "false", s
             assert math.isfinite(float(num))
-        elif flag == "masked" or s.strip() in ("", "-", "--", "/"):
+        elif MASKED.fullmatch(s.strip()) or s.strip() in ("", "-", "--", "/"):
             assert bad == "false", s
         else:
             assert bad == "true", s

@@ -66,6 +66,16 @@ CREATE OR REPLACE MACRO smm__num_from_parts(p, mant) AS
         ], lambda smm__v: isfinite(smm__v))[1]
     END;
 
+-- name: smm__re_num
+-- Returns the regex (8 groups: lp sg m e u pl pc rp) of a dot-decimal number with optional ( ), sign, currency, 1,234 / 1 234 groups, exponent, unit, +, %.
+CREATE OR REPLACE MACRO smm__re_num() AS
+    '^[\s\p{Z}\x{FEFF}\x{200B}]*([(（]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*([+\-−]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*(\d{1,3}(?:[ \x{00A0}\x{202F}]\d{3})+(?:\.\d*)?|\d+(?:[,，]\d{3})*(?:\.\d*)?|\.\d+)([eE][+\-]?\d+)?[\s\p{Z}\x{FEFF}\x{200B}]*(万|亿|千|[wWkKmMbB]?)[\s\p{Z}\x{FEFF}\x{200B}]*(\+?)[\s\p{Z}\x{FEFF}\x{200B}]*([%％]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£元])?[\s\p{Z}\x{FEFF}\x{200B}]*([)）]?)[\s\p{Z}\x{FEFF}\x{200B}]*$';
+
+-- name: smm__re_num_eu
+-- Returns the regex of smm__re_num for a comma-decimal locale (groups 1.234 / 1 234, decimal comma).
+CREATE OR REPLACE MACRO smm__re_num_eu() AS
+    '^[\s\p{Z}\x{FEFF}\x{200B}]*([(（]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*([+\-−]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*(\d{1,3}(?:[ \x{00A0}\x{202F}]\d{3})+(?:,\d*)?|\d+(?:\.\d{3})*(?:,\d*)?|,\d+)([eE][+\-]?\d+)?[\s\p{Z}\x{FEFF}\x{200B}]*(万|亿|千|[wWkKmMbB]?)[\s\p{Z}\x{FEFF}\x{200B}]*(\+?)[\s\p{Z}\x{FEFF}\x{200B}]*([%％]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£元])?[\s\p{Z}\x{FEFF}\x{200B}]*([)）]?)[\s\p{Z}\x{FEFF}\x{200B}]*$';
+
 -- name: smm_num
 -- Returns s as a DOUBLE (1,234 / ¥ $ CNY / 1.2万 3亿 2.3w / 3.3k 475.8m 29.0b / 10万+ / (12.00) / 12.5% → 0.125 / 1.2E+05); NULL for null tokens, masked <5 and anything else.
 CREATE OR REPLACE MACRO smm_num(s) AS
@@ -74,9 +84,8 @@ CREATE OR REPLACE MACRO smm_num(s) AS
         CASE WHEN regexp_full_match(s, '[+\-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?') THEN TRY_CAST(replace(s, ',', '') AS DOUBLE) END,
         CASE WHEN regexp_full_match(s, '[+\-]?(?:\d+(?:\.\d*)?|\.\d+)[万亿千wWkKmMbB%％]')
              THEN TRY_CAST(left(s, -1) || 'e' || CAST(smm__unit_exp(right(s, 1)) AS VARCHAR) AS DOUBLE) END,
-        CASE WHEN regexp_full_match(s, '^[\s\p{Z}\x{FEFF}\x{200B}]*([(（]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*([+\-−]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*(\d{1,3}(?:[ \x{00A0}\x{202F}]\d{3})+(?:\.\d*)?|\d+(?:[,，]\d{3})*(?:\.\d*)?|\.\d+)([eE][+\-]?\d+)?[\s\p{Z}\x{FEFF}\x{200B}]*(万|亿|千|[wWkKmMbB]?)[\s\p{Z}\x{FEFF}\x{200B}]*(\+?)[\s\p{Z}\x{FEFF}\x{200B}]*([%％]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£元])?[\s\p{Z}\x{FEFF}\x{200B}]*([)）]?)[\s\p{Z}\x{FEFF}\x{200B}]*$') THEN list_transform(
-            [regexp_extract(s, '^[\s\p{Z}\x{FEFF}\x{200B}]*([(（]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*([+\-−]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*(\d{1,3}(?:[ \x{00A0}\x{202F}]\d{3})+(?:\.\d*)?|\d+(?:[,，]\d{3})*(?:\.\d*)?|\.\d+)([eE][+\-]?\d+)?[\s\p{Z}\x{FEFF}\x{200B}]*(万|亿|千|[wWkKmMbB]?)[\s\p{Z}\x{FEFF}\x{200B}]*(\+?)[\s\p{Z}\x{FEFF}\x{200B}]*([%％]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£元])?[\s\p{Z}\x{FEFF}\x{200B}]*([)）]?)[\s\p{Z}\x{FEFF}\x{200B}]*$',
-                            ['lp', 'sg', 'm', 'e', 'u', 'pl', 'pc', 'rp'])],
+        CASE WHEN regexp_full_match(s, smm__re_num()) THEN list_transform(
+            [regexp_extract(s, smm__re_num(), ['lp', 'sg', 'm', 'e', 'u', 'pl', 'pc', 'rp'])],
             lambda smm__p: smm__num_from_parts(smm__p, replace(replace(replace(replace(replace(
                 smm__p.m, ',', ''), '，', ''), ' ', ''), chr(160), ''), chr(8239), ''))
         )[1] END
@@ -89,9 +98,8 @@ CREATE OR REPLACE MACRO smm_num_eu(s) AS
         CASE WHEN NOT contains(s, '.') THEN smm__num_fast(s) END,
         CASE WHEN regexp_full_match(s, '[+\-]?\d+(?:\.\d{3})*(?:,\d+)?')
              THEN TRY_CAST(replace(replace(s, '.', ''), ',', '.') AS DOUBLE) END,
-        CASE WHEN regexp_full_match(s, '^[\s\p{Z}\x{FEFF}\x{200B}]*([(（]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*([+\-−]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*(\d{1,3}(?:[ \x{00A0}\x{202F}]\d{3})+(?:,\d*)?|\d+(?:\.\d{3})*(?:,\d*)?|,\d+)([eE][+\-]?\d+)?[\s\p{Z}\x{FEFF}\x{200B}]*(万|亿|千|[wWkKmMbB]?)[\s\p{Z}\x{FEFF}\x{200B}]*(\+?)[\s\p{Z}\x{FEFF}\x{200B}]*([%％]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£元])?[\s\p{Z}\x{FEFF}\x{200B}]*([)）]?)[\s\p{Z}\x{FEFF}\x{200B}]*$') THEN list_transform(
-            [regexp_extract(s, '^[\s\p{Z}\x{FEFF}\x{200B}]*([(（]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*([+\-−]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£])?[\s\p{Z}\x{FEFF}\x{200B}]*(\d{1,3}(?:[ \x{00A0}\x{202F}]\d{3})+(?:,\d*)?|\d+(?:\.\d{3})*(?:,\d*)?|,\d+)([eE][+\-]?\d+)?[\s\p{Z}\x{FEFF}\x{200B}]*(万|亿|千|[wWkKmMbB]?)[\s\p{Z}\x{FEFF}\x{200B}]*(\+?)[\s\p{Z}\x{FEFF}\x{200B}]*([%％]?)[\s\p{Z}\x{FEFF}\x{200B}]*(?:(?i:US\$|HK\$|CNY|RMB|USD|IDR|EUR|GBP|HKD)|[¥￥$€£元])?[\s\p{Z}\x{FEFF}\x{200B}]*([)）]?)[\s\p{Z}\x{FEFF}\x{200B}]*$',
-                            ['lp', 'sg', 'm', 'e', 'u', 'pl', 'pc', 'rp'])],
+        CASE WHEN regexp_full_match(s, smm__re_num_eu()) THEN list_transform(
+            [regexp_extract(s, smm__re_num_eu(), ['lp', 'sg', 'm', 'e', 'u', 'pl', 'pc', 'rp'])],
             lambda smm__p: smm__num_from_parts(smm__p, replace(replace(replace(replace(replace(
                 smm__p.m, '.', ''), ' ', ''), chr(160), ''), chr(8239), ''), ',', '.'))
         )[1] END
