@@ -11,6 +11,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "app.title": ("smm 社媒营销看板", "smm social marketing dashboard"),
     "nav.overview": ("总览", "Overview"),
     "nav.data": ("数据", "Data"),
+    "nav.content": ("内容表现", "Content"),
+    "nav.kol": ("达人对比", "KOLs"),
+    "nav.budget": ("预算与模拟", "Budget & what-if"),
     "sidebar.language": ("语言 / Language", "Language / 语言"),
     "sidebar.currency": ("报表币种", "Reporting currency"),
     "sidebar.dates": ("日期范围", "Date range"),
@@ -163,6 +166,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cny_per_unit": ("1 单位 = ? 人民币", "CNY per unit"),
     }.items()},
 }
+
+
+def _merge_locale_modules() -> None:
+    """Merge every smm/locale/<area>.py MESSAGES table; a key defined twice is a bug."""
+    import importlib
+    import pkgutil
+
+    import smm.locale as pkg
+
+    for mod in pkgutil.iter_modules(pkg.__path__):
+        table = importlib.import_module(f"smm.locale.{mod.name}").MESSAGES
+        clash = set(table) & set(MESSAGES)
+        if clash:
+            raise KeyError(f"i18n keys defined twice: {sorted(clash)}")
+        MESSAGES.update(table)
+
+
+_merge_locale_modules()
 
 
 def normalize_lang(lang: str | None) -> str:

@@ -13,6 +13,15 @@ from smm.metrics import CVR_BASES, ER_BASES, ROI_BASES, Settings
 
 COMPARE = ("previous", "last_year", "none")
 
+# (file, i18n title key, icon, url path), in menu order. A page is listed once its file exists.
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview"),
+    ("pages/content.py", "nav.content", ":material/movie:", "content"),
+    ("pages/kol.py", "nav.kol", ":material/groups:", "kol"),
+    ("pages/budget.py", "nav.budget", ":material/account_balance_wallet:", "budget"),
+    ("pages/data.py", "nav.data", ":material/upload_file:", "data"),
+)
+
 
 @st.cache_resource(show_spinner=False)
 def _root(path: str) -> duckdb.DuckDBPyConnection:
