@@ -4,11 +4,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from smm import ui
+from smm import auth, ui
 
 st.set_page_config(page_title="smm", page_icon=":material/insights:", layout="wide", initial_sidebar_state="expanded")
 
 ROOT = Path(__file__).resolve().parent
+auth.gate()  # optional team login (SMM_AUTH=oidc): no page runs and no data is read before it passes
 c = ui.con()
 if ui.first_start(c):
     ui.load_sample_with_progress(c)

@@ -46,10 +46,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if r.status in ("rejected", "unrecognised"):
             rejected += 1
         if args.json:
-            out = r.as_json()
-            if out["status"] == "unrecognised":
-                out["status"] = "rejected"
-            _print_json(out)
+            _print_json({**r.as_json(), "file": f})
         else:
             print(f"{r.file}: {r.status} profile={r.profile} rows_loaded={r.rows_loaded} "
                   f"rows_rejected={r.rows_rejected} summary_rows={r.rows_summary} dates={r.date_min}..{r.date_max}")
@@ -119,11 +116,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from smm.errors import StoreBusyError
+    from smm.errors import StoreBusyError, StoreUnavailableError
 
     try:
-        return args.func(args)
+        code = args.func(args)
     except StoreBusyError as e:
         print(f"smm: the store {e} is in use by another process (close the app or script holding it)",
               file=sys.stderr)
         return 2
+    except StoreUnavailableError as e:
+        print(f"smm: the store {e.path} cannot be written ({e.reason}); check that its folder is writable and "
+              "the disk has space. Nothing was changed.", file=sys.stderr)
+        return 2
+    for aside in store.set_aside_wals(getattr(args, "db", None)):
+        print(f"smm: warning: a damaged write-ahead log was set aside as {aside}; the loads it held are not in "
+              "the store (check the load history and reload those files)", file=sys.stderr)
+    return code

@@ -24,3 +24,12 @@ class IngestError(Exception):
 
 class StoreBusyError(Exception):
     """Another process holds the store's write lock."""
+
+
+class StoreUnavailableError(Exception):
+    """The store cannot be opened or written: its folder is read-only, or the disk is full."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")

@@ -31,7 +31,9 @@ def neutralize_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 with BOM so Excel opens Chinese text correctly."""
-    return neutralize_frame(df).to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows (RFC 4180): the csv writer then quotes any cell holding a bare CR; with "\n" rows a CR inside
+    # a cell ended the row in Excel and the rest of the cell (e.g. "=cmd…") became a new, unescaped cell.
+    return neutralize_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:

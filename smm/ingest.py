@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from smm import readers
+from smm import readers, rollups
 from smm.errors import IngestError
-from smm.profiles import Match, Profile, get_profile, map_headers, recognise
+from smm.profiles import Match, Profile, get_profile, map_headers, norm_header, recognise
 from smm.schema import (
     BUDGET_CATEGORY_ALIASES,
     CONTENT_TYPE_ALIASES,
@@ -28,6 +30,26 @@ from smm.schema import (
 MAX_ERRORS_REPORTED = 200
 DATE_MIN = dt.date(2000, 1, 1)
 _counter = itertools.count(1)
+# One writer at a time in this process (every app session shares it): DuckDB refuses two transactions that
+# update the same rows ("Conflict on update"), which two overlapping uploads in two sessions would do.
+_WRITE_LOCK = threading.RLock()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back after a failure without hiding it: DuckDB has already ended a transaction whose COMMIT
+    failed (disk full), and then ROLLBACK itself would raise "no transaction is active"."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
+def _serialized(fn):
+    @functools.wraps(fn)
+    def locked(*args, **kwargs):
+        with _WRITE_LOCK:
+            return fn(*args, **kwargs)
+    return locked
 _NUMERIC_EXTRA = ("watch_hours", "followers", "fee", "posts", "planned", "amount")
 _DATE_IN_NAME = re.compile(r"(20\d{2})[-_.]?([01]\d)[-_.]?([0-3]\d)")
 _DATE_RANGE = re.compile(
@@ -78,14 +100,13 @@ class LoadReport:
     rejected_csv: bytes | None = None
 
     def as_json(self) -> dict:
-        """The CLI's JSON object for this file."""
+        """The CLI's JSON object for this file: exactly the keys issue 2 specifies (a contract for cron jobs)."""
         return {
-            "file": self.file, "status": self.status, "profile": self.profile, "platform": self.platform,
+            "file": self.file, "status": "rejected" if self.status == "unrecognised" else self.status,
+            "profile": self.profile, "platform": self.platform,
             "rows_loaded": self.rows_loaded, "rows_rejected": self.rows_rejected,
-            "rows_summary": self.rows_summary, "rows_superseded": self.rows_superseded,
             "date_min": self.date_min.isoformat() if self.date_min else None,
             "date_max": self.date_max.isoformat() if self.date_max else None,
-            "batch_id": self.batch_id,
             "errors": [{"row": e.get("row"), "column": e.get("column"), "message": e.get("message")}
                        for e in self.errors],
         }
@@ -97,9 +118,11 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str) -> int | None:
-    rows = con.execute("SELECT batch_id FROM load_batches WHERE sha256 = ? AND status = 'loaded'",
-                       [digest]).fetchall()
+def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str, as_of: dt.date | None = None) -> int | None:
+    """The loaded batch of the same bytes (and, for a file dated from outside its content, the same date)."""
+    rows = con.execute("SELECT batch_id FROM load_batches WHERE sha256 = ? AND status = 'loaded' "
+                       "AND (CAST(? AS DATE) IS NULL OR as_of = ?) ORDER BY batch_id DESC LIMIT 1",
+                       [digest, as_of, as_of]).fetchall()
     return rows[0][0] if rows else None
 
 
@@ -170,6 +193,9 @@ class _Plan:
     as_of_source: str
     year: int
     currency: str
+    # Set when the file's date comes from outside its bytes (file name, user): the same bytes stated for
+    # another date are another snapshot, not the same file again.
+    dedupe_as_of: dt.date | None = None
 
 
 def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, str], dict[str, str], list[str], str]:
@@ -231,7 +257,8 @@ def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, s
             exprs[f] = e
             err(f"{t} IS NOT NULL AND ({e}) IS NULL", i, "bad_date")
             err(f"({e}) < {sql.bind(DATE_MIN)}::DATE OR ({e}) > "
-                f"{sql.bind(plan.as_of + dt.timedelta(days=400))}::DATE", i, "date_out_of_range")
+                f"{sql.bind(max(plan.as_of, opts.today or dt.date.today()) + dt.timedelta(days=400))}::DATE", i,
+                "date_out_of_range")
         elif kind == "timestamp":
             inner[f"s{i}"] = ("smm_ts({v}, " + order + ")", i)
             exprs[f] = f"s{i}"
@@ -331,11 +358,14 @@ def _stage(con: duckdb.DuckDBPyConnection, plan: _Plan, opts: LoadOptions, stg: 
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", raw) or not re.fullmatch(r"[a-z_][a-z0-9_]*", stg):
         raise ValueError("bad staging table name")
     cols = ", ".join(f"{e} AS {quote_ident(f)}" for f, e in exprs.items())
+    # Rows whose date was written without a year (the year is inferred: the load report says so).
+    noyear = " OR ".join(f"(d{i} IS NULL AND y{i} IS NOT NULL)" for f, i in plan.match.mapping.items()
+                         if FIELD_KINDS[f] == "date") or "false"
     err_list = "[" + ", ".join(errs) + "]" if errs else "[]::STRUCT(\"column\" VARCHAR, code VARCHAR, value VARCHAR)[]"
     # MATERIALIZED keeps the optimiser from inlining each cleaning macro into every check that uses it.
     q = (f"CREATE OR REPLACE TEMP TABLE {stg} AS WITH cells AS MATERIALIZED "
          f"({_cells_sql(inner, raw, plan.raw.n_rows)}) "
-         f"SELECT _row, ({summary}) AS _summary, list_filter({err_list}, lambda x: x IS NOT NULL) AS _errs, "
+         f"SELECT _row, ({summary}) AS _summary, ({noyear}) AS _noyear, list_filter({err_list}, lambda x: x IS NOT NULL) AS _errs, "
          f"{cols} FROM cells")
     _execute(con, q, sql)
 
@@ -414,6 +444,9 @@ def _write_snapshot(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, s
                                      "theme", "kol")}
     cid = ("coalesce(" + _v(cols, "content_id") + ", " + _v(cols, "content_url") + ", 'h:' || md5(concat_ws(chr(31), "
            + _v(cols, "content_title") + ", CAST(" + _v(cols, "published_at") + " AS VARCHAR))))")
+    if not {"content_id", "content_url", "content_title", "published_at"} & cols:
+        # Nothing identifies a post (e.g. the UCI data set): each row is its own post, never all rows one post.
+        cid = "'row ' || CAST(s._row AS VARCHAR)"
     as_of = sql.bind(plan.as_of) + "::DATE"
     prof = sql.bind(plan.match.profile.id)
     post_key = _key_expr([platform, prof, dims["account"], cid, dims["kol"]])
@@ -423,7 +456,7 @@ def _write_snapshot(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, s
         + ", ".join(f"{e} AS {quote_ident(d)}" for d, e in dims.items())
         + f", {_v(cols, 'published_at')} AS published_at, {currency} AS currency, "
         + ", ".join(f"{_v(cols, mm)} AS {quote_ident(mm)}" for mm in metric_cols)
-        + f" FROM {stg} s WHERE NOT s._summary AND len(s._errs) = 0"
+        + f", s.flags AS flags FROM {stg} s WHERE NOT s._summary AND len(s._errs) = 0"
     )
     agg = (
         f"SELECT min(src_row) AS src_row, post_key, md5(post_key || CAST({as_of} AS VARCHAR)) AS row_key, "
@@ -431,14 +464,14 @@ def _write_snapshot(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, s
         + ", ".join(f"any_value({quote_ident(d)}) AS {quote_ident(d)}" for d in dims)
         + f", max(published_at) AS published_at, {as_of} AS as_of, any_value(currency) AS currency, "
         + ", ".join(f"sum({quote_ident(mm)}) AS {quote_ident(mm)}" for mm in metric_cols)
-        + f" FROM ({inner}) GROUP BY post_key"
+        + f", string_agg(flags, ';') AS flags FROM ({inner}) GROUP BY post_key"
     )
     _execute(con, f"CREATE OR REPLACE TEMP TABLE ok_rows AS {agg}", sql)
     superseded = con.execute(
         "UPDATE snapshots SET superseded_by = ? WHERE superseded_by IS NULL AND row_key IN "
         "(SELECT row_key FROM ok_rows)", [batch]).fetchall()[0][0]
     all_cols = ["src_row", "row_key", "post_key", "platform", "content_id", *dims, "published_at", "as_of",
-                "currency", *metric_cols]
+                "currency", *metric_cols, "flags"]
     col_list = ", ".join(quote_ident(c) if c not in ("src_row", "row_key", "post_key") else c for c in all_cols)
     con.execute(f"INSERT INTO snapshots (batch_id, profile, {col_list}) SELECT ?, ?, {col_list} FROM ok_rows",
                 [batch, plan.match.profile.id])
@@ -463,8 +496,9 @@ def rederive_snapshot_deltas(con: duckdb.DuckDBPyConnection, post_keys_sql: str,
             # and the weekly rows add up to the post's best lifetime figure.
             deltas.append(f"CASE WHEN {q} IS NULL THEN NULL ELSE greatest({q} - coalesce(max({q}) OVER "
                           f"(w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0), 0) END")
+    # flags: a weekly row carries its snapshot's flags (a 10万+ lower bound stays visible on the delta).
     keep = ("batch_id, row_key, src_row, platform, profile, account, campaign, content_id, content_title, "
-            "content_type, content_url, theme, published_at, kol, currency")
+            "content_type, content_url, theme, published_at, kol, currency, flags")
     con.execute(
         f"INSERT INTO fact ({keep}, date, period_start, period_end, {', '.join(mcols)}, from_snapshot, "
         f"first_snapshot) SELECT {keep}, as_of, coalesce(prev_as_of + 1, least(CAST(published_at AS DATE), as_of), "
@@ -527,18 +561,24 @@ def _plan(con, raw: readers.RawTable, match: Match, opts: LoadOptions, filename:
     start, end, source = stated_range(raw.preamble, filename)
     if opts.as_of:
         as_of, src = opts.as_of, "user"
+    elif opts.period:
+        as_of, src = opts.period[1], "user"
     elif end:
-        as_of, src = end, source or "file"
+        as_of, src = end, source or "preamble"
     else:
         as_of, src = today, "today"
     needs_as_of = p.kind == "snapshot" or (p.kind == "daily" and not ({"date", "period_start"} & set(match.mapping)))
     if needs_as_of:
         report.notes.append(("note.as_of", {"date": as_of.isoformat(), "source": src}))
     currency = match.header_currency or p.currency or "CNY"
-    if not match.header_currency and "currency" not in match.mapping and not p.currency:
+    money = {"spend", "revenue", "fee", "planned", "amount"} & set(match.mapping)
+    if money and not match.header_currency and "currency" not in match.mapping and not p.currency:
         report.notes.append(("note.currency_assumed", {"currency": currency}))
+    as_of_matters = needs_as_of or (p.kind == "kol_roster" and "as_of" not in match.mapping) or (
+        p.kind == "other_costs" and "date" not in match.mapping)
     return _Plan(match=match, raw=raw, kind=p.kind, platform=p.platform, as_of=as_of, as_of_source=src,
-                 year=as_of.year, currency=currency)
+                 year=as_of.year, currency=currency,
+                 dedupe_as_of=as_of if as_of_matters and src in ("filename", "user") else None)
 
 
 def _errors_and_rejects(con, stg: str, raw: readers.RawTable, filename: str, limit: int) -> tuple[int, list[dict]]:
@@ -573,11 +613,9 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
     report = LoadReport(file=filename)
     digest = sha256(data)
     prior = _already_loaded(con, digest)
-    if prior is not None:
-        report.status, report.batch_id = "already_loaded", prior
-        row = con.execute("SELECT profile, platform FROM load_batches WHERE batch_id = ?", [prior]).fetchall()[0]
-        report.profile, report.platform = row
-        return report
+    dated_outside = bool(opts.as_of or opts.period or stated_range([], filename)[1])
+    if prior is not None and not dated_outside:
+        return _report_already_loaded(con, report, prior)
     n = next(_counter)
     raw_name, stg = f"raw_{n}", f"stg_{n}"
     try:
@@ -614,14 +652,23 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
                                                  "known export format; map its columns on the Data page or pass "
                                                  "--profile"})
                 return report
+        _share_listed_columns(match, raw.headers)
         p = match.profile
         report.profile, report.platform, report.kind = p.id, p.platform, p.kind
         plan = _plan(con, raw, match, opts, filename, report)
+        if prior is not None:
+            same = _already_loaded(con, digest, plan.dedupe_as_of)
+            if same is not None:
+                return _report_already_loaded(con, report, same)
         report.as_of, report.currency = plan.as_of, plan.currency
         _stage(con, plan, opts, stg)
-        n_summary, n_total = con.execute(
-            f"SELECT count(*) FILTER (WHERE _summary), count(*) FROM {stg}").fetchall()[0]
+        n_summary, n_total, n_noyear = con.execute(
+            f"SELECT count(*) FILTER (WHERE _summary), count(*), count(*) FILTER (WHERE _noyear AND NOT _summary) "
+            f"FROM {stg}").fetchall()[0]
         report.rows_summary = n_summary
+        if n_noyear:
+            report.notes.append((f"ingest.note_year.{plan.as_of_source}",
+                                 {"rows": n_noyear, "date": plan.as_of.isoformat()}))
         n_bad, report.errors = _errors_and_rejects(con, stg, raw, filename, MAX_ERRORS_REPORTED)
         report.rows_rejected = n_bad
         n_ok = n_total - n_summary - n_bad
@@ -636,9 +683,48 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
             return report
         _commit(con, plan, opts, stg, filename, digest, report, n_ok)
         return report
+    except (OSError, duckdb.Error) as e:
+        # The disk is full or the data folder read-only (or the database had to stop): say so in the report;
+        # the load's transaction was rolled back (or never committed), so nothing of the file is stored.
+        from smm.store import is_write_failure
+
+        if not (isinstance(e, duckdb.FatalException) or is_write_failure(e)):
+            raise
+        report.status, report.batch_id, report.rows_loaded = "rejected", None, 0
+        report.errors = [{"row": None, "column": None, "code": "write_failed", "value": str(e)[:300],
+                          "message": f"{filename}: could not write to the store ({e}); nothing was loaded"}]
+        return report
     finally:
         for t in (raw_name, stg, "ok_rows", "_affected"):
-            con.execute(f"DROP TABLE IF EXISTS {t}")
+            try:
+                con.execute(f"DROP TABLE IF EXISTS {t}")
+            except duckdb.Error:
+                pass  # an invalidated database (after a write failure) has no temp tables left to drop
+
+
+@_serialized
+def _share_listed_columns(match: Match, headers: list[str]) -> None:
+    """Feed a metric from a column that another metric took when the profile lists that header for both.
+
+    A header is matched to one field only; 蒲公英's `成交订单` is both conversions and orders (and 千川's
+    `成交订单数` when there is no `转化数`), so the second field would otherwise stay empty.
+    """
+    keys = {i: norm_header(h)[0] for i, h in enumerate(headers)}
+    for f, aliases in match.profile.columns.items():
+        if f in match.mapping or FIELD_KINDS.get(f) != "number":
+            continue
+        listed = {norm_header(a)[0] for a in aliases}
+        for g, i in list(match.mapping.items()):
+            if FIELD_KINDS.get(g) == "number" and keys.get(i) in listed:
+                match.mapping[f] = i
+                break
+
+
+def _report_already_loaded(con, report: LoadReport, batch: int) -> LoadReport:
+    report.status, report.batch_id, report.notes, report.errors = "already_loaded", batch, [], []
+    row = con.execute("SELECT profile, platform FROM load_batches WHERE batch_id = ?", [batch]).fetchall()[0]
+    report.profile, report.platform = row
+    return report
 
 
 def _commit(con, plan: _Plan, opts: LoadOptions, stg: str, filename: str, digest: str, report: LoadReport,
@@ -646,6 +732,11 @@ def _commit(con, plan: _Plan, opts: LoadOptions, stg: str, filename: str, digest
     p = plan.match.profile
     con.execute("BEGIN TRANSACTION")
     try:
+        prior = _already_loaded(con, digest, plan.dedupe_as_of)
+        if prior is not None:  # the same file finished loading in another session meanwhile
+            con.execute("ROLLBACK")
+            report.status, report.batch_id = "already_loaded", prior
+            return
         batch = con.execute("SELECT nextval('batch_seq')").fetchall()[0][0]
         notes = "; ".join(f"{k}:{v}" for k, v in report.notes) or None
         con.execute(
@@ -662,9 +753,10 @@ def _commit(con, plan: _Plan, opts: LoadOptions, stg: str, filename: str, digest
             f"SELECT min({date_col}), max({'period_end' if table == 'budget_plan' else date_col}) "
             f"FROM {table} WHERE batch_id = ?", [batch]).fetchall()[0]
         con.execute("UPDATE load_batches SET date_min = ?, date_max = ? WHERE batch_id = ?", [dmin, dmax, batch])
+        rollups.refresh_batch(con, batch)
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     report.status, report.batch_id = "loaded", batch
     report.rows_loaded, report.rows_superseded = n_ok, superseded
@@ -681,6 +773,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, opts: LoadOpti
 _TABLES = ("fact", "snapshots", "kol_roster", "budget_plan", "other_costs")
 
 
+@_serialized
 def delete_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
     """Remove exactly one batch's rows; rows it had replaced become active again."""
     row = con.execute("SELECT status FROM load_batches WHERE batch_id = ?", [batch_id]).fetchall()
@@ -699,10 +792,11 @@ def delete_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
                 f"WHERE b.row_key = a.row_key AND b.batch_id > a.batch_id{derived}) WHERE a.superseded_by = ?",
                 [batch_id])
         rederive_snapshot_deltas(con, "SELECT post_key FROM _del_posts")
+        rollups.refresh_batch(con, batch_id, "_del_posts")
         con.execute("UPDATE load_batches SET status = 'deleted' WHERE batch_id = ?", [batch_id])
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
     finally:
         con.execute("DROP TABLE IF EXISTS _del_posts")

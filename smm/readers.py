@@ -7,12 +7,13 @@ names the columns. Everything that can go wrong raises `IngestError` with one of
 `bad_filename`, `not_tabular`, `encoding`, `no_data_rows`, `line_too_long`, `unclosed_quote`,
 `ragged`, `duplicate_header`, `too_large`, `xml_bomb`, `excel_unreadable`.
 
-CSV path: decide the encoding, parse the first few hundred KB in Python to find the delimiter,
-preamble and header, then stream the data region as UTF-8 into temp files that DuckDB reads
-(`read_csv`, explicit options, strict mode) while the next part is being transcoded. When every
-physical line is one record, `_row` is the table rowid plus the first data line. Files with
-quoted newlines, blank lines or structural errors take the exact Python `csv` path, which also
-names the offending line.
+CSV path: choose the encoding, parse the first few hundred KB in Python to find the delimiter,
+preamble and header, then stream the data region as UTF-8 part files that DuckDB reads
+(`read_csv` with explicit options and strict mode) while the next part is transcoded. When every
+line is one record, `_row` is the rowid plus the first data line; with quoted line breaks or
+blank lines, a `csv` pass finds where each record starts. When DuckDB refuses the file, the exact
+Python `csv` path loads it or names the offending line. Call it outside an explicit transaction:
+a failed DuckDB statement would abort the caller's transaction.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ HEADER_SEARCH_ROWS = 30
 _FOLLOW_ROWS = 20                         # rows after a header candidate that vote on the width
 _HEAD_RECORDS = 60                        # records parsed in Python to find delimiter and header
 _HEAD_BYTES = 256 * 1024
-_DECODE_CHUNK = 8 * 1024 * 1024           # bytes decoded per part handed to DuckDB
+_DECODE_CHUNK = 16 * 1024 * 1024          # bytes decoded per part handed to DuckDB
 _SAMPLE_BYTES = 64 * 1024                 # bytes examined to choose a legacy encoding
 _RATIO_MIN_SIZE = 1024 * 1024             # tiny parts may compress >100x legitimately
 _DELIMITERS = (",", "\t", ";", "|")
@@ -83,19 +84,19 @@ _NOT_TABULAR_MAGIC = (
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "utf-8"), (b"\xff\xfe", "utf-16-le", "utf-16-le"),
          (b"\xfe\xff", "utf-16-be", "utf-16-be"))
-# Non-letters that legacy Western text really contains (Windows-1252 punctuation, currency, units).
 # Legacy encodings worth guessing for marketing exports (Python codec names after codecs.lookup).
 _LEGACY_CODECS = frozenset({
     "cp1252", "iso8859-1", "iso8859-15", "cp1250", "iso8859-2", "cp1251", "koi8-r", "cp1253", "cp1254",
     "iso8859-9", "cp1257", "cp1258", "cp874", "mac-roman", "big5", "cp950", "big5hkscs", "shift_jis",
     "cp932", "euc_jp", "euc_kr", "cp949",
 })
+# Non-letters that legacy Western text really contains (Windows-1252 punctuation, currency, units).
 _LEGACY_SYMBOLS = frozenset("€£¥¢°ºª²³¹µ·«»¿¡§¶±×÷©®™–—‘’‚“”„•…‰†‡ \u00a0")
 
 
 @dataclass(frozen=True)
 class RawTable:
-    """What `read_table` staged: the table name and how the file was read."""
+    """Describe a staged table: its name, its columns and how the file was read."""
 
     name: str
     headers: list[str]          # headers[i] names column c{i}
@@ -127,7 +128,7 @@ class _Layout:
 
 
 class _WrongEncoding(Exception):
-    """The encoding chosen from the head fails further into the file."""
+    """UTF-8, chosen from the head of a file without BOM, fails further into the file."""
 
 
 # --------------------------------------------------------------------------------------- public API
@@ -186,6 +187,14 @@ def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _drop(con, qt: str) -> None:
+    """Drop a half-built staging table: nothing partial is left behind, and the first error wins."""
+    try:
+        con.execute(f"DROP TABLE IF EXISTS {qt}")
+    except duckdb.Error:
+        pass
+
+
 # ---------------------------------------------------------------------------------------- encoding
 
 
@@ -231,7 +240,7 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 
 def _utf8_error(data: bytes, *, final: bool) -> int | None:
-    """Offset of the first byte that is not UTF-8, or None."""
+    """Return the offset of the first byte that is not UTF-8, or None."""
     dec = codecs.getincrementaldecoder("utf-8")("strict")
     view = memoryview(data)
     step = 16 * 1024 * 1024
@@ -252,17 +261,15 @@ def _mostly_utf8(sample: bytes) -> bool:
 
 
 def _plausible_gb18030(sample: bytes) -> bool:
-    try:
-        text = codecs.getincrementaldecoder("gb18030")("strict").decode(sample, False)
-    except UnicodeDecodeError:
-        return False
+    text = codecs.getincrementaldecoder("gb18030")("replace").decode(sample, False)
     counts = Counter(ch for ch in text if ord(ch) > 127)
+    bad = counts.pop("\ufffd", 0)
     total = sum(counts.values())
-    if not total:
-        return True
-    # Latin-1/cp1252 text read as GB18030 lands on rare GBK ideographs; Chinese text is mostly
-    # in the GB2312 repertoire (plus emoji, which GB18030 encodes in 4 bytes).
-    common = sum(n for ch, n in counts.items() if ord(ch) > 0xFFFF or _in_gb2312(ch))
+    if total < 4 * bad:
+        return False                    # a few broken bytes in Chinese text are fine; the line is reported
+    # Latin-1/cp1252 text read as GB18030 lands on rare two-byte GBK ideographs; Chinese text is
+    # mostly in the GB2312 repertoire, and four-byte sequences (emoji, é) hardly occur by accident.
+    common = sum(n for ch, n in counts.items() if _in_gb2312(ch) or len(ch.encode("gb18030")) == 4)
     return common >= 0.5 * total
 
 
@@ -275,7 +282,7 @@ def _in_gb2312(ch: str) -> bool:
 
 
 def _legacy_encoding(sample: bytes) -> str | None:
-    """A legacy encoding charset-normalizer is confident about and whose text reads as words."""
+    """Return a legacy encoding charset-normalizer is confident about and whose text reads as words."""
     from charset_normalizer import from_bytes  # slow import; only for files that are neither UTF-8 nor GB
 
     best = from_bytes(sample).best()
@@ -295,7 +302,7 @@ def _legacy_encoding(sample: bytes) -> str | None:
 
 
 def _words(sample: bytes, codec: str) -> str | None:
-    """The sample decoded, when its non-ASCII characters are letters or usual symbols, else None."""
+    """Decode the sample if its non-ASCII characters are letters or usual symbols, else return None."""
     try:
         text = codecs.getincrementaldecoder(codec)("strict").decode(sample, False)
     except UnicodeDecodeError:
@@ -306,7 +313,7 @@ def _words(sample: bytes, codec: str) -> str | None:
 
 
 def _line_at(data: bytes, pos: int, enc: _Encoding) -> int:
-    """1-based line of byte offset `pos`."""
+    """Return the 1-based line of byte offset `pos`."""
     if enc.codec.startswith("utf-16"):
         return data[enc.bom:pos].decode(enc.codec, "replace").count("\n") + 1
     return data.count(b"\n", 0, pos) + 1
@@ -349,7 +356,7 @@ def _read_text_as(con, data: bytes, filename: str, table: str, max_rows: int, en
         headers = _finish_columns(con, qt, names, has_data, filename)
         n_rows = _checked_count(con, qt, filename, max_rows)
     except BaseException:
-        con.execute(f"DROP TABLE IF EXISTS {qt}")
+        _drop(con, qt)
         raise
     return RawTable(table, headers, n_rows, "csv", enc.name, layout.delimiter, layout.preamble,
                     layout.header_row, None)
@@ -364,7 +371,7 @@ def _layout(data: bytes, filename: str, enc: _Encoding) -> _Layout:
         try:
             text = codecs.getincrementaldecoder(enc.codec)("strict").decode(data[enc.bom:end], final)
         except UnicodeDecodeError:
-            if not enc.verified and enc.codec == "utf-8":
+            if enc.name == "utf-8" and not enc.verified:
                 raise _WrongEncoding from None
             raise IngestError("encoding", file=filename, row=_decode_error_line(data, enc.bom, enc)) from None
         if not final:
@@ -393,6 +400,10 @@ def _layout(data: bytes, filename: str, enc: _Encoding) -> _Layout:
     data_idx = next((i for i in range(h + 1, len(rows)) if any(rows[i])), None)
     if data_idx is None:
         raise IngestError("no_data_rows", file=filename, row=records[h][0])
+    widths = Counter(len(r) for r in rows[data_idx:] if any(r))
+    width = max(widths.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    if width < len(names) and not any(names[width:]):
+        names = names[:width]           # a header line with trailing delimiters the data lines lack
     first_line = records[data_idx][0]
     return _Layout(delim, _preamble(rows[:g]), records[h][0], names, first_line,
                    _line_offset(data, text, first_line, enc))
@@ -404,7 +415,7 @@ def _sep_line(line: str) -> tuple[str | None, int]:
 
 
 def _detect_delimiter(text: str) -> str:
-    """The candidate that splits the most head records into the same number (>1) of cells."""
+    """Pick the candidate that splits the most head records into the same number (>1) of cells."""
     sample = list(itertools.islice(io.StringIO(text, newline="\n"), _HEAD_RECORDS + 1))
     best, best_key = ",", (0, 0)
     for d in _DELIMITERS:
@@ -423,7 +434,7 @@ def _detect_delimiter(text: str) -> str:
 
 
 def _head_records(text: str, delim: str, skip: int) -> list[tuple[int, list[str | None]]]:
-    """(1-based start line, stripped cells or None) for each record of the head text."""
+    """List (1-based start line, stripped cells or None) for each record of the head text."""
     _raise_field_limit()
     lines = io.StringIO(text, newline="\n")
     for _ in range(skip):
@@ -448,7 +459,7 @@ def _clean(cell: str) -> str | None:
 
 
 def _line_offset(data: bytes, head: str, line: int, enc: _Encoding) -> int:
-    """Byte offset in `data` where 1-based `line` starts."""
+    """Return the byte offset in `data` where 1-based `line` starts."""
     if enc.codec.startswith("utf-16"):
         chars = 0
         for _ in range(line - 1):
@@ -468,7 +479,7 @@ def _preamble(rows: list[list[str | None]]) -> list[str]:
 
 
 def _find_header(rows: list[list[str | None]], *, exact: bool, spans_for) -> tuple[int, int, list] | None:
-    """(first header row, last header row, flattened names) among `rows`, or None without data.
+    """Return (first header row, last header row, flattened names) among `rows`, or None without data.
 
     The header is the first row, among the first 30 non-empty ones, whose width matches the
     modal width of the rows after it and whose cells are mostly text, preferring rows that
@@ -504,7 +515,8 @@ def _find_header(rows: list[list[str | None]], *, exact: bool, spans_for) -> tup
 
 def _header_like(row: list[str | None], modal: int, exact: bool) -> bool:
     width = len(row)
-    if (width != modal) if exact else (width < modal):
+    # Spreadsheet rows have no cell count, only a last filled cell: data may be wider than the header.
+    if (width != modal) if exact else (4 * width < 3 * modal):
         return False
     cells = [c for c in row if c]
     if (width > 1 and len(cells) < 2) or 2 * len(cells) < width:
@@ -519,7 +531,7 @@ def _header_score(row: list[str | None]) -> int:
 
 def _group_labels(group: list[str | None], child: list[str | None], exact: bool,
                   spans: list[tuple[int, int]] | None) -> list[str | None] | None:
-    """The group label over each column when `group` is the upper row of a two-level header, else None.
+    """Label each column with its group when `group` is the upper row of a two-level header, else None.
 
     A group spans the columns of its merged cell (`spans`, spreadsheets) or, without merges,
     the blank cells to its right whose lower cell is named. A label spanning every column is a
@@ -590,13 +602,23 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
         parts = _utf8_parts(data, layout.data_start, enc, tmp, filename)
         lines = _insert_parts(con, lambda tails: _insert_sql(qt, ncols, tails), params, parts, failed)
     if failed:
-        if not enc.verified and enc.codec == "utf-8" and _utf8_error(data, final=True) is not None:
-            raise _WrongEncoding
+        if enc.name == "utf-8" and not enc.verified and _utf8_error(data, final=True) is not None:
+            raise _WrongEncoding    # only the head was checked: choose again knowing the whole file
         return None
     n_records = con.execute(f"SELECT count(*) FROM {qt}").fetchall()[0][0]  # noqa: S608
-    if n_records != lines:
-        return None                     # quoted newlines or blank lines: line numbers need the exact path
-    con.execute(f"UPDATE {qt} SET _row = rowid + ?", [layout.first_line])  # noqa: S608
+    if n_records == lines:              # one record per line: the line is the rowid plus the first line
+        con.execute(f"UPDATE {qt} SET _row = rowid + ?", [layout.first_line])  # noqa: S608
+    else:                               # quoted line breaks or blank lines: find where records start
+        starts = _record_starts(data, enc, layout)
+        if len(starts) != n_records:
+            return None
+        view = f"__smm_starts_{threading.get_ident()}"
+        con.register(view, pa.table({"rid": pa.array(range(n_records), pa.int64()),
+                                     "line": pa.array(starts, pa.int32())}))
+        try:
+            con.execute(f"UPDATE {qt} SET _row = s.line FROM {_quote_ident(view)} s WHERE {qt}.rowid = s.rid")  # noqa: S608
+        finally:
+            con.unregister(view)
     all_null = " AND ".join(f"c{i} IS NULL" for i in range(ncols))
     con.execute(f"DELETE FROM {qt} WHERE {all_null}")  # noqa: S608
     unnamed = [i for i, n in enumerate(layout.names) if not n]
@@ -608,8 +630,25 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
     return has_data
 
 
+def _record_starts(data: bytes, enc: _Encoding, layout: _Layout) -> list[int]:
+    """List the 1-based line where each record DuckDB read starts (it skips empty lines)."""
+    text = data[layout.data_start:].decode(enc.codec)
+    _raise_field_limit()
+    reader = csv.reader(io.StringIO(text, newline="\n"), delimiter=layout.delimiter, quotechar='"')
+    keep_empty = len(layout.names) == 1     # a one-column file has a NULL record for an empty line
+    starts, consumed = [], 0
+    try:
+        for row in reader:
+            if row or keep_empty:
+                starts.append(layout.first_line + consumed)
+            consumed = reader.line_num
+    except csv.Error:
+        return []
+    return starts
+
+
 def _insert_sql(qt: str, ncols: int, tails: str) -> str:
-    """INSERT of one part file, stripping cells that start or end with whitespace.
+    """Build the INSERT of one part file, stripping cells that start or end with whitespace.
 
     Testing every cell with trim() would double the load time, so cheap tests pick the cells to
     trim: ord() of the first character, suffix() for each trailing character the part contains.
@@ -675,7 +714,8 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str,
         with open(path, "wb") as fh:
             fh.write(memoryview(data)[start:end])
             fh.write(b"\n")
-        yield path, data.count(b"\n", start, end) + 1, _tails(data.find(b"\t", start, end) >= 0, data.isascii())
+        rare = "" if data.isascii() else "".join(w for w in _WS_RARE if data.find(w.encode(), start, end) >= 0)
+        yield path, data.count(b"\n", start, end) + 1, _tails(data.find(b"\t", start, end) >= 0, rare)
         return
     dec = codecs.getincrementaldecoder(enc.codec)("strict")
     view, carry = memoryview(data), b""
@@ -686,7 +726,7 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str,
         except UnicodeDecodeError:
             raise IngestError("encoding", file=filename, row=_decode_error_line(data, start, enc),
                               tried=enc.name) from None
-        tails = _tails("\t" in text, text.isascii())
+        tails = _tails("\t" in text, "" if text.isascii() else "".join(w for w in _WS_RARE if w in text))
         out = text.encode("utf-8")
         del text
         if last:
@@ -709,9 +749,9 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str,
         carry = out[cut:]
 
 
-def _tails(tab: bool, ascii_only: bool) -> str:
-    # Looking for NBSP etc. in Python costs more than testing for them in DuckDB's threads.
-    return " " + ("\t" if tab else "") + ("" if ascii_only else "".join(_WS_RARE))
+def _tails(tab: bool, rare: str) -> str:
+    # Each suffix() test costs ~0.15 s per 10M cells, more than looking for the character here.
+    return " " + ("\t" if tab else "") + rare
 
 
 def _checked_count(con, qt: str, filename: str, max_rows: int) -> int:
@@ -735,7 +775,8 @@ def _parse_csv_python(data: bytes, filename: str, enc: _Encoding, layout: _Layou
                           tried=enc.name) from None
     ncols = len(layout.names)
     _raise_field_limit()
-    lines = itertools.chain(_checked_lines(text, layout.first_line, filename), [_SENTINEL])
+    _check_line_lengths(text, layout.first_line, filename)
+    lines = itertools.chain(io.StringIO(text, newline="\n"), [_SENTINEL])
     reader = csv.reader(lines, delimiter=layout.delimiter, quotechar='"', doublequote=True)
     rownums: list[int] = []
     rows: list[list[str | None]] = []
@@ -746,16 +787,18 @@ def _parse_csv_python(data: bytes, filename: str, enc: _Encoding, layout: _Layou
             start, consumed = layout.first_line + consumed, reader.line_num
             if row == [_SENTINEL]:
                 break
-            cells = [_clean(c) for c in row]
-            if not any(cells):
+            if len(row) != ncols:
+                if any(c.strip(_WS) for c in row):      # an empty line is no ragged row
+                    bad_count += 1
+                    if bad_first is None:
+                        bad_first, bad_width = start, len(row)
                 continue
-            if len(cells) != ncols:
-                bad_count += 1
-                if bad_first is None:
-                    bad_first, bad_width = start, len(cells)
-                continue
-            rownums.append(start)
-            rows.append(cells)
+            if bad_first is not None:
+                continue                # the file is refused: only count the bad rows
+            cells = [c.strip(_WS) or None for c in row]
+            if any(cells):
+                rownums.append(start)
+                rows.append(cells)
         else:
             raise IngestError("unclosed_quote", file=filename, row=start)
     except csv.Error as e:
@@ -767,11 +810,13 @@ def _parse_csv_python(data: bytes, filename: str, enc: _Encoding, layout: _Layou
     return rownums, rows
 
 
-def _checked_lines(text: str, first_line: int, filename: str) -> Iterator[str]:
+def _check_line_lengths(text: str, first_line: int, filename: str) -> None:
+    """Raise `line_too_long` for the first line over MAX_LINE_BYTES of UTF-8."""
+    if len(text) * 4 <= MAX_LINE_BYTES or max(map(len, io.StringIO(text, newline="\n"))) * 4 <= MAX_LINE_BYTES:
+        return                          # a UTF-8 character is at most 4 bytes: no line can be too long
     for i, line in enumerate(io.StringIO(text, newline="\n")):
         if len(line) * 4 > MAX_LINE_BYTES and len(line.encode()) > MAX_LINE_BYTES:
             raise IngestError("line_too_long", file=filename, row=first_line + i, limit=MAX_LINE_BYTES)
-        yield line
 
 
 def _raise_field_limit() -> None:
@@ -856,13 +901,13 @@ def _read_excel(con, data: bytes, filename: str, *, table: str, max_rows: int, m
         headers = _finish_columns(con, qt, names, has_data, filename)
         n_rows = _checked_count(con, qt, filename, max_rows)
     except BaseException:
-        con.execute(f"DROP TABLE IF EXISTS {qt}")
+        _drop(con, qt)
         raise
     return RawTable(table, headers, n_rows, "xlsx", None, None, _preamble(rows[:g]), h + 1, sheet.name)
 
 
 def _excel_head_end(rows: list[list[str | None]]) -> int:
-    """Index just past the rows the header search needs (30 candidates plus the rows that vote)."""
+    """Return the index just past the rows the header search needs (30 candidates and their voters)."""
     seen = 0
     for i, r in enumerate(rows):
         if any(r):
@@ -873,7 +918,7 @@ def _excel_head_end(rows: list[list[str | None]]) -> int:
 
 
 def _pick_sheet(workbook: CalamineWorkbook):
-    """The visible worksheet with the most rows (the first on ties); hidden ones only as a fallback."""
+    """Pick the visible worksheet with the most rows (the first on ties); hidden ones only as a fallback."""
     best, best_key = None, None
     for order, meta in enumerate(workbook.sheets_metadata):
         if meta.typ != SheetTypeEnum.WorkSheet:
@@ -895,7 +940,7 @@ def _trim_row(row: list[str | None]) -> list[str | None]:
 
 
 def _cell_text(v) -> str | None:
-    """Cell text as Excel shows it in General format: 239585 not 239585.0, ISO dates, TRUE/FALSE."""
+    """Render a cell as Excel shows it in General format: 239585 not 239585.0, ISO dates, TRUE/FALSE."""
     t = type(v)
     if t is str:
         return v.strip(_WS) or None

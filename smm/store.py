@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import glob
 import os
 import re
+import warnings
 from pathlib import Path
 
 import duckdb
 
-from smm.errors import StoreBusyError
+from smm.errors import StoreBusyError, StoreUnavailableError
 
 MIGRATIONS_DIR = Path(__file__).with_name("sql") / "migrations"
 DATA_TABLES = ("load_batches", "fact", "snapshots", "kol_roster", "budget_plan", "other_costs",
@@ -80,17 +83,74 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -
     target = str(p)
     if target != ":memory:":
         if not read_only:
-            p.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(target, read_only=read_only)
-    except duckdb.IOException as e:
-        if "lock" in str(e).lower():
-            raise StoreBusyError(str(p)) from e
-        raise
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreUnavailableError(str(p), str(e)) from e
+    con = _open(p, read_only)
     if not read_only:
-        migrate(con)
-        install_macros(con)
+        try:
+            migrate(con)
+            install_macros(con)
+        except (duckdb.Error, OSError) as e:
+            if not is_write_failure(e):
+                raise
+            con.close()
+            raise StoreUnavailableError(str(p), str(e)) from e
     return con
+
+
+# Substrings of DuckDB / OS errors (lower-cased) that decide how an open failure is reported.
+_LOCK_ERRORS = ("could not set lock", "conflicting lock")
+_WAL_ERRORS = ("replaying wal", "corrupt wal")
+_WRITE_ERRORS = ("permission denied", "no space left", "file too large", "read-only file system", "disk quota",
+                 "errno 13", "errno 27", "errno 28", "errno 30", "errno 122")
+
+
+def is_write_failure(e: BaseException) -> bool:
+    """True when an error says the store's folder or disk refuses writes (not a bug, not a busy store)."""
+    return any(s in str(e).lower() for s in _WRITE_ERRORS)
+
+
+def _open(p: Path, read_only: bool, *, retried: bool = False) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect with clear errors: busy store, damaged write-ahead log (set aside), unwritable folder."""
+    try:
+        return duckdb.connect(str(p), read_only=read_only)
+    except duckdb.Error as e:
+        msg = str(e).lower()
+        if any(s in msg for s in _LOCK_ERRORS):
+            raise StoreBusyError(str(p)) from e
+        wal = Path(str(p) + ".wal")
+        if any(s in msg for s in _WAL_ERRORS) and not read_only and not retried and wal.exists():
+            # A damaged log must not stop the app from starting (a crash loop): keep it for forensics,
+            # open what the main file holds (the state at the last checkpoint), and say so.
+            aside = _set_aside_wal(wal)
+            warnings.warn(f"smm: the store's write-ahead log could not be replayed ({e}); it was renamed to "
+                          f"{aside} and the store opened at its last checkpoint", RuntimeWarning, stacklevel=3)
+            return _open(p, read_only, retried=True)
+        if is_write_failure(e):
+            raise StoreUnavailableError(str(p), str(e)) from e
+        raise
+
+
+def _set_aside_wal(wal: Path) -> Path:
+    """Rename a damaged write-ahead log to <store>.wal.damaged-<UTC time> (never delete it)."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    dest = wal.with_name(f"{wal.name}.damaged-{stamp}")
+    n = 1
+    while dest.exists():
+        dest = wal.with_name(f"{wal.name}.damaged-{stamp}-{n}")
+        n += 1
+    os.rename(wal, dest)
+    return dest
+
+
+def set_aside_wals(path: str | os.PathLike | None = None) -> list[Path]:
+    """Damaged write-ahead logs that `connect` renamed aside for this store (oldest first)."""
+    p = db_path(path)
+    if str(p) == ":memory:":
+        return []
+    return sorted(p.parent.glob(glob.escape(p.name) + ".wal.damaged-*"))
 
 
 def table_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:

@@ -7,8 +7,8 @@ import datetime as dt
 import duckdb
 import streamlit as st
 
-from smm import i18n, queries, store
-from smm.errors import StoreBusyError
+from smm import i18n, periods, queries, store
+from smm.errors import StoreBusyError, StoreUnavailableError
 from smm.metrics import CVR_BASES, ER_BASES, ROI_BASES, Settings
 
 COMPARE = ("previous", "last_year", "none")
@@ -30,16 +30,42 @@ def _root(path: str) -> duckdb.DuckDBPyConnection:
 
 def con() -> duckdb.DuckDBPyConnection:
     """A cursor on the one cached root connection (a cursor per script run: sessions never share one)."""
+    path = str(store.db_path())
     try:
-        return _root(str(store.db_path())).cursor()
+        cur = _root(path).cursor()
+        try:
+            cur.execute("SELECT 1").fetchall()
+        except duckdb.FatalException:
+            # DuckDB stopped the database after a failed write (disk full, folder made read-only): reopen
+            # it from disk (the committed state) instead of failing every page until the app restarts.
+            # The old root must be closed first, or DuckDB hands back the same invalidated instance.
+            _root(path).close()
+            _root.clear()
+            cur = _root(path).cursor()
+        return cur
     except StoreBusyError as e:
         st.error(i18n.t("store.busy", lang(), path=str(e)))
         st.stop()
         raise
+    except StoreUnavailableError as e:
+        st.error(i18n.t("store.unavailable", lang(), path=e.path, reason=e.reason))
+        st.stop()
+        raise
+
+
+def _store_alive() -> bool:
+    """False when DuckDB has invalidated the cached database (after a failed write)."""
+    try:
+        _root(str(store.db_path())).cursor().execute("SELECT 1").fetchall()
+    except duckdb.FatalException:
+        return False
+    return True
 
 
 def lang() -> str:
-    return i18n.normalize_lang(st.session_state.get("lang"))
+    # Before the sidebar has seeded the widget (e.g. the store cannot be opened), follow the URL, then the browser.
+    return i18n.normalize_lang(st.session_state.get("lang") or st.query_params.get("lang")
+                               or getattr(st.context, "locale", None))
 
 
 def t(key: str, **fmt: object) -> str:
@@ -57,29 +83,12 @@ def data_version(c: duckdb.DuckDBPyConnection) -> tuple:
 
 def last_complete_week(lo: dt.date | None, hi: dt.date | None) -> tuple[dt.date, dt.date]:
     """The last Monday–Sunday week fully inside the data (default date range)."""
-    if hi is None:
-        today = dt.date.today()
-        return today - dt.timedelta(days=6), today
-    end = hi if hi.weekday() == 6 else hi - dt.timedelta(days=hi.weekday() + 1)
-    start = end - dt.timedelta(days=6)
-    if lo and start < lo:
-        start = lo
-    return start, end
+    return periods.last_complete_week(lo, hi)
 
 
 def compare_period(start: dt.date, end: dt.date, mode: str) -> tuple[dt.date, dt.date] | None:
     """The comparison period: the same length just before, or the same dates a year earlier."""
-    if mode == "previous":
-        days = (end - start).days + 1
-        return start - dt.timedelta(days=days), start - dt.timedelta(days=1)
-    if mode == "last_year":
-        def back(d: dt.date) -> dt.date:
-            try:
-                return d.replace(year=d.year - 1)
-            except ValueError:  # 29 February
-                return d.replace(year=d.year - 1, day=28)
-        return back(start), back(end)
-    return None
+    return periods.compare_period(start, end, mode) if mode in periods.COMPARE_MODES else None
 
 
 @st.cache_data(show_spinner=False, ttl=600)
@@ -142,6 +151,8 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
     if "lang" not in st.session_state:
         browser = getattr(st.context, "locale", None)
         st.session_state["lang"] = i18n.normalize_lang(browser) if browser else i18n.DEFAULT_LANG
+    for aside in store.set_aside_wals():
+        st.warning(i18n.t("store.wal_set_aside", lang(), file=str(aside)), icon=":material/warning:")
     ch = _choices(data_version(c), str(store.db_path()))
     currencies = ch["currencies"] or ["CNY"]
     _seed("dates", kind="date")
@@ -274,6 +285,8 @@ def report_line(r) -> str:
 
 def render_report(r, idx: int) -> None:
     """Show one file's load report: status, notes, errors naming row and column, rejected-rows download."""
+    if any(e.get("code") == "write_failed" for e in r.errors) and not _store_alive():
+        st.rerun()  # the failed write stopped the database: the rerun reopens it (con()) and shows this again
     L = lang()
     line = report_line(r)
     if r.status == "loaded":

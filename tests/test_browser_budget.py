@@ -1,0 +1,72 @@
+"""Real browser: the Budget page's alerts, then a what-if (slider, keep total, suggest, save) in en and zh."""
+
+import re
+
+import pytest
+from conftest import screenshot, wait_idle
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+TEXT = {
+    "en": {"nav": "Budget & what-if", "tab": "What-if", "keep": "Keep total fixed", "suggest": "Suggest",
+           "suggested": "Suggestion", "spend": "Spend (total)", "name": "Scenario name", "save": "Save scenario",
+           "saved": "Saved scenario", "kuaishou": "Kuaishou", "title": "Budget burn and what-if"},
+    "zh": {"nav": "预算与模拟", "tab": "假设模拟", "keep": "保持总预算不变", "suggest": "给出建议",
+           "suggested": "建议方案", "spend": "花费（合计）", "name": "方案名称", "save": "保存当前方案",
+           "saved": "已保存方案", "kuaishou": "快手", "title": "预算执行与投放模拟"},
+}
+
+
+def _tile_value(page, label: str) -> str:
+    tile = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return tile.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_budget_what_if_in_the_browser(st_server, page, lang):
+    tx = TEXT[lang]
+    # Two visits: on a freshly started server the very first session loses the URL language on its first
+    # page switch (an app-shell quirk outside this page; see the closing notes of the budget issue).
+    for _ in range(2):
+        page.goto(f"{st_server.url}/?lang={lang}")
+        wait_idle(page)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=tx["nav"]).click()
+    wait_idle(page)
+    expect(page.locator("h1").first).to_have_text(tx["title"])
+    alert = page.locator('[data-testid="stAlertContentError"]').filter(has_text="2026-11-17")
+    expect(alert.first).to_contain_text(tx["kuaishou"])
+    expect(page.locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
+    page.set_viewport_size({"width": 1600, "height": 3000})
+    screenshot(page, f"budget_burn_{lang}")
+
+    page.locator('[data-testid="stTab"]', has_text=tx["tab"]).click()
+    wait_idle(page)
+    before = _tile_value(page, tx["spend"])
+    thumb = page.locator('[data-testid="stSlider"]').first.get_by_role("slider")
+    thumb.focus()
+    for _ in range(5):
+        thumb.press("ArrowRight")
+    page.wait_for_timeout(800)
+    wait_idle(page)
+    expect(page.locator('[data-testid="stMetric"]').filter(has_text=tx["spend"]).first
+           .locator('[data-testid="stMetricValue"]')).not_to_have_text(before)
+    moved = _tile_value(page, tx["spend"])
+
+    page.get_by_text(tx["keep"], exact=True).click()
+    wait_idle(page)
+    page.get_by_role("button", name=tx["suggest"], exact=True).click()
+    wait_idle(page)
+    expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text=tx["suggested"]).first).to_be_visible()
+    assert _tile_value(page, tx["spend"]) == moved          # the suggestion keeps the (moved) total
+    page.locator('[data-testid="stTab"]').first.scroll_into_view_if_needed()
+    screenshot(page, f"budget_suggest_{lang}")
+
+    page.get_by_label(tx["name"]).fill(f"browser {lang}")
+    page.get_by_label(tx["name"]).press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name=tx["save"], exact=True).click()
+    wait_idle(page)
+    expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(
+        has_text=re.compile(re.escape(tx["saved"]))).first).to_be_visible()
+    screenshot(page, f"budget_whatif_{lang}")

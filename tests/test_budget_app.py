@@ -1,0 +1,143 @@
+"""AppTest of the Budget page: alerts, sliders, keep-total rebalancing, suggest, saved scenarios, restore."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from conftest import app_test
+
+from smm import fmt
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "files"
+PAGE = "pages/budget.py"
+
+
+def plan_paid(db: Path) -> dict[str, float]:
+    """Independent: period-3 paid_ads plan from the raw file, converted with the store's rate table."""
+    plan = pd.read_csv(SAMPLE / "budget_plan_p3_zh.csv", encoding="utf-8-sig")
+    con = duckdb.connect(str(db))
+    rates = dict(con.execute("SELECT currency, cny_per_unit FROM fx_rates").fetchall())
+    con.close()
+    paid = plan[plan["类别"] == "paid_ads"]
+    return {p: float(v) * rates[c] for p, v, c in zip(paid["平台"], paid["预算"], paid["币种"], strict=True)}
+
+
+def open_page(lang: str = "en"):
+    at = app_test(lang=lang)
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sliders(at) -> dict[str, float]:
+    return {s.key.removeprefix("budget_wi_"): float(s.value) for s in at.slider if s.key.startswith("budget_wi_")}
+
+
+def tile(at, label_start: str):
+    hits = [m for m in at.metric if m.label.startswith(label_start)]
+    assert hits, [m.label for m in at.metric]
+    return hits[0]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_page_shows_the_planted_alerts(sample_db, clear_streamlit_caches, lang):
+    at = open_page(lang)
+    errors = [e.value for e in at.error]
+    warnings = [w.value for w in at.warning]
+    assert any("2026-11-17" in e and ("快手" if lang == "zh" else "Kuaishou") in e for e in errors), errors
+    assert any("2026-11-26" in w and ("抖音" if lang == "zh" else "Douyin") in w for w in warnings), warnings
+    table = at.dataframe[0].value
+    assert len(table) == 29
+    assert any("2026-11-22" in c.value for c in at.caption)          # the as-of date is stated
+
+
+def test_sliders_start_at_plan_and_move_the_scenario(sample_db, clear_streamlit_caches):
+    at = open_page("en")
+    plan = plan_paid(sample_db)
+    assert sliders(at) == pytest.approx(plan)
+    assert tile(at, "Spend").value == fmt.money(sum(plan.values()), "CNY", "en")
+    assert tile(at, "Conversions").delta in (None, "")
+    at.slider(key="budget_wi_douyin").set_value(plan["douyin"] + 500000.0).run()
+    assert not at.exception
+    now = sliders(at)
+    assert now["douyin"] == plan["douyin"] + 500000.0
+    assert {p: v for p, v in now.items() if p != "douyin"} == pytest.approx(
+        {p: v for p, v in plan.items() if p != "douyin"})           # keep-total off: nothing else moves
+    assert tile(at, "Spend").value == fmt.money(sum(now.values()), "CNY", "en")
+    assert tile(at, "Conversions").delta.startswith("+")
+    assert tile(at, "Spend").delta.startswith("+¥500")
+
+
+def test_keep_total_rebalances_the_others(sample_db, clear_streamlit_caches):
+    at = open_page("en")
+    plan = plan_paid(sample_db)
+    total = sum(plan.values())
+    at.toggle(key="budget_wi_keep").set_value(True).run()
+    at.slider(key="budget_wi_kuaishou").set_value(plan["kuaishou"] + 100000.0).run()
+    assert not at.exception
+    now = sliders(at)
+    assert sum(now.values()) == pytest.approx(total)
+    assert now["kuaishou"] == plan["kuaishou"] + 100000.0
+    others = [p for p in plan if p != "kuaishou"]
+    rest = sum(plan[p] for p in others)
+    for p in others:      # each gives up the same share of its budget
+        assert now[p] == pytest.approx(plan[p] * (rest - 100000.0) / rest)
+    assert tile(at, "Spend").value == fmt.money(total, "CNY", "en")
+
+
+def test_suggest_then_save_and_compare(sample_db, clear_streamlit_caches):
+    at = open_page("en")
+    plan = plan_paid(sample_db)
+    at.button(key="budget_wi_suggest").click().run()
+    assert not at.exception
+    now = sliders(at)
+    assert sum(now.values()) == pytest.approx(sum(plan.values()))
+    for p, v in now.items():                                # default bounds: 50 %–150 % of plan
+        assert plan[p] * 0.5 - 1 <= v <= plan[p] * 1.5 + 1
+    assert now != pytest.approx(plan)
+    assert any("Suggestion" in s.value for s in at.success)
+    conv = tile(at, "Conversions")
+    assert conv.delta is not None and conv.delta.startswith("+")
+
+    at.text_input(key="budget_wi_name").input("Suggested A").run()
+    at.button(key="budget_wi_save").click().run()
+    assert any("Suggested A" in s.value for s in at.success)
+    ms = at.multiselect(key="budget_wi_compare")
+    assert len(ms.options) == 1
+    ms.select(ms.options[0]).run()
+    assert not at.exception
+    cmp = next(d.value for d in at.dataframe if any("Suggested A" in str(c) for c in d.value.columns))
+    col = next(c for c in cmp.columns if "Suggested A" in str(c))
+    assert list(cmp.columns[1:3]) == ["Plan", "Current (unsaved)"]
+    douyin = cmp[cmp.iloc[:, 0] == "Budget · Douyin"]
+    assert douyin[col].iloc[0] == douyin["Current (unsaved)"].iloc[0] == fmt.money(now["douyin"], "CNY", "en")
+    # Reset brings the plan back; the saved scenario stays.
+    at.button(key="budget_wi_reset").click().run()
+    assert sliders(at) == pytest.approx(plan)
+    assert len(at.multiselect(key="budget_wi_compare").options) == 1
+
+
+def test_restore_button_brings_the_previous_plan_back(sample_db, clear_streamlit_caches):
+    from smm import budget, store
+
+    con = store.connect(sample_db)
+    ws, we = dt.date(2026, 10, 26), dt.date(2026, 11, 29)
+    before = budget.plan_rows(con, ws, we)
+    after = before.copy()
+    after.loc[(after["platform"] == "kuaishou") & (after["category"] == "paid_ads"), "planned"] = 900000.0
+    res = budget.save_plan_edits(con, before, after)
+    assert res.report.status == "loaded"
+    con.close()
+
+    at = open_page("en")
+    assert not any("Kuaishou" in e.value for e in at.error)        # the edited plan: no overspend
+    assert at.selectbox(key="budget_restore_pick").value == res.report.batch_id
+    at.button(key="budget_restore").click().run()
+    assert not at.exception
+    assert any(f"#{res.report.batch_id}" in s.value for s in at.success)
+    assert any("Kuaishou" in e.value and "2026-11-17" in e.value for e in at.error)

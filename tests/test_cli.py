@@ -1,0 +1,184 @@
+"""The command line, run as a user (or cron) runs it: `smm …` and `python -m smm …` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ingestkit import csv_bytes
+
+from smm import store
+
+ROOT = Path(__file__).resolve().parents[1]
+INGEST_KEYS = {"file", "status", "profile", "platform", "rows_loaded", "rows_rejected", "date_min", "date_max",
+               "errors"}
+GENERIC = ["platform", "date", "campaign", "spend", "impressions", "clicks", "conversions", "revenue", "currency"]
+
+
+def smm(*args: str, module: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
+    exe = [sys.executable, "-m", "smm"] if module or not shutil.which("smm") else [shutil.which("smm")]
+    return subprocess.run([*exe, *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+def json_lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def files(tmp_path) -> dict[str, Path]:
+    """Small exports: one CNY and one USD file, a file with a bad row, a file of no known format."""
+    out = {}
+    for name, data in {
+        "weibo.csv": csv_bytes(GENERIC, [["weibo", "2026-03-02", "a", "100.50", "1,000", "10", "1", "300", "CNY"],
+                                         ["weibo", "2026-03-03", "a", "200.25", "2,000", "20", "2", "", "CNY"]]),
+        "meta_usd.csv": csv_bytes(GENERIC, [["meta", "2026-03-02", "m", "10.00", "500", "5", "1", "40.00", "USD"]]),
+        "bad.csv": csv_bytes(GENERIC, [["weibo", "2026-03-04", "a", "-5", "100", "1", "0", "", "CNY"],
+                                       ["weibo", "2026-03-05", "a", "5", "100", "1", "0", "", "CNY"]]),
+        "mystery.csv": b"alpha,beta\n1,2\n",
+    }.items():
+        (tmp_path / name).write_bytes(data)
+        out[name] = tmp_path / name
+    return out
+
+
+def test_ingest_json_prints_one_object_per_file_with_the_issue_keys(tmp_path, files):
+    db = tmp_path / "s.duckdb"
+    res = smm("ingest", files["weibo.csv"], files["meta_usd.csv"], "--db", db, "--json")
+    assert res.returncode == 0, res.stderr
+    out = json_lines(res.stdout)
+    assert [set(o) for o in out] == [INGEST_KEYS, INGEST_KEYS]
+    assert out[0] == {"file": str(files["weibo.csv"]), "status": "loaded", "profile": "generic_facts",
+                      "platform": None, "rows_loaded": 2, "rows_rejected": 0, "date_min": "2026-03-02",
+                      "date_max": "2026-03-03", "errors": []}
+    assert (out[1]["status"], out[1]["rows_loaded"]) == ("loaded", 1)
+
+
+def test_ingest_again_is_already_loaded_and_exit_zero(tmp_path, files):
+    db = tmp_path / "s.duckdb"
+    assert smm("ingest", files["weibo.csv"], "--db", db, "--json").returncode == 0
+    res = smm("ingest", files["weibo.csv"], "--db", db, "--json", module=True)
+    assert res.returncode == 0
+    [o] = json_lines(res.stdout)
+    assert (o["status"], o["rows_loaded"], o["profile"]) == ("already_loaded", 0, "generic_facts")
+
+
+def test_ingest_with_a_rejected_file_exits_one_and_names_row_and_column(tmp_path, files):
+    db = tmp_path / "s.duckdb"
+    res = smm("ingest", files["weibo.csv"], files["bad.csv"], files["mystery.csv"], tmp_path / "missing.csv",
+              "--db", db, "--json")
+    assert res.returncode == 1
+    ok, bad, mystery, missing = json_lines(res.stdout)
+    assert ok["status"] == "loaded"
+    assert (bad["status"], bad["rows_loaded"], bad["rows_rejected"]) == ("rejected", 0, 1)
+    assert [(e["row"], e["column"]) for e in bad["errors"]] == [(2, "spend")]
+    assert set(bad["errors"][0]) == {"row", "column", "message"}
+    assert mystery["status"] == "rejected" and mystery["errors"][0]["row"] == 1
+    assert missing["status"] == "rejected" and set(missing) == INGEST_KEYS
+    # the rejected files wrote nothing: only weibo.csv is in the store
+    con = store.connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT file_name FROM load_batches").fetchall() == [("weibo.csv",)]
+    finally:
+        con.close()
+
+
+def test_ingest_load_valid_loads_the_valid_rows(tmp_path, files):
+    res = smm("ingest", files["bad.csv"], "--db", tmp_path / "s.duckdb", "--json", "--load-valid")
+    [o] = json_lines(res.stdout)
+    assert (res.returncode, o["status"], o["rows_loaded"], o["rows_rejected"]) == (0, "loaded", 1, 1)
+
+
+def test_ingest_profile_option_forces_a_format(tmp_path):
+    kag = tmp_path / "ads.csv"
+    kag.write_bytes(csv_bytes(["ad_id", "xyz_campaign_id", "fb_campaign_id", "Impressions", "Clicks", "Spent",
+                               "Total_Conversion"], [["1", "916", "103916", "7350", "1", "1.43", "2"]]))
+    db = tmp_path / "s.duckdb"
+    res = smm("ingest", kag, "--db", db, "--json", "--profile", "kaggle_fb_ad_conversions",
+              "--period-start", "2017-08-01", "--period-end", "2017-08-31")
+    [o] = json_lines(res.stdout)
+    assert (res.returncode, o["status"], o["profile"], o["date_min"], o["date_max"]) == (
+        0, "loaded", "kaggle_fb_ad_conversions", "2017-08-31", "2017-08-31")
+    wrong = smm("ingest", kag, "--db", tmp_path / "other.duckdb", "--json", "--profile", "google_ads")
+    [w] = json_lines(wrong.stdout)
+    assert (wrong.returncode, w["status"]) == (1, "rejected")
+    assert "google_ads" in w["errors"][0]["message"]
+
+
+def test_totals_json_reporting_currency_and_by_currency(tmp_path, files):
+    db = tmp_path / "s.duckdb"
+    assert smm("ingest", files["weibo.csv"], files["meta_usd.csv"], "--db", db).returncode == 0
+    con = store.connect(db, read_only=True)
+    usd = con.execute("SELECT cny_per_unit FROM fx_rates WHERE currency = 'USD'").fetchall()[0][0]
+    con.close()
+    res = smm("totals", "--db", db, "--json")
+    assert res.returncode == 0, res.stderr
+    tot = json.loads(res.stdout)
+    assert tot["spend"] == pytest.approx(100.50 + 200.25 + 10.0 * usd)
+    assert tot["revenue"] == pytest.approx(300.0 + 40.0 * usd)
+    assert (tot["impressions"], tot["clicks"], tot["conversions"]) == (3500.0, 35.0, 4.0)
+    assert tot["reach"] is None
+    assert tot["by_currency"] == {"CNY": {"spend": pytest.approx(300.75), "revenue": 300.0},
+                                  "USD": {"spend": 10.0, "revenue": 40.0}}
+    assert {m for m in ("spend", "impressions", "reach", "views", "clicks", "likes", "comments", "shares", "saves",
+                        "follows", "conversions", "orders", "revenue")} <= set(tot)
+
+
+def test_totals_filters_and_currency(tmp_path, files):
+    db = tmp_path / "s.duckdb"
+    smm("ingest", files["weibo.csv"], files["meta_usd.csv"], "--db", db)
+    only_weibo = json.loads(smm("totals", "--db", db, "--json", "--platform", "weibo").stdout)
+    assert (only_weibo["spend"], only_weibo["impressions"]) == (pytest.approx(300.75), 3000.0)
+    day = json.loads(smm("totals", "--db", db, "--json", "--start", "2026-03-03", "--end", "2026-03-03").stdout)
+    assert (day["spend"], day["impressions"], set(day["by_currency"])) == (pytest.approx(200.25), 2000.0, {"CNY"})
+    in_usd = json.loads(smm("totals", "--db", db, "--json", "--currency", "USD", "--platform", "meta").stdout)
+    assert in_usd["spend"] == pytest.approx(10.0)
+
+
+def test_sample_loads_the_bundled_files_once(tmp_path):
+    db = tmp_path / "s.duckdb"
+    first = smm("sample", "--db", db)
+    assert first.returncode == 0, first.stderr
+    from smm.sample import sample_files
+
+    assert first.stdout.count(": loaded") == len(sample_files())
+    again = smm("sample", "--db", db, module=True)
+    assert again.returncode == 0 and again.stdout.count(": already_loaded") == len(sample_files())
+    con = store.connect(db, read_only=True)
+    try:
+        assert con.execute("SELECT count(*), bool_and(is_sample) FROM load_batches").fetchall() == [
+            (len(sample_files()), True)]
+    finally:
+        con.close()
+    tot = json.loads(smm("totals", "--db", db, "--json").stdout)
+    assert tot["spend"] > 0 and set(tot["by_currency"]) == {"CNY", "USD"}
+
+
+def test_smm_db_environment_variable_is_the_default_store(tmp_path, files):
+    db = tmp_path / "env.duckdb"
+    res = smm("ingest", files["weibo.csv"], "--json", env={"SMM_DB": str(db)})
+    assert res.returncode == 0 and db.exists()
+
+
+def test_a_store_held_by_another_process_is_reported_not_crashed(tmp_path, files):
+    db = tmp_path / "held.duckdb"
+    con = store.connect(db)
+    try:
+        res = smm("ingest", files["weibo.csv"], "--db", db, "--json")
+    finally:
+        con.close()
+    assert res.returncode == 2
+    assert "in use" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_help_lists_the_commands():
+    res = smm("--help", module=True)
+    assert res.returncode == 0
+    assert all(c in res.stdout for c in ("ingest", "totals", "sample"))
+    ingest_help = smm("ingest", "--help").stdout
+    assert all(o in ingest_help for o in ("--db", "--profile", "--json", "--as-of", "--load-valid"))
