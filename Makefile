@@ -13,7 +13,7 @@ format:
 	python3 -m ruff format .
 
 bench:      ## print performance figures (ratios against baselines measured in the same run)
-	python3 bench/ingest.py && python3 bench/overview.py
+	python3 bench/ingest.py && python3 bench/overview.py && python3 bench/whatif.py
 
 sample:     ## regenerate sample_data/files from the seeded generator
 	python3 sample_data/generate.py

@@ -11,8 +11,9 @@ times spread over the week). Figures (median of K warm runs, seconds):
             top/bottom, heatmap, outliers) computed from the store, and over a posts() frame;
 - page:     all of them for one filter change, either each from the store, or posts() once and every roll-up
             over it (what pages/content.py does);
-- baseline: metrics.compute(by=(platform, content_type)) over the same rows — one registry query, the
-            floor any per-post page has to pay at least once.
+- baseline: metrics.compute(by=(platform, content_type)) over the same rows — one registry query (it may
+            read the daily rollup), what the Overview pays for the same filters;
+- floor:    DuckDB alone grouping the same rows per post with three sums — what any per-post figure costs.
 The ratio page / baseline is printed: the page does per-post work (medians, windows, joins) nine times.
 """
 
@@ -107,8 +108,21 @@ def run_size(n: int, runs: int) -> None:
         }
         base = timed(lambda: metrics.compute(con, f, s, by=("platform", "content_type")), runs)
         print(f"  baseline metrics.compute(by=platform, content_type): {base * 1000:8.1f} ms")
+        floor = timed(
+            lambda: con.execute(
+                "SELECT platform, content_id, sum(views), sum(likes), sum(impressions) FROM fact "
+                "WHERE content_id IS NOT NULL AND date <= DATE '2026-11-22' GROUP BY ALL"
+            ).fetchall(),
+            runs,
+        )
+        print(
+            f"  floor: DuckDB alone, 3 sums per post (GROUP BY platform, content_id): {floor * 1000:8.1f} ms"
+        )
         per_post = timed(lambda: content.posts(con, f, s, rules=rules), runs)
-        print(f"  posts()            {per_post * 1000:8.1f} ms   {per_post / base:5.1f}× baseline")
+        print(
+            f"  posts()            {per_post * 1000:8.1f} ms   {per_post / base:5.1f}× baseline, "
+            f"{per_post / floor:4.1f}× floor"
+        )
         pm = content.posts(con, f, s, rules=rules)
         for label, kw in (("each from the store", {}), ("each over posts()", {"posts": pm})):
             print(f"  {label}:")
@@ -124,7 +138,10 @@ def run_size(n: int, runs: int) -> None:
                 q(posts=frame)
 
         page = timed(page_once, runs)
-        print(f"  page, posts() once + roll-ups      {page * 1000:8.1f} ms   {page / base:5.1f}× baseline")
+        print(
+            f"  page, posts() once + roll-ups      {page * 1000:8.1f} ms   {page / base:5.1f}× baseline, "
+            f"{page / floor:4.1f}× floor"
+        )
         con.close()
 
 

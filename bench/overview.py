@@ -202,7 +202,11 @@ def main() -> None:
         build(args.db, args.rows)
     else:
         print(f"store: reusing {args.db}")
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    t = time.perf_counter()
+    sum(range(5_000_000))
+    spin = (time.perf_counter() - t) * 1000
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; a 5M-step Python loop took "
+          f"{spin:.0f} ms (≈60–90 ms on an idle core): other processes slow every figure below alike")
     bench_queries(args.db, args.runs)
     if not args.skip_apptest:
         bench_apptest(args.db, args.runs)

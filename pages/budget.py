@@ -57,26 +57,21 @@ st.title(t("budget.title"))
 # ---------------------------------------------------------------- window and as-of date
 periods = budget.plan_periods(c, cur)
 last = budget.last_data_date(c)
-CUSTOM = "custom"
-options = [f"{r.period_start.date()}|{r.period_end.date()}" for r in periods.itertuples()] + [CUSTOM]
-default = budget.default_period(periods, last)
+options = budget.period_choices(periods)
 c1, c2, c3 = st.columns([2, 1, 1])
-period = c1.selectbox(
-    t("budget.period"), options, key="budget_period",
-    index=options.index(f"{default[0]}|{default[1]}") if default else len(options) - 1,
-    format_func=lambda o: t("budget.period.custom") if o == CUSTOM else t(
-        "budget.period.option", start=o.split("|")[0], end=o.split("|")[1],
-        days=(dt.date.fromisoformat(o.split("|")[1]) - dt.date.fromisoformat(o.split("|")[0])).days + 1))
-if period == CUSTOM:
+period = c1.selectbox(t("budget.period"), options, key="budget_period",
+                      index=options.index(budget.period_key(budget.default_period(periods, last))),
+                      format_func=lambda o: budget.period_label(o, L))
+if period == budget.CUSTOM:
     rng = c2.date_input(t("budget.window"), value=budget.window_bounds(periods, last or dt.date.today()),
                         key="budget_window", format="YYYY-MM-DD")
-    ws, we = (rng[0], rng[1]) if len(rng) == 2 else (rng[0], rng[0])
+    ws, we = (rng[0], rng[-1]) if rng else budget.window_bounds(periods, last or dt.date.today())
 else:
-    ws, we = (dt.date.fromisoformat(x) for x in period.split("|"))
+    ws, we = budget.parse_period(period)
 as_of_in = c3.date_input(t("budget.as_of"), value=last, key="budget_as_of", format="YYYY-MM-DD",
                          help=t("budget.as_of_help"))
 as_of = as_of_in or last or dt.date.today()
-days = (we - ws).days + 1
+days = budget.window_days(ws, we)
 if as_of != last:
     st.caption(t("budget.as_of_set", asof=as_of, last=last or "—", start=ws, end=we, days=days))
 else:
@@ -90,7 +85,7 @@ pace, totals = _pacing(version, path, ws, we, as_of, cur, settings, platforms)
 
 # ---------------------------------------------------------------- alerts on top
 al = budget.alerts(pace)
-if periods.empty and pace.empty:
+if periods.empty:
     st.info(t("budget.no_plan"))
 elif al.empty:
     st.success(t("budget.no_alerts", start=ws, end=we))
@@ -106,7 +101,7 @@ tab_burn, tab_wi, tab_plan = st.tabs([t("budget.tab.burn"), t("budget.tab.whatif
 
 # ---------------------------------------------------------------- burn
 with tab_burn:
-    if not pace.empty:
+    if not periods.empty and not pace.empty:
         k1, k2, k3, k4 = st.columns(4)
         k1.metric(t("budget.kpi.planned"), money(totals["planned"]))
         k2.metric(t("budget.kpi.actual"), money(totals["actual"]),
@@ -114,7 +109,7 @@ with tab_burn:
         k3.metric(t("budget.kpi.elapsed"), fmt.pct(totals["pct_elapsed"], 0),
                   t("budget.kpi.days", n=int(totals["days_elapsed"] or 0), total=int(totals["days_total"] or 0)),
                   delta_color="off", delta_arrow="off")
-        over = (totals["projected"] or 0) - (totals["planned"] or 0)
+        over = totals["projected_over"] or 0.0
         k4.metric(t("budget.kpi.projected"), money(totals["projected"]),
                   t("budget.kpi.vs_plan", pct=fmt.pct(totals["projected_pct"], 0),
                     over=("+" if over > 0 else "") + money(over)),
@@ -124,7 +119,8 @@ with tab_burn:
                      key="budget_pacing_table",
                      height=min(38 + 35 * len(pace), 640))
         st.caption(t("budget.pacing_help", tol=fmt.pct(settings.at_risk_tolerance, 0),
-                     under=fmt.pct(settings.underspend_below, 0), early=fmt.pct(settings.min_elapsed, 0)))
+                     under=fmt.pct(settings.underspend_below, 0), early=fmt.pct(settings.min_elapsed, 0),
+                     lump=budget.category_list(settings.lump_sum, L)))
         d1, d2, _ = st.columns([1, 1, 4])
         raw = budget.pacing_export(pace, L)
         d1.download_button(t("budget.export_csv"), export.to_csv_bytes(raw), file_name=f"budget_{ws}_{we}.csv",
@@ -154,8 +150,12 @@ with tab_burn:
         weeks = s4.number_input(t("budget.set.min_weeks"), 2, 52, settings.min_weeks, 1, key="budget_set_weeks")
         cv = s5.number_input(t("budget.set.min_cv"), 0, 100, int(round(settings.min_spend_cv * 100)), 1,
                              key="budget_set_cv")
+        lump = st.multiselect(t("budget.set.lump"), list(schema.BUDGET_CATEGORIES), default=list(settings.lump_sum),
+                              key="budget_set_lump", format_func=lambda x: t("budget.cat." + x),
+                              help=t("budget.set.lump_help"))
         if st.button(t("budget.set.save"), key="budget_set_save"):
-            budget.save_settings(c, budget.BudgetSettings(tol / 100, under / 100, early / 100, int(weeks), cv / 100))
+            budget.save_settings(c, budget.BudgetSettings(tol / 100, under / 100, early / 100, int(weeks), cv / 100,
+                                                          tuple(lump)))
             st.rerun()
 
 # ---------------------------------------------------------------- what-if

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smm import content, queries, store, ui
+from smm import content, fmt, queries, store, ui
 from smm import content_charts as cc
 from smm.metrics import formula_text, get
 
@@ -43,6 +43,10 @@ def save_pref(name: str, key: str) -> None:
 
 def use_views() -> None:
     st.session_state["er_base"] = "views"
+
+
+def use_range(start, end) -> None:
+    st.session_state["dates"] = (start, end)  # the shared sidebar date range (and so the URL)
 
 
 prefs = content.load_prefs(c)
@@ -89,7 +93,25 @@ if info["er_posts"] < info["posts"]:
     col1, col2 = st.columns([4, 1], vertical_alignment="center")
     col1.warning(ui.t("content.er_coverage", base=base, n=info["er_posts"], total=info["posts"]))
     if s.er_base != "views":
-        col2.button(ui.t("content.er_use_views"), key="content_use_views", on_click=use_views)
+        col2.button(
+            ui.t("content.er_use_views"),
+            key="content_use_views",
+            on_click=use_views,
+            type="primary",
+            width="stretch",
+        )
+if info["posts"] < content.FEW_POSTS:
+    ranges = content.wider_ranges(c, f)
+    cols = st.columns([3, 1, 1], vertical_alignment="center")
+    cols[0].info(ui.t("content.few_posts", n=info["posts"]))
+    for col, (name, (a, b)) in zip(cols[1:], ranges.items(), strict=False):
+        col.button(
+            ui.t(f"content.range.{name}", start=a.isoformat(), end=b.isoformat()),
+            key=f"content_range_{name}",
+            on_click=use_range,
+            args=(a, b),
+            width="stretch",
+        )
 st.caption(ui.t("content.definitions", er_formula=formula_text(get("er"), s, L)))
 
 # ---------------------------------------------------------------- form × platform
@@ -147,7 +169,7 @@ with st.expander(ui.t("content.rules"), expanded=stored_rules is None or not inf
         st.caption(ui.t("content.rules_incomplete", n=incomplete))
 split = st.toggle(ui.t("content.theme_split"), key="content_theme_split")
 themes = q("by_theme", split_platform=split)
-left, right = st.columns([2, 3]) if not split else (None, st.container())
+left, right = st.columns([5, 6]) if not split else (None, st.container())
 if left is not None and themes[f"{form_metric}_median"].notna().any():
     with left:
         st.altair_chart(cc.theme_chart(themes, form_metric, L, cur), width="stretch")
@@ -181,7 +203,7 @@ if top.empty:
     st.info(ui.t("content.none_ranked", metric=mname))
 else:
     st.caption(
-        ui.t("content.ranked_of", n=int(top["ranked"].iloc[0]), min=f"{int(min_exposure):,}", metric=mname)
+        ui.t("content.ranked_of", n=int(top["ranked"].iloc[0]), min=fmt.count(min_exposure, L), metric=mname)
     )
     st.subheader(ui.t("content.top_n", n=len(top), metric=mname))
     table, conf = cc.posts_table(top, rank_metric, L, cur)

@@ -10,15 +10,7 @@ c = ui.con()
 L = ui.lang()
 st.title(ui.t("data.title"))
 
-if queries.sample_only(c):
-    st.info(ui.t("sample.banner"))
-    if st.button(ui.t("sample.clear"), key="clear_sample"):
-        sample.clear_sample(c)
-        st.cache_data.clear()
-        st.success(ui.t("sample.cleared"))
-elif not queries.has_live_data(c):
-    if st.button(ui.t("sample.load"), key="load_sample"):
-        ui.load_sample_with_progress(c)
+top = st.container()  # the sample-data notice, filled once this run's uploads are in
 
 user_profiles = mapping.user_profiles(c)
 profile_ids = [None] + [p.id for p in (*user_profiles, *builtin_profiles())]
@@ -27,10 +19,10 @@ labels = {p.id: f"{p.label(L)} ({p.id})" for p in (*user_profiles, *builtin_prof
 with st.expander(ui.t("data.profile") + " · " + ui.t("data.as_of") + " · " + ui.t("data.on_invalid")):
     col1, col2, col3, col4 = st.columns(4)
     profile_id = col1.selectbox(ui.t("data.profile"), profile_ids, key="up_profile",
-                                format_func=lambda x: ui.t("data.profile_auto") if x is None else labels[x])
+                                format_func=lambda x: ui.i18n.t("data.profile_auto", L) if x is None else labels[x])
     as_of = col2.date_input(ui.t("data.as_of"), value=None, key="up_as_of", help=ui.t("data.as_of_help"))
     on_invalid = col3.radio(ui.t("data.on_invalid"), ["reject", "load_valid"], key="up_on_invalid",
-                            format_func=lambda x: ui.t(f"data.on_invalid.{x}"))
+                            format_func=lambda x: ui.i18n.t(f"data.on_invalid.{x}", L))
     decimal = col4.radio(ui.t("data.decimal"), [".", ","], key="up_decimal", horizontal=True,
                          format_func=lambda x: "1,234.56" if x == "." else "1.234,56")
 
@@ -49,13 +41,25 @@ if pending:
             reports.append(r)
             done.add(f.file_id)
         bar.progress(1.0)
-        status.update(state="complete")
+        status.update(state="complete", expanded=False)
     st.cache_data.clear()
 
 if reports:
     st.subheader(ui.t("data.report"))
     for i, r in enumerate(reversed(reports[-20:])):
         ui.render_report(r, i)
+
+with top:
+    if sample.sample_loaded(c):
+        # Offered while any sample batch is loaded: beside real uploads it would skew their totals.
+        st.info(ui.t("sample.banner") if queries.sample_only(c) else ui.t("ingest.sample_mixed"))
+        if st.button(ui.t("sample.clear"), key="clear_sample"):
+            sample.clear_sample(c)
+            st.cache_data.clear()
+            st.success(ui.t("sample.cleared"))
+    elif not queries.has_live_data(c):
+        if st.button(ui.t("sample.load"), key="load_sample"):
+            ui.load_sample_with_progress(c)
 
 # A format we do not know yet: map it once, recognised automatically next time.
 unknown = [r for r in reports if r.status == "unrecognised" and r.headers]
@@ -69,19 +73,19 @@ if unknown:
         m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key="map_platform",
                                   format_func=lambda x: ui.i18n.platform_label(x, L))
         m_kind = c2.selectbox(ui.t("data.mapping_kind"), [k for k in KINDS if k in ("daily", "snapshot")],
-                              key="map_kind")
+                              key="map_kind", format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
         m_name = c3.text_input(ui.t("data.mapping_name"), value=r.file.rsplit(".", 1)[0], key="map_name")
         cols = st.columns(4)
         chosen = {}
         for i, h in enumerate(r.headers):
             chosen[i] = cols[i % 4].selectbox(h, [None, *mapping.MAPPABLE_FIELDS], key=f"map_col_{i}",
-                                              format_func=lambda x: ui.t("data.mapping_ignore") if x is None
+                                              format_func=lambda x: ui.i18n.t("data.mapping_ignore", L) if x is None
                                               else ui.i18n.field_label(x, L))
         if st.form_submit_button(ui.t("data.mapping_save")):
             try:
                 prof = mapping.build_user_profile(m_name, m_platform, m_kind, r.headers, chosen)
-            except ValueError as e:
-                st.error(str(e))
+            except ValueError:
+                st.error(ui.t("ingest.mapping_need_metric"))
             else:
                 mapping.save_user_profile(c, prof)
                 st.success(ui.t("data.mapping_saved", name=prof.id))
@@ -99,7 +103,10 @@ hist = queries.batches(c)
 if hist.empty:
     st.caption(ui.t("data.no_history"))
 else:
-    st.dataframe(ui.history_frame(hist), hide_index=True, key="history_table")
+    dates = {ui.i18n.field_label(k, L): st.column_config.DateColumn(format="YYYY-MM-DD")
+             for k in ("date_min", "date_max", "as_of")}
+    dates[ui.i18n.field_label("loaded_at", L)] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+    st.dataframe(ui.history_frame(hist), hide_index=True, key="history_table", column_config=dates)
     live = hist[hist["status"] == "loaded"]
     if not live.empty:
         d1, d2 = st.columns([3, 1])

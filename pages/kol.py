@@ -47,7 +47,9 @@ def _use_all_dates(lo: dt.date, hi: dt.date) -> None:
     ss["dates"] = (lo, hi)
 
 
-# ---- page settings: kept across page switches (shadow keys), else seeded from the team default
+# ---- page settings: kept across page switches (shadow keys), else seeded from the team default. Writing each
+# value back before its widget is drawn also refreshes the browser's copy: multiselects send back their labels,
+# and labels change with the language (a stale "互动率 ER" chip would silently drop out after a switch to en).
 PAGE_KEYS = ("kol_window", "kol_tier", "kol_bounds", *(f"kol_w_{m}" for m in kol.SCORE_METRICS), "kol_compare",
              "kol_cmp_metrics", "kol_trend", "kol_trend_grain", "kol_scatter_y")
 for _k in PAGE_KEYS:
@@ -55,6 +57,7 @@ for _k in PAGE_KEYS:
         ss[_k] = ss[f"_{_k}"]
     elif _k in ss:
         ss[f"_{_k}"] = ss[_k]
+        ss[_k] = ss[_k]
 stored = kol.load_options(c)
 ss.setdefault("kol_window", stored.window)
 ss.setdefault("kol_tier", stored.preset)
@@ -80,8 +83,8 @@ top[2].markdown(ui.t("kol.tiers_in_force", text=kol.tiers_text(opts, L)))
 
 lo, hi = queries.data_range(c)
 start, end = f.start or lo, f.end or hi
-days = (end - start).days + 1 if start and end else 0
-if lo and hi and 0 < days < 28:
+days = kol.short_range_days(start, end, lo, hi)
+if days:
     hint = st.columns([5, 3])
     hint[0].info(ui.t("kol.short_range", days=days))
     hint[1].button(ui.t("kol.use_all_dates", start=lo.isoformat(), end=hi.isoformat()), key="kol_all_dates",
@@ -117,6 +120,7 @@ if tot["fee_only"]:
     st.caption(ui.t("kol.fee_only", n=tot["fee_only"], platforms=" · ".join(
         ui.t(f"platform.{p}") for p in kol.fee_only_platforms(sc))))
 
+flagged = set(fl["key"])
 labels = {k: kol.label_of(n, p, L) for k, n, p in zip(sc["key"], sc["kol"], sc["platform"], strict=False)}
 scored = list(sco["key"])
 with_results = list(sc.loc[sc["has_results"], "key"])
@@ -161,7 +165,7 @@ with tabs[1]:
     elif cmp_metrics:
         cmp = _compare(version, path, f, s, opts, tuple(chosen), tuple(cmp_metrics))
         grid = st.columns(2)
-        for i, chart in enumerate(kol_charts.compare_charts(cmp, L, f.currency, opts)):
+        for i, chart in enumerate(kol_charts.compare_charts(cmp, L, f.currency, opts, flagged)):
             with grid[i % 2]:
                 st.altair_chart(chart, key=f"kol_compare_chart_{i}", width="stretch")
         groups = " · ".join(dict.fromkeys(
@@ -206,7 +210,6 @@ with tabs[3]:
         st.info(ui.t("kol.score.none"))
     else:
         tb = data["tb"]
-        flagged = set(fl["key"])
         for side in ("top", "bottom"):
             part = tb[tb["side"] == side]
             if part.empty:
@@ -215,7 +218,8 @@ with tabs[3]:
             st.dataframe(kol.top_bottom_frame(part, L, f.currency, opts, flagged), hide_index=True,
                          key=f"kol_{side}_table", placeholder=fmt.DASH, column_config={
                              ui.t("kol.col.score"): st.column_config.ProgressColumn(
-                                 ui.t("kol.col.score"), min_value=0, max_value=100, format="%.0f")})
+                                 ui.t("kol.col.score"), min_value=0, max_value=100, format="%.0f"),
+                             ui.t("kol.score.reasons"): st.column_config.TextColumn(width="large")})
         st.altair_chart(kol_charts.score_chart(sco, L, opts, flagged), key="kol_score_chart", width="stretch")
 
 # ---- quality flags
@@ -239,8 +243,8 @@ with tabs[4]:
 
 # ---- cost vs result
 with tabs[5]:
-    y = st.selectbox(ui.t("kol.scatter.y"), kol.SCATTER_Y, key="kol_scatter_y",
-                     format_func=lambda m: kol.metric_label(m, L))
+    y = st.columns([1, 3])[0].selectbox(ui.t("kol.scatter.y"), kol.SCATTER_Y, key="kol_scatter_y",
+                                        format_func=lambda m: kol.metric_label(m, L))
     sp = _scatter(version, path, f, s, opts, y)
     if sp.empty:
         st.info(ui.t("kol.scatter.empty"))

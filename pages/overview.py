@@ -1,23 +1,88 @@
-"""Overview: totals per platform and week for what is loaded."""
+"""Overview: the first screen of the weekly review — spend and return, where the funnel leaks, what changed."""
 
 import streamlit as st
 
-from smm import charts, queries, ui
+from smm import overview, queries, store, ui
+from smm import overview_charts as oc
 
 c = ui.con()
 L = ui.lang()
 f = ui.filters()
+s = ui.settings()
+mode = ui.compare_mode()
+big = bool(st.session_state.get("present"))
+
+
+@st.cache_data(show_spinner=False, ttl=600, max_entries=32)
+def _view(version: tuple, path: str, filters, settings, compare: str, lang: str) -> overview.View:
+    """Every Overview query for one filter state, cached per data version."""
+    return overview.build_view(ui.con(), filters, settings, compare, lang)
+
+
+st.html(oc.PAGE_CSS_BIG if big else oc.PAGE_CSS)
 st.title(ui.t("overview.title"))
-if queries.sample_only(c):
+if queries.sample_only(c) and not big:
     st.info(ui.t("sample.banner"))
-if not queries.has_live_data(c):
-    st.warning(ui.t("overview.empty"))
+
+v = _view(ui.data_version(c), str(store.db_path()), f, s, mode, L)
+k = v.kpis
+if v.missing_fx:
+    st.warning(ui.t("overview.missing_fx", currencies=", ".join(v.missing_fx)), icon=":material/currency_exchange:")
+if v.empty is not None:
+    st.warning(v.empty.message, icon=":material/filter_alt_off:")
+    if v.empty.kind != "no_rows":
+        st.page_link("pages/data.py", label=ui.t("overview.go_data"), icon=":material/upload_file:")
     st.stop()
 
-tot = queries.totals(c, f)
-if tot["missing_fx"]:
-    st.warning(ui.t("overview.missing_fx", currencies=", ".join(tot["missing_fx"])))
-weekly = queries.weekly_by_platform(c, queries.Filters(platforms=f.platforms, currency=f.currency))
-st.subheader(ui.t("overview.by_platform_week"))
-st.altair_chart(charts.weekly_platform_bars(weekly, "spend", L, f.currency), width="stretch")
-st.dataframe(ui.weekly_table(weekly), hide_index=True)
+st.caption(v.caption)
+for note in v.notes:
+    st.info(note, icon=":material/info:")
+
+# KPI tiles: the delta is coloured by the metric's direction (lower CPA is green), not by its sign.
+vs = ui.t(f"overview.vs_short.{mode}") if k.previous_period and not big else None
+for row in (v.tiles[:5], v.tiles[5:]):
+    for col, tile in zip(st.columns(len(row)), row, strict=True):
+        col.metric(tile.label, tile.value, tile.delta, delta_color=tile.delta_color, help=tile.help, border=True,
+                   chart_data=tile.spark or None, chart_type=tile.spark_kind, delta_description=vs)
+for w in v.warnings:
+    st.warning(w, icon=":material/warning:")
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader(ui.t("overview.what_changed"))
+    if not k.previous_period:
+        st.caption(ui.t("overview.what_changed_off"))
+    elif not v.changes:
+        st.caption(ui.t("overview.what_changed_none"))
+    else:
+        st.markdown("\n".join(f"- {oc.change_marker(ch)} {ch.text}" for ch in v.changes))
+with right:
+    st.subheader(ui.t("overview.bottleneck"))
+    st.markdown("\n".join(f"- {line}" for line in v.bottlenecks))
+
+st.subheader(ui.t("overview.funnel"))
+st.caption(ui.t("overview.funnel_caption"))
+scopes = [r.platform for r in v.funnel]
+scope = st.selectbox(ui.t("overview.funnel_scope"), scopes, key="ov_funnel_scope",
+                     format_func=lambda p: ui.i18n.platform_label(p, L) if p else ui.t("overview.all_platforms"))
+row = next(r for r in v.funnel if r.platform == scope)
+fc1, fc2 = st.columns([2, 3], gap="large")
+fc1.vega_lite_chart(spec=oc.funnel_chart(row, L, k.currency, big=big), width="stretch")
+fc2.vega_lite_chart(spec=oc.stage_rates_chart(v.funnel, L, k.currency, big=big), width="stretch")
+
+st.subheader(ui.t("overview.trend"))
+st.caption(ui.t("overview.trend_caption"))
+money_chart, roas_chart = oc.trend_charts(v.trend, L, k.currency, big=big)
+st.vega_lite_chart(spec=money_chart, width="stretch")
+st.vega_lite_chart(spec=roas_chart, width="stretch")
+
+st.subheader(ui.t("overview.platforms"))
+st.caption(ui.t("overview.platforms_caption"))
+styled = overview.table_styler(v.table, k.currency, L, present=big)
+if big:
+    st.table(styled, hide_index=True)
+else:
+    st.dataframe(styled, hide_index=True, key="ov_platform_table", placeholder="—")
+    st.download_button(ui.t("overview.download_csv"), overview.table_csv(v.table, L), key="ov_download",
+                       file_name=f"overview_{k.start}_{k.end}.csv", mime="text/csv", icon=":material/download:")
+st.vega_lite_chart(spec=oc.platform_spend_chart(v.table, L, k.currency, big=big), width="stretch")

@@ -63,8 +63,12 @@ def _lang() -> str:
     return i18n.normalize_lang(lang)
 
 
-def gate() -> None:
-    """Stop the script run (st.stop) unless the visitor may see the dashboard; show who is signed in."""
+def require() -> None:
+    """Stop the script run (st.stop) unless the visitor may see the dashboard. Draws nothing when they may.
+
+    Called by app.py before anything else and again by `ui.con()`, the only way a page reaches the data:
+    a page that runs without the entry point (Streamlit's legacy pages/ routing on a fresh server) is gated too.
+    """
     if mode() != "oidc":
         return
     L = _lang()
@@ -79,13 +83,23 @@ def gate() -> None:
             st.login(provider) if provider else st.login()
         st.stop()
     email = st.user.get("email")
-    who = str(email or st.user.get("name") or "?")
     if not is_allowed(email, allow_rules()):
-        st.error(i18n.t("auth.denied", L, who=who))
+        st.error(i18n.t("auth.denied", L, who=_who()))
         if st.button(i18n.t("auth.logout", L), key="auth_logout_denied"):
             st.logout()
         st.stop()
+
+
+def _who() -> str:
+    return str(st.user.get("email") or st.user.get("name") or "?")
+
+
+def gate() -> None:
+    """The entry point's gate: `require()`, then who is signed in and a sign-out button in the sidebar."""
+    require()
+    if mode() != "oidc":
+        return
     with st.sidebar:
-        st.caption(i18n.t("auth.signed_in", L, who=who))
-        if st.button(i18n.t("auth.logout", L), key="auth_logout"):
+        st.caption(i18n.t("auth.signed_in", _lang(), who=_who()))
+        if st.button(i18n.t("auth.logout", _lang()), key="auth_logout"):
             st.logout()

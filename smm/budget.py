@@ -42,8 +42,12 @@ class BudgetSettings:
     min_elapsed: float = 0.20            # projections are judged only after this share of the period
     min_weeks: int = 8                   # what-if: fewer complete weeks → linear rate at historical CPA
     min_spend_cv: float = 0.10           # what-if: weekly spend varying less (coefficient of variation) → linear
+    # Categories booked as lump sums (a monthly invoice): not projected at a daily run rate, judged on what is
+    # booked (overspent), and as underspending only once the period is over.
+    lump_sum: tuple[str, ...] = ("content", "staff", "other")
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "lump_sum", tuple(c for c in BUDGET_CATEGORIES if c in set(self.lump_sum)))
         if not (0 <= self.at_risk_tolerance <= 1 and 0 <= self.underspend_below <= 1
                 and 0 <= self.min_elapsed <= 1 and self.min_weeks >= 2 and self.min_spend_cv >= 0):
             raise ValueError(f"invalid budget settings: {self}")
@@ -57,6 +61,8 @@ def load_settings(con: duckdb.DuckDBPyConnection) -> BudgetSettings:
     try:
         raw = json.loads(rows[0][0])
         known = {k: v for k, v in raw.items() if k in BudgetSettings.__dataclass_fields__}
+        if "lump_sum" in known:
+            known["lump_sum"] = tuple(known["lump_sum"])
         return BudgetSettings(**known)
     except (ValueError, TypeError):
         return BudgetSettings()
@@ -99,6 +105,35 @@ def default_period(periods: pd.DataFrame, as_of: dt.date | None) -> tuple[dt.dat
         return max(inside)
     before = [r for r in rows if r[0] <= as_of]
     return max(before) if before else rows[0]
+
+
+CUSTOM = "custom"
+
+
+def period_key(period: tuple[dt.date, dt.date] | None) -> str:
+    """The selectbox value of a plan period ('start|end'), or the custom window when there is none."""
+    return f"{period[0].isoformat()}|{period[1].isoformat()}" if period else CUSTOM
+
+
+def period_choices(periods: pd.DataFrame) -> list[str]:
+    """Every plan period, then the custom window."""
+    return [period_key((r.period_start.date(), r.period_end.date())) for r in periods.itertuples()] + [CUSTOM]
+
+
+def parse_period(key: str) -> tuple[dt.date, dt.date]:
+    a, b = key.split("|")
+    return dt.date.fromisoformat(a), dt.date.fromisoformat(b)
+
+
+def window_days(ws: dt.date, we: dt.date) -> int:
+    return (we - ws).days + 1
+
+
+def period_label(key: str, lang: str) -> str:
+    if key == CUSTOM:
+        return i18n.t("budget.period.custom", lang)
+    ws, we = parse_period(key)
+    return i18n.t("budget.period.option", lang, start=ws, end=we, days=window_days(ws, we))
 
 
 # ---------------------------------------------------------------- pacing SQL
@@ -162,7 +197,12 @@ calc AS (
            CASE WHEN days_elapsed > 0 THEN actual / days_elapsed END AS run_rate_daily
     FROM line
 ),
-proj AS (SELECT *, actual + run_rate_daily * (days_total - days_elapsed) AS projected FROM calc),
+proj AS (
+    SELECT *, list_contains($lump, category) AS lump_sum,
+           CASE WHEN list_contains($lump, category) AND days_elapsed > 0 THEN actual
+                ELSE actual + run_rate_daily * (days_total - days_elapsed) END AS projected
+    FROM calc
+),
 final AS (
     SELECT *, projected / nullif(planned, 0) AS projected_pct,
            projected - planned AS projected_over,
@@ -171,6 +211,7 @@ final AS (
            END AS projected_crossing,
            CASE WHEN actual > planned THEN 'overspent'
                 WHEN days_elapsed = 0 THEN 'not_started'
+                WHEN lump_sum AND days_elapsed < days_total THEN 'on_track'
                 WHEN pct_elapsed < $min_elapsed THEN 'early'
                 WHEN projected > planned * (1 + $tol) THEN 'at_risk'
                 WHEN planned > 0 AND projected < planned * $under THEN 'underspending'
@@ -187,7 +228,7 @@ def _params(ws: dt.date, we: dt.date, as_of: dt.date, currency: str, s: BudgetSe
     if we < ws:
         raise ValueError("window end before start")
     p = {"ws": ws, "we": we, "asof": as_of, "rc": currency, "tol": s.at_risk_tolerance,
-         "under": s.underspend_below, "min_elapsed": s.min_elapsed}
+         "under": s.underspend_below, "min_elapsed": s.min_elapsed, "lump": list(s.lump_sum) or [""]}
     pf = "true"
     if platforms:
         pf = "list_contains($platforms, platform)"
@@ -222,6 +263,7 @@ def pacing_totals(con: duckdb.DuckDBPyConnection, ws: dt.date, we: dt.date, as_o
         "max(days_elapsed) / max(days_total) AS pct_elapsed, "
         "sum(actual) / nullif(sum(expected_now), 0) AS pace, "
         "sum(coalesce(projected, actual)) / nullif(sum(planned), 0) AS projected_pct, "
+        "sum(coalesce(projected, actual)) - sum(planned) AS projected_over, "
         "count(*) FILTER (WHERE status = 'overspent') AS n_overspent, "
         "count(*) FILTER (WHERE status = 'at_risk') AS n_at_risk, "
         "count(*) FILTER (WHERE status = 'underspending') AS n_underspending "
@@ -243,7 +285,8 @@ def burn_series(con: duckdb.DuckDBPyConnection, ws: dt.date, we: dt.date, as_of:
         chain + "SELECT c.platform, c.category, c.d AS date, c.cum_plan, "
         "CASE WHEN c.to_date THEN c.cum_actual END AS cum_actual, "
         "CASE WHEN c.d >= $asof::DATE AND f.run_rate_daily IS NOT NULL "
-        "     THEN f.actual + f.run_rate_daily * datediff('day', $asof::DATE, c.d) END AS projected, "
+        "     THEN f.actual + CASE WHEN f.lump_sum THEN 0 ELSE f.run_rate_daily * datediff('day', $asof::DATE, c.d) "
+        "     END END AS projected, "
         "f.planned, f.status, f.crossed_on, f.projected_crossing "
         "FROM cum c JOIN final f ON f.platform = c.platform AND f.category = c.category "
         f"WHERE (f.planned <> 0 OR f.actual <> 0) AND {cond} ORDER BY c.platform, c.category, c.d", p).df()
@@ -277,6 +320,12 @@ def _d(x) -> str:
     except (TypeError, ValueError):
         pass
     return pd.Timestamp(x).date().isoformat()
+
+
+def category_list(categories: tuple[str, ...], lang: str) -> str:
+    if not categories:
+        return i18n.t("budget.none", lang)
+    return ("、" if lang == "zh" else ", ").join(i18n.t("budget.cat." + c, lang) for c in categories)
 
 
 def line_label(platform: str, category: str, lang: str) -> str:

@@ -83,6 +83,36 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_kpis(args: argparse.Namespace) -> int:
+    """Every registry metric for the filters and its comparison period (the Overview's own function)."""
+    from smm import fmt, overview
+    from smm.metrics import REGISTRY, Settings
+    from smm.queries import Filters
+
+    con = store.connect(args.db)
+    f = Filters(start=args.start, end=args.end or args.start, platforms=tuple(args.platform or ()),
+                currency=args.currency.upper())
+    s = Settings(er_base=args.er_base, cvr_base=args.cvr_base, roi_basis=args.roi_basis)
+    k = overview.kpis(con, f, s, args.compare)
+    missing = overview.missing_fx(con, k.filters)
+    con.close()
+    if args.json:
+        _print_json({**k.as_json(), "missing_fx": missing})
+        return 0
+    L = args.lang
+    print(overview.period_caption(k, L))
+    print(overview.settings_caption(s, L))
+    if missing:
+        print(f"warning: no exchange rate for {', '.join(missing)}; their money is left out", file=sys.stderr)
+    w = max(len(overview.label(m, L)) for m in REGISTRY.values())
+    for mid, m in REGISTRY.items():
+        d = k.metrics[mid]
+        delta = overview.delta_text(m, d, L) if k.previous_period else None
+        print(f"{overview.label(m, L):<{w}}  {fmt.by_unit(d['value'], m.unit, k.currency, L):>14}  "
+              f"{fmt.by_unit(d['previous'], m.unit, k.currency, L):>14}  {delta or fmt.DASH}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="smm", description="smm: load platform exports and compute marketing metrics")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -111,6 +141,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sample", help="load the bundled sample data")
     p.add_argument("--db")
     p.set_defaults(func=cmd_sample)
+
+    from smm.metrics import CVR_BASES, ER_BASES, ROI_BASES
+    from smm.periods import COMPARE_MODES
+
+    p = sub.add_parser("kpis", help="every registry metric with its comparison period (the Overview's numbers)",
+                       description="Every registry metric for the filters, the comparison period's value and the "
+                                   "relative change. Without --start/--end: the last complete week in the data. "
+                                   "Undefined values (division by zero) are null in --json.")
+    p.add_argument("--db", help="store path (default: $SMM_DB or the user data directory)")
+    p.add_argument("--start", type=_date, help="first day (default: Monday of the last complete week)")
+    p.add_argument("--end", type=_date, help="last day (default: that week's Sunday)")
+    p.add_argument("--platform", action="append", help="platform id; repeat for several (default: all)")
+    p.add_argument("--compare", choices=COMPARE_MODES, default="previous",
+                   help="previous period of the same length, the same dates last year, or none")
+    p.add_argument("--currency", default="CNY", help="reporting currency (default CNY)")
+    p.add_argument("--er-base", choices=ER_BASES, default=ER_BASES[0], help="ER denominator")
+    p.add_argument("--cvr-base", choices=CVR_BASES, default=CVR_BASES[0], help="CVR denominator")
+    p.add_argument("--roi-basis", choices=ROI_BASES, default=ROI_BASES[0],
+                   help="ROI cost: full (paid + KOL + content + staff + other) or paid spend only")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the text output")
+    p.add_argument("--json", action="store_true",
+                   help='one object {"start","end","currency","metrics":{ID:{"value","previous","delta_pct"}}}')
+    p.set_defaults(func=cmd_kpis)
     return ap
 
 

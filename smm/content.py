@@ -15,6 +15,7 @@ Values always reach SQL as bound parameters; identifiers come from the registry 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -534,6 +535,21 @@ def scope_info(
     if out["last_snapshot"] is not None:
         out["last_snapshot"] = pd.Timestamp(out["last_snapshot"]).date()
     return out
+
+
+FEW_POSTS = 40  # below this many posts in scope, the page offers a wider date range
+
+
+def wider_ranges(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, tuple[dt.date, dt.date]]:
+    """Date ranges worth offering when the chosen one holds few posts: the 4 weeks to its end, and all data."""
+    lo, hi = con.execute(
+        "SELECT least(min(date), min(published_at)::DATE), max(date) FROM fact_active WHERE content_id IS NOT NULL"
+    ).fetchall()[0]
+    if lo is None:
+        return {}
+    end = min(f.end or hi, hi)
+    out = {"4w": (max(lo, end - dt.timedelta(days=27)), end), "all": (lo, hi)}
+    return {k: v for k, v in out.items() if v != (f.start, f.end)}
 
 
 HOUR_BLOCKS = (1, 2, 3, 4, 6)

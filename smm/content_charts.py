@@ -97,12 +97,10 @@ def form_chart(df: pd.DataFrame, metric_id: str, lang: str, currency: str) -> al
     d["median_text"] = [fmt_value(v, metric_id, currency, lang) for v in d[med]]
     d["beside_text"] = [fmt_value(v, metric_id, currency, lang) for v in d[beside]]
     d["n_text"] = [i18n.t("content.posts_n", lang, n=int(v)) for v in d[n]]
-    d["bar_text"] = d["median_text"] + " · " + d["n_text"]
     present = {None if pd.isna(c) else c for c in d["content_type"]}
     types = [c for c in (*CONTENT_TYPES, None) if c in present]
     type_labels = [ctype_label(c, lang) for c in types]
-    name = metric_name(metric_id, lang)
-    per_panel = max(140, min(320, int(980 / max(1, len(plats))) - 40))
+    per_panel = max(110, min(320, int(900 / max(1, len(plats))) - 60))
     tip = [
         alt.Tooltip("platform_label:N", title=i18n.field_label("platform", lang)),
         alt.Tooltip("type_label:N", title=i18n.field_label("content_type", lang)),
@@ -115,9 +113,7 @@ def form_chart(df: pd.DataFrame, metric_id: str, lang: str, currency: str) -> al
         tooltip=tip,
     )
     bars = base.mark_bar(cornerRadiusTopLeft=2, cornerRadiusTopRight=2).encode(
-        y=alt.Y(
-            f"{med}:Q", title=_axis_title(metric_id, lang, currency), axis=_axis(metric_id, lang, tickCount=5)
-        ),
+        y=alt.Y(f"{med}:Q", title=None, axis=_axis(metric_id, lang, tickCount=5)),
         color=alt.Color(
             "type_label:N",
             title=i18n.field_label("content_type", lang),
@@ -131,12 +127,21 @@ def form_chart(df: pd.DataFrame, metric_id: str, lang: str, currency: str) -> al
         base.transform_calculate(
             top=f"max(datum['{med}'], isValid(datum['{beside}']) ? datum['{beside}'] : 0)"
         )
-        .mark_text(dy=-10, fontSize=13, color="#24292f")
-        .encode(y=alt.Y("top:Q"), text="bar_text:N")
+        .mark_text(dy=-5, baseline="bottom", fontSize=14, fontWeight="bold", color="#24292f")
+        .encode(y=alt.Y("top:Q"), text="median_text:N")
     )
-    title = i18n.t("content.chart_forms_title", lang, metric=name, pooled=beside_name)
+    counts = (
+        base.transform_calculate(zero="0")
+        .mark_text(dy=-6, baseline="bottom", fontSize=13, color="#ffffff")
+        .encode(y=alt.Y("zero:Q"), text="n_text:N")
+    )
+    unit = f" ({currency})" if content.unit(metric_id) == "money" else ""
+    title = (
+        i18n.t("content.chart_forms_title", lang, metric=metric_name(metric_id, lang), pooled=beside_name)
+        + unit
+    )
     chart = (
-        alt.layer(bars, ticks, labels, data=d)
+        alt.layer(bars, ticks, labels, counts, data=d)
         .properties(width=per_panel, height=300)
         .facet(
             column=alt.Column(

@@ -198,11 +198,31 @@ class _Plan:
     dedupe_as_of: dt.date | None = None
 
 
-def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, str], dict[str, str], list[str], str]:
+# smm_text(v) trims (two regex tests) and blanks null tokens. Readers already strip the usual whitespace around
+# cells, and every null token is at most 6 bytes, so a longer cell that does not start with whitespace (ASCII,
+# or a Unicode space the readers leave: U+0085, U+1680, U+2000–U+200B, U+2028/9, U+202F, U+205F, plus the
+# ones they strip) is returned as it is: the same result at a fraction of the cost on a million rows.
+# Two DuckDB facts shape these templates: an `x IN (constants)` list (smm_text's null-token test) is planned as
+# a join over every row even inside a CASE branch, and list_contains is not; a macro called inside a lambda is
+# evaluated only for the rows that reach its CASE branch. Each costs ~0.1 s per column per million rows.
+_ODD_SPACE = "[133,160,5760,8192,8193,8194,8195,8196,8197,8198,8199,8200,8201,8202,8203,8232,8233,8239,8287,12288,65279]"
+_LAZY_TEXT = "list_transform([{v}], lambda smm__s: smm_text(smm__s))[1]"
+TEXT_TEMPLATE = (f"CASE WHEN strlen({{v}}) <= 6 OR ord({{v}}) <= 32 OR list_contains({_ODD_SPACE}, ord({{v}})) "
+                 f"THEN {_LAZY_TEXT} ELSE {{v}} END")
+# A masked small count (<5, ＜10) always contains one of these signs: only those cells need the regex.
+MASKED_TEMPLATE = ("CASE WHEN contains({v}, '<') OR contains({v}, '＜') "
+                   "THEN list_transform([{v}], lambda smm__s: smm__is_masked(smm_text(smm__s)))[1] ELSE false END")
+# First characters (after trimming) of every label smm_is_summary accepts: Total, Grand total, Summary, 合计 …
+_SUMMARY_FIRST = "[" + ",".join(str(ord(ch)) for ch in "tTgGsS合總总汇彙全小") + "]"
+
+
+def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions
+                 ) -> tuple[dict[str, tuple[str, int]], dict[str, str], list[str], str, set[int]]:
     """Build the staging SELECT in two layers so each cleaning macro is bound once per column.
 
-    Returns (inner {alias: expr} over the raw table, outer {field: expr} over the inner aliases,
-    [error exprs] over the inner aliases, summary expr over the inner aliases).
+    Returns (inner {alias: (template, column)} over the raw table, outer {field: expr} over the inner aliases,
+    [error exprs] over the inner aliases, summary expr over the inner aliases, and the number columns whose
+    text t{i} / masked flag k{i} `_stage` still has to define: see `_number_text`).
     """
     p = plan.match.profile
     m = plan.match.mapping
@@ -214,17 +234,23 @@ def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, s
     errs: list[str] = []
 
     def text(i: int) -> str:
-        inner.setdefault(f"t{i}", ("smm_text({v})", i))
+        inner.setdefault(f"t{i}", (TEXT_TEMPLATE, i))
         return f"t{i}"
 
+    seen_errs: set[tuple[int, str]] = set()
+
     def err(cond: str, i: int, code: str) -> None:
+        if (i, code) in seen_errs:  # one column feeding two fields (成交订单 → conversions, orders): report once
+            return
+        seen_errs.add((i, code))
         errs.append(f"CASE WHEN {cond} THEN {{'column': {sql.bind(headers[i])}, 'code': {sql.bind(code)}, "
                     f"'value': t{i}}} END")
 
     num = "smm_num_eu" if opts.decimal == "," else "smm_num"
+    numbers: set[int] = set()
     for f, i in m.items():
         kind = FIELD_KINDS[f]
-        t = text(i)
+        t = f"t{i}" if kind == "number" else text(i)
         if f == "platform":
             exprs[f] = _lookup(sql, t, PLATFORM_ALIASES)
             err(f"{t} IS NOT NULL AND ({exprs[f]}) IS NULL", i, "unknown_platform")
@@ -241,11 +267,11 @@ def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, s
             exprs[f] = t
         elif kind == "number":
             inner[f"n{i}"] = (num + "({v})", i)
-            inner[f"k{i}"] = ("smm__is_masked(smm_text({v}))", i)
+            numbers.add(i)
             e = f"n{i}" if f not in p.scale else f"(n{i} * {sql.bind(float(p.scale[f]))})"
             exprs[f] = e
             # Not a number: text that is neither empty, a null token, nor a masked small count.
-            err(f"{t} IS NOT NULL AND n{i} IS NULL AND NOT k{i}", i, "not_a_number")
+            err(f"n{i} IS NULL AND {t} IS NOT NULL AND NOT k{i}", i, "not_a_number")
             if f not in MAY_BE_NEGATIVE:
                 err(f"{e} < 0", i, "negative")
         elif kind == "date":
@@ -273,15 +299,18 @@ def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, s
     flag_parts = []
     for f, i in m.items():
         if FIELD_KINDS[f] == "number":
-            flag_parts.append(f"CASE WHEN n{i} IS NOT NULL AND ends_with(t{i}, '+') THEN {sql.bind(f + ':lower_bound')} "
-                              f"WHEN k{i} THEN {sql.bind(f + ':masked')} END")
+            # (a masked <5 never parses, so k{i} is only looked at where n{i} is empty)
+            flag_parts.append(f"CASE WHEN n{i} IS NULL THEN (CASE WHEN k{i} THEN {sql.bind(f + ':masked')} END) "
+                              f"WHEN ends_with(t{i}, '+') THEN {sql.bind(f + ':lower_bound')} END")
     exprs["flags"] = ("nullif(concat_ws(';', " + ", ".join(flag_parts) + "), '')") if flag_parts else "NULL"
 
     # Summary rows (never loaded, counted in the report): a label such as Total / 合计 in any mapped text or
     # date column or the first column; a row at the top or bottom whose keys are all empty (Meta and YouTube
     # put totals first); in a dated export, a row with an empty date (subtotals).
     label_cols = sorted({i for f, i in m.items() if FIELD_KINDS[f] in ("text", "date")} | {0})
-    conds = [f"smm_is_summary({text(i)})" for i in label_cols]
+    # smm_is_summary runs a regex; only a label starting with one of its first letters can match it.
+    conds = [f"(CASE WHEN list_contains({_SUMMARY_FIRST}, ord({text(i)})) THEN smm_is_summary(t{i}) ELSE false END)"
+             for i in label_cols]
     key_fields = [f for f in (*GRAIN_DIMS, "content_title") if f in m]
     if key_fields and plan.kind in ("daily", "snapshot"):
         all_empty = " AND ".join(f"t{m[f]} IS NULL" for f in key_fields)
@@ -290,7 +319,29 @@ def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions) -> tuple[dict[str, s
     if "date" in m and plan.kind == "daily":
         conds.append(f"t{m['date']} IS NULL")
     summary = " OR ".join(conds)
-    return inner, exprs, errs, summary
+    return inner, exprs, errs, summary, numbers
+
+
+def _number_text(inner: dict[str, tuple[str, int]], numbers: set[int], wide: bool) -> list[str]:
+    """Define t{i} (cell text) and k{i} (masked <5?) of the number columns.
+
+    A small file computes them for every cell in the unpivoted inner layer (one macro plan each). In a large
+    file almost every number parses, and the text and mask tests only matter where it does not (or where a
+    `+` marks a lower bound, which the raw cell shows as well), so they are evaluated lazily over the cleaned
+    number: returned as extra outer-layer definitions over r{i} (the raw cell) and n{i}.
+    """
+    if not wide:
+        for i in sorted(numbers):
+            inner.setdefault(f"t{i}", (TEXT_TEMPLATE, i))
+            inner[f"k{i}"] = (MASKED_TEMPLATE, i)
+        return []
+    out = []
+    for i in sorted(numbers):
+        inner[f"r{i}"] = ("{v}", i)
+        if f"t{i}" not in inner:
+            out.append(f"CASE WHEN n{i} IS NULL THEN {_LAZY_TEXT.format(v=f'r{i}')} ELSE r{i} END AS t{i}")
+        out.append(f"CASE WHEN n{i} IS NULL THEN ({MASKED_TEMPLATE.format(v=f'r{i}')}) ELSE false END AS k{i}")
+    return out
 
 
 def _required_key_errors(sql: _Sql, plan: _Plan, exprs: dict[str, str]) -> list[str]:
@@ -326,18 +377,27 @@ def _required_key_errors(sql: _Sql, plan: _Plan, exprs: dict[str, str]) -> list[
 LONG_MODE_MAX_CELLS = 400_000
 
 
-def _cells_sql(inner: dict[str, tuple[str, int]], raw: str, n_rows: int) -> str:
+def _cells_sql(inner: dict[str, tuple[str, int]], raw: str, wide: bool,
+               lookup_cols: frozenset[int] = frozenset()) -> str:
     """The inner layer: every cleaning macro applied to its column.
 
     Planning a macro costs 10–30 ms per use, so for a small file (where planning dominates) the mapped
     columns are unpivoted and each macro is applied once to all of them, then pivoted back. A large file
-    (where running time dominates) applies each macro to each column directly.
+    (where running time dominates) applies each macro to each column directly, except in `lookup_cols`
+    (dates: a few hundred distinct values in a million rows, and the date macros are the dearest): those
+    are cleaned once per distinct value and joined back.
     """
     if not inner:
         return f"SELECT _row FROM {raw}"
-    if n_rows * len({i for _, i in inner.values()}) > LONG_MODE_MAX_CELLS:
-        return "SELECT _row, " + ", ".join(
-            f"{tpl.format(v=_col(i))} AS {a}" for a, (tpl, i) in inner.items()) + f" FROM {raw}"
+    if wide:
+        sel, joins = [], []
+        for i in sorted({i for _, i in inner.values() if i in lookup_cols}):
+            applied = ", ".join(tpl.format(v="v") + f" AS {a}" for a, (tpl, j) in inner.items() if j == i)
+            joins.append(f"LEFT JOIN (SELECT v, {applied} FROM (SELECT DISTINCT {_col(i)} AS v FROM {raw})) l{i} "
+                         f"ON r.{_col(i)} = l{i}.v")
+        for a, (tpl, i) in inner.items():
+            sel.append(f"l{i}.{a}" if i in lookup_cols else f"{tpl.format(v='r.' + _col(i))} AS {a}")
+        return f"SELECT r._row, {', '.join(sel)} FROM {raw} r {' '.join(joins)}"
     templates = sorted({tpl for tpl, _ in inner.values()})
     cols = sorted({i for _, i in inner.values()})
     applied = ", ".join(f"{tpl.format(v='v')} AS x{k}" for k, tpl in enumerate(templates))
@@ -352,8 +412,10 @@ def _cells_sql(inner: dict[str, tuple[str, int]], raw: str, n_rows: int) -> str:
 
 def _stage(con: duckdb.DuckDBPyConnection, plan: _Plan, opts: LoadOptions, stg: str) -> None:
     sql = _Sql()
-    inner, exprs, errs, summary = _field_exprs(sql, plan, opts)
+    inner, exprs, errs, summary, numbers = _field_exprs(sql, plan, opts)
     errs += _required_key_errors(sql, plan, exprs)
+    wide = plan.raw.n_rows * len({i for _, i in inner.values()} | numbers) > LONG_MODE_MAX_CELLS
+    lazy = _number_text(inner, numbers, wide)
     raw = plan.raw.name
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", raw) or not re.fullmatch(r"[a-z_][a-z0-9_]*", stg):
         raise ValueError("bad staging table name")
@@ -361,12 +423,14 @@ def _stage(con: duckdb.DuckDBPyConnection, plan: _Plan, opts: LoadOptions, stg: 
     # Rows whose date was written without a year (the year is inferred: the load report says so).
     noyear = " OR ".join(f"(d{i} IS NULL AND y{i} IS NOT NULL)" for f, i in plan.match.mapping.items()
                          if FIELD_KINDS[f] == "date") or "false"
+    lookups = frozenset(i for f, i in plan.match.mapping.items() if FIELD_KINDS[f] in ("date", "timestamp"))
     err_list = "[" + ", ".join(errs) + "]" if errs else "[]::STRUCT(\"column\" VARCHAR, code VARCHAR, value VARCHAR)[]"
     # MATERIALIZED keeps the optimiser from inlining each cleaning macro into every check that uses it.
+    src = f"(SELECT *, {', '.join(lazy)} FROM cells)" if lazy else "cells"
     q = (f"CREATE OR REPLACE TEMP TABLE {stg} AS WITH cells AS MATERIALIZED "
-         f"({_cells_sql(inner, raw, plan.raw.n_rows)}) "
-         f"SELECT _row, ({summary}) AS _summary, ({noyear}) AS _noyear, list_filter({err_list}, lambda x: x IS NOT NULL) AS _errs, "
-         f"{cols} FROM cells")
+         f"({_cells_sql(inner, raw, wide, lookups)}) "
+         f"SELECT _row, ({summary}) AS _summary, ({noyear}) AS _noyear, "
+         f"list_filter({err_list}, lambda x: x IS NOT NULL) AS _errs, {cols} FROM {src}")
     _execute(con, q, sql)
 
 
@@ -421,10 +485,17 @@ def _write_daily(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql:
         + ", max(published_at) AS published_at, any_value(date) AS date, min(period_start) AS period_start, "
         "max(period_end) AS period_end, any_value(currency) AS currency, "
         + ", ".join(f"sum({quote_ident(mm)}) AS {quote_ident(mm)}" for mm in metric_cols)
-        + ", string_agg(flags, ';') AS flags, count(*) AS n_src "
-        f"FROM ({inner}) GROUP BY row_key"
+        + ", string_agg(flags, ';') AS flags "
+        "FROM ok_rows GROUP BY row_key"
     )
-    _execute(con, f"CREATE OR REPLACE TEMP TABLE ok_rows AS {agg}", sql)
+    _execute(con, f"CREATE OR REPLACE TEMP TABLE ok_rows AS {inner}", sql)
+    con.execute(f"DROP TABLE IF EXISTS {stg}")  # no longer needed: free its memory before the writes
+    # Rows of one key are summed into one (an export split by a dimension we do not keep); most files have
+    # none, and checking is much cheaper than aggregating a million rows.
+    if con.execute("SELECT count(*) - count(DISTINCT row_key) FROM ok_rows").fetchall()[0][0]:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE ok_agg AS {agg}")
+        con.execute("DROP TABLE ok_rows")
+        con.execute("ALTER TABLE ok_agg RENAME TO ok_rows")
     superseded = con.execute(
         "UPDATE fact SET superseded_by = ? WHERE superseded_by IS NULL AND row_key IN (SELECT row_key FROM ok_rows)",
         [batch]).fetchall()[0][0]
@@ -681,6 +752,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
             return report
         if n_bad and opts.on_invalid != "load_valid":
             return report
+        con.execute(f"DROP TABLE IF EXISTS {raw_name}")  # the raw cells are cleaned into stg: free them
         _commit(con, plan, opts, stg, filename, digest, report, n_ok)
         return report
     except (OSError, duckdb.Error) as e:
@@ -695,14 +767,13 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
                           "message": f"{filename}: could not write to the store ({e}); nothing was loaded"}]
         return report
     finally:
-        for t in (raw_name, stg, "ok_rows", "_affected"):
+        for t in (raw_name, stg, "ok_rows", "ok_agg", "_affected"):
             try:
                 con.execute(f"DROP TABLE IF EXISTS {t}")
             except duckdb.Error:
                 pass  # an invalidated database (after a write failure) has no temp tables left to drop
 
 
-@_serialized
 def _share_listed_columns(match: Match, headers: list[str]) -> None:
     """Feed a metric from a column that another metric took when the profile lists that header for both.
 
@@ -727,6 +798,7 @@ def _report_already_loaded(con, report: LoadReport, batch: int) -> LoadReport:
     return report
 
 
+@_serialized  # one writer at a time (see _WRITE_LOCK)
 def _commit(con, plan: _Plan, opts: LoadOptions, stg: str, filename: str, digest: str, report: LoadReport,
             n_ok: int) -> None:
     p = plan.match.profile

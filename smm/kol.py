@@ -361,7 +361,7 @@ def _population_sql(f: Filters, s: Settings, opts: KolOptions) -> tuple[str, dic
         FROM m
     ),
     -- peers: the platform × tier when it has enough KOLs with results, else the tier across platforms
-    sc AS (
+    sc AS MATERIALIZED (
         SELECT *, CASE WHEN count(*) FILTER (WHERE has_results) OVER (PARTITION BY platform, tier) >= $min_peers
                        THEN platform || '/' || tier ELSE tier END AS peer_group
         FROM t
@@ -388,7 +388,7 @@ def _source(con: duckdb.DuckDBPyConnection, f: Filters, s: Settings, opts: KolOp
     name = f"kol_pop_{uuid.uuid4().hex}"
     con.register(name, pop)
     try:
-        yield f"sc AS (SELECT * FROM {name})", {}
+        yield f"sc AS MATERIALIZED (SELECT * FROM {name})", {}
     finally:
         con.unregister(name)
 
@@ -496,7 +496,7 @@ def _scores_sql(sql: str, p: dict, opts: KolOptions) -> tuple[str, dict]:
                        THEN 100 * ({weighted}) / w_avail END AS score
         FROM wsum
     ),
-    final AS (SELECT *, {', '.join(cs)} FROM scored WHERE in_filter)"""
+    final AS MATERIALIZED (SELECT *, {', '.join(cs)} FROM scored WHERE in_filter)"""
     return sql, p
 
 
@@ -534,10 +534,10 @@ def _top_bottom(con: duckdb.DuckDBPyConnection, sql: str, p: dict, n: int, reaso
     items = ", ".join(f"{{'metric': '{m}', 'contribution': contrib_{m}, 'value': {m}, 'pos': pos_{m}, 'n': n_{m}}}"
                       for m in SCORE_METRICS)
     q = f"""WITH {sql},
-    ranked AS (SELECT *, row_number() OVER (ORDER BY score DESC, kol) AS r_top,
+    ranked AS MATERIALIZED (SELECT *, row_number() OVER (ORDER BY score DESC, kol) AS r_top,
                          row_number() OVER (ORDER BY score ASC, kol) AS r_bot
                FROM final WHERE score IS NOT NULL),
-    pick AS (
+    pick AS MATERIALIZED (
         SELECT *, 'top' AS side, r_top AS place FROM ranked WHERE r_top <= $n
         UNION ALL
         SELECT *, 'bottom' AS side, r_bot AS place FROM ranked WHERE r_bot <= $n AND r_top > $n
@@ -570,6 +570,16 @@ def reason_text(row: dict, lang: str, currency: str) -> str:
 
 # ---------------------------------------------------------------- quality flags
 
+def _median_without(lst: str, lo: str, pos: str, n: str) -> str:
+    """SQL: the median of a sorted list with the element at 1-based rank `pos` left out (`n` = the remaining
+    count; a `pos` past the end leaves nothing out). `lst` holds the ranks `lo`, `lo`+1 … of the full list
+    (the middle is enough). Column names only, from this module."""
+    def elem(k: str) -> str:
+        return f"(CASE WHEN {k} < {pos} THEN {lst}[{k} - {lo} + 1] ELSE {lst}[{k} - {lo} + 2] END)"
+    return (f"CASE WHEN {n} <= 0 THEN NULL WHEN {n} % 2 = 1 THEN {elem(f'(({n} + 1) // 2)')} "
+            f"ELSE ({elem(f'({n} // 2)')} + {elem(f'({n} // 2 + 1)')}) / 2 END")
+
+
 def flags(con: duckdb.DuckDBPyConnection, f: Filters, s: Settings | None = None,
           opts: KolOptions | None = None) -> pd.DataFrame:
     """Quality hints with their evidence, judged on each KOL's posts published up to the end of the range
@@ -587,42 +597,66 @@ def flags(con: duckdb.DuckDBPyConnection, f: Filters, s: Settings | None = None,
         p["g_platforms"] = wp["platforms"]
     g_plat = "AND list_contains($g_platforms, platform)" if f.platforms else ""
 
-    def peer(metric: str, cond: str) -> str:
-        """Median and count of a metric among the other KOLs (same tier, and same platform overall)."""
-        return (f"median(b.{metric}) FILTER (WHERE b.tier = a.tier AND {cond}) AS {metric}_med_t, "
-                f"count(b.{metric}) FILTER (WHERE b.tier = a.tier AND {cond}) AS {metric}_n_t, "
-                f"median(b.{metric}) FILTER (WHERE {cond}) AS {metric}_med_p, "
-                f"count(b.{metric}) FILTER (WHERE {cond}) AS {metric}_n_p")
+    # Peer medians leave the KOL itself out: per group, the sorted values around the middle and each KOL's rank
+    # among them give the median of the others in closed form (a self-join would be O(n²)).
+    checks = {"er": "views >= $min_views", "conv_per_1k": "views >= $min_views",
+              "likes_views": "views >= $min_views", "comments_likes": "likes >= $min_likes"}
+    groups = {"t": "platform, tier", "p": "platform"}
+    own = ", ".join(f"({m} IS NOT NULL AND {c}) AS {m}_in" for m, c in checks.items())
+    ranks = ", ".join(f"CASE WHEN {m}_in THEN row_number() OVER (PARTITION BY {cols}, {m}_in ORDER BY {m}) END "
+                      f"AS {m}_r{g}" for m in checks for g, cols in groups.items())
+
+    def middles(g: str) -> str:
+        lst = {m: f"coalesce(list_sort(list({m}) FILTER (WHERE {m}_in)), [])" for m in checks}
+        return ", ".join(f"len({lst[m]}) AS {m}_cnt{g}, greatest(1, (len({lst[m]}) - 1) // 2) AS {m}_lo{g}, "
+                         f"list_slice({lst[m]}, greatest(1, (len({lst[m]}) - 1) // 2), "
+                         f"greatest(1, (len({lst[m]}) - 1) // 2) + 3) AS {m}_l{g}" for m in checks)
+
+    def medians() -> str:
+        out = []
+        for m in checks:
+            for g in groups:
+                pos = f"coalesce({m}_r{g}, {m}_cnt{g} + 1)"
+                n = f"({m}_cnt{g} - CASE WHEN {m}_in THEN 1 ELSE 0 END)"
+                out.append(f"{_median_without(f'{m}_l{g}', f'{m}_lo{g}', pos, n)} AS {m}_med{g}, {n} AS {m}_n{g}")
+        return ", ".join(out)
 
     def pick(metric: str) -> str:
-        return (f"CASE WHEN {metric}_n_t >= $min_peers2 THEN {metric}_med_t ELSE {metric}_med_p END AS {metric}_med, "
-                f"CASE WHEN {metric}_n_t >= $min_peers2 THEN {metric}_n_t ELSE {metric}_n_p END AS {metric}_n, "
-                f"CASE WHEN {metric}_n_t >= $min_peers2 THEN 'tier' ELSE 'platform' END AS {metric}_scope")
+        return (f"CASE WHEN {metric}_nt >= $min_peers2 THEN {metric}_medt ELSE {metric}_medp END AS {metric}_med, "
+                f"CASE WHEN {metric}_nt >= $min_peers2 THEN {metric}_nt ELSE {metric}_np END AS {metric}_n, "
+                f"CASE WHEN {metric}_nt >= $min_peers2 THEN 'tier' ELSE 'platform' END AS {metric}_scope")
 
-    big = "b.views >= $min_views"
     q = f"""WITH {sql},
-    pop AS (SELECT * FROM sc WHERE has_results),
-    pr AS (
-        SELECT a.key, {peer('er', big)}, {peer('conv_per_1k', big)}, {peer('likes_views', big)},
-               {peer('comments_likes', 'b.likes >= $min_likes')}
-        FROM pop a JOIN pop b ON b.platform = a.platform AND b.key <> a.key GROUP BY a.key
-    ),
-    x AS (SELECT a.*, {pick('er')}, {pick('conv_per_1k')}, {pick('likes_views')}, {pick('comments_likes')}
-          FROM pop a LEFT JOIN pr USING (key)),
-    -- follower growth between consecutive roster snapshots (up to the end of the range)
+    pop0 AS (SELECT *, {own} FROM sc WHERE has_results),
+    pop AS MATERIALIZED (SELECT *, {ranks} FROM pop0),
+    mt AS (SELECT platform, tier, {middles('t')} FROM pop GROUP BY platform, tier),
+    mp AS (SELECT platform, {middles('p')} FROM pop GROUP BY platform),
+    x0 AS (SELECT * FROM pop JOIN mt USING (platform, tier) JOIN mp USING (platform)),
+    x1 AS (SELECT *, {medians()} FROM x0),
+    x AS MATERIALIZED (SELECT *, {pick('er')}, {pick('conv_per_1k')}, {pick('likes_views')},
+                              {pick('comments_likes')} FROM x1),
+    -- follower growth between consecutive roster snapshots (up to the end of the range); each KOL's largest
+    -- step is compared with the median largest step of the platform's other KOLs
     snaps AS (
         SELECT platform || '|' || kol AS key, platform, as_of, followers,
                lag(followers) OVER (PARTITION BY platform, kol ORDER BY as_of) AS prev_followers,
                lag(as_of) OVER (PARTITION BY platform, kol ORDER BY as_of) AS prev_as_of
         FROM kol_roster_active WHERE followers IS NOT NULL {roster_end} {g_plat}
     ),
-    steps AS (SELECT *, followers / nullif(prev_followers, 0) - 1 AS growth FROM snaps WHERE prev_followers > 0),
-    jumps AS (
-        SELECT a.key, a.prev_followers, a.followers, a.prev_as_of, a.as_of, a.growth,
-               (SELECT median(b.growth) FROM steps b WHERE b.platform = a.platform AND b.key <> a.key) AS growth_med,
-               (SELECT count(b.growth) FROM steps b WHERE b.platform = a.platform AND b.key <> a.key) AS growth_n
-        FROM steps a
+    steps AS (SELECT *, followers / prev_followers - 1 AS growth FROM snaps WHERE prev_followers > 0),
+    best AS (
+        SELECT key, platform, max(growth) AS growth, arg_max(prev_followers, growth) AS prev_followers,
+               arg_max(followers, growth) AS followers, arg_max(prev_as_of, growth) AS prev_as_of,
+               arg_max(as_of, growth) AS as_of
+        FROM steps GROUP BY key, platform
     ),
+    br AS (SELECT *, row_number() OVER (PARTITION BY platform ORDER BY growth) AS gpos FROM best),
+    gl AS (SELECT platform, len(list(growth)) AS gcnt, greatest(1, (len(list(growth)) - 1) // 2) AS glo,
+                  list_slice(list_sort(list(growth)), greatest(1, (len(list(growth)) - 1) // 2),
+                             greatest(1, (len(list(growth)) - 1) // 2) + 3) AS gl
+           FROM best GROUP BY platform),
+    j1 AS (SELECT br.*, gl.gl, gl.glo, gl.gcnt - 1 AS growth_n FROM br JOIN gl USING (platform)),
+    jumps AS MATERIALIZED (SELECT *, {_median_without('gl', 'glo', 'gpos', 'growth_n')} AS growth_med FROM j1),
     out AS (
         SELECT key, 'high_er_low_conv' AS rule, er AS value, er_med AS peer_median, er_n AS peer_n,
                er_scope AS scope, conv_per_1k AS value2, conv_per_1k_med AS peer_median2,
@@ -845,6 +879,18 @@ def tiers_text(opts: KolOptions, lang: str) -> str:
         items = " · ".join(r if n == r else f"{n} {r}" for n, r in zip(t["name"], t["range"], strict=False))
         lines.append(f"**{i18n.t('kol.scheme.' + scheme, lang)}{who}**: {items}")
     return "  \n".join(lines)
+
+
+SHORT_RANGE_DAYS = 28
+
+
+def short_range_days(start: dt.date | None, end: dt.date | None, lo: dt.date | None,
+                     hi: dt.date | None) -> int | None:
+    """The length of a date range shorter than four weeks inside loaded data (KOL results need longer)."""
+    if not (start and end and lo and hi):
+        return None
+    days = (end - start).days + 1
+    return days if 0 < days < SHORT_RANGE_DAYS and (start > lo or end < hi) else None
 
 
 def fee_only_platforms(sc: pd.DataFrame) -> list[str]:

@@ -35,15 +35,20 @@ def _axis_format(metric: str) -> str:
 def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (chart.configure_axis(labelFontSize=FONT, titleFontSize=FONT, labelLimit=260, labelColor="#1f2328",
                                  titleColor="#1f2328")
-            .configure_legend(labelFontSize=FONT, titleFontSize=FONT, labelLimit=320)
+            .configure_legend(labelFontSize=FONT, titleFontSize=FONT, labelLimit=320, labelColor="#1f2328",
+                              titleColor="#1f2328")
             .configure_title(fontSize=TITLE, anchor="start")
             .configure_header(labelFontSize=FONT, titleFontSize=FONT))
 
 
-def compare_charts(df: pd.DataFrame, lang: str, currency: str, opts: KolOptions) -> list[alt.TopLevelMixin]:
-    """Small multiples, one chart per metric: a bar per chosen KOL and a black tick at its tier median."""
+def compare_charts(df: pd.DataFrame, lang: str, currency: str, opts: KolOptions,
+                   flagged: set[str] | None = None) -> list[alt.TopLevelMixin]:
+    """Small multiples, one chart per metric: a bar per chosen KOL and a black tick at its tier median;
+    ⚠ marks a KOL with quality hints."""
+    flagged = flagged or set()
     data = df.assign(
-        label=[label_of(k, p, lang) for k, p in zip(df["kol"], df["platform"], strict=False)],
+        label=[label_of(k, p, lang) + (" ⚠" if key in flagged else "")
+               for k, p, key in zip(df["kol"], df["platform"], df["key"], strict=False)],
         platform_label=df["platform"].map(lambda p: i18n.platform_label(p, lang)),
         tier_label=df["tier"].map(lambda t: tier_label(t, lang, opts)),
         value_txt=[format_value(m, v, currency, lang) for m, v in zip(df["metric"], df["value"], strict=False)],
@@ -120,8 +125,11 @@ def scatter_chart(df: pd.DataFrame, y: str, lang: str, currency: str, opts: KolO
     x_title = _unit_title("fee", lang, currency)
     y_title = _unit_title(y, lang, currency)
     pts = alt.Chart(data).mark_circle(size=220, opacity=0.85, stroke="#ffffff", strokeWidth=1).encode(
-        x=alt.X("fee:Q", title=x_title, axis=alt.Axis(format="~s"), scale=alt.Scale(padding=24)),
-        y=alt.Y("result:Q", title=y_title, axis=alt.Axis(format="~s"), scale=alt.Scale(padding=34)),
+        # padding leaves room for the corner labels; the axes show no label below zero
+        x=alt.X("fee:Q", title=x_title, scale=alt.Scale(padding=24),
+                axis=alt.Axis(format="~s", labelExpr="datum.value < 0 ? '' : datum.label")),
+        y=alt.Y("result:Q", title=y_title, scale=alt.Scale(padding=34),
+                axis=alt.Axis(format="~s", labelExpr="datum.value < 0 ? '' : datum.label")),
         color=alt.Color("platform_label:N", scale=_platform_scale(list(data["platform"]), lang),
                         title=i18n.field_label("platform", lang)),
         tooltip=[alt.Tooltip("kol:N", title=i18n.field_label("kol", lang)),

@@ -24,7 +24,8 @@ def user_profiles(con: duckdb.DuckDBPyConnection) -> tuple[Profile, ...]:
 def build_user_profile(name: str, platform: str | None, kind: str, headers: list[str],
                        columns: dict[int, str]) -> Profile:
     """A profile from the user's mapping (column index -> canonical field); every mapped header is required."""
-    slug = re.sub(r"[^a-z0-9_]+", "_", name.strip().lower()).strip("_") or "custom"
+    # \w keeps Chinese names apart (两个中文名称不会都变成 user_custom 而互相覆盖).
+    slug = re.sub(r"\W+", "_", name.strip().lower()).strip("_") or "custom"
     pid = "user_" + slug
     fields: dict[str, list[str]] = {}
     for i, f in columns.items():

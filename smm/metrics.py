@@ -143,7 +143,8 @@ def base_label(base: str, lang: str) -> str:
 def formula_text(m: Metric, s: Settings, lang: str) -> str:
     """The formula of a metric with the setting in force, e.g. 'interactions ÷ impressions'."""
     base = {"er_base": s.er_base, "cvr_base": s.cvr_base}.get(m.setting or "", "")
-    text = m.formula(lang).replace("{base}", base_label(base, lang)) if base else m.formula(lang)
+    lbl = base_label(base, lang).lower() if lang == "en" else base_label(base, lang)
+    text = m.formula(lang).replace("{base}", lbl) if base else m.formula(lang)
     if m.id in ("roi", "total_cost"):
         basis = {"full": ("全部成本", "full cost"), "paid": ("仅付费花费", "paid spend only")}[s.roi_basis]
         text += f" · {basis[1] if lang == 'en' else basis[0]}"

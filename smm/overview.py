@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
-from smm import fmt, i18n, periods, queries
+from smm import fmt, i18n, palette, periods, queries
 from smm.metrics import REGISTRY, Metric, Settings, compute, compute_periods, formula_text
 
 # The ten tiles of the review meeting, in reading order.
@@ -288,17 +289,17 @@ def funnel_frame(rows: list[FunnelRow], lang: str) -> pd.DataFrame:
 
 
 def label(m: Metric, lang: str) -> str:
-    """The metric's name; in Chinese followed by the acronym people say in meetings (转化成本 CPA)."""
+    """The metric's name; in Chinese led by the acronym people say in meetings (CPA 转化成本)."""
     if lang == "zh" and m.en.isupper():
-        return f"{m.zh} {m.en}"
+        return f"{m.en} {m.zh}"
     return m.name(lang)
 
 
 def _inline(m: Metric, lang: str) -> str:
     """The label inside a Chinese sentence: a space after a Latin acronym, none after Chinese."""
-    text = label(m, lang)
     if lang == "zh":
-        return text + " " if text[-1].isascii() else text
+        return f"{m.en} " if m.en.isupper() else m.zh
+    text = m.en
     return text if text.isupper() else text[0].lower() + text[1:]
 
 
@@ -321,6 +322,15 @@ def bottleneck_sentence(r: FunnelRow, k: Kpis, lang: str) -> str:
                       pct=_pct_abs(s.change), prev=fmt.by_unit(s.previous, m.unit, k.currency, lang), value=val)
     return i18n.t("overview.bottleneck.below", lang, who=who, stage=stage, rate=_inline(m, lang), value=val,
                   pct=_pct_abs(s.gap), overall=fmt.by_unit(s.overall, m.unit, k.currency, lang))
+
+
+def bottleneck_lines(rows: list[FunnelRow], k: Kpis, lang: str) -> list[str]:
+    """One sentence for all platforms and per platform with a bottleneck; the others named in one line."""
+    out = [bottleneck_sentence(r, k, lang) for r in rows if r.platform is None or r.bottleneck is not None]
+    calm = [i18n.platform_label(r.platform, lang) for r in rows if r.platform and r.bottleneck is None]
+    if calm:
+        out.append(i18n.t("overview.bottleneck.others", lang, platforms=("、" if lang == "zh" else ", ").join(calm)))
+    return out
 
 
 def _pct_abs(x: float | None) -> str:
@@ -506,6 +516,7 @@ class Tile:
     delta_color: str        # "normal" | "inverse" | "off" (st.metric): coloured by direction, not by sign
     help: str
     spark: list[float] = field(default_factory=list)
+    spark_kind: str = "line"  # "bar" for totals (spend, revenue …), "line" for ratios
 
 
 def delta_color(m: Metric) -> str:
@@ -514,13 +525,12 @@ def delta_color(m: Metric) -> str:
 
 
 def delta_text(m: Metric, d: dict, lang: str) -> str | None:
-    """'+12.3%' for amounts and multiples; percentage points and % for ratios (CTR 2.0% → 2.5%: +0.50 pp)."""
+    """'+12.3%' for amounts and multiples; percentage points for ratios (CTR 2.0% → 2.5%: +0.50 pp)."""
     v, p, rel = d["value"], d["previous"], d["delta_pct"]
     if m.unit == "ratio":
         if v is None or p is None:
             return None
-        pp = (v - p) * 100
-        return f"{pp:+.2f} pp" + (f" ({rel * 100:+.1f}%)" if rel is not None else "")
+        return f"{(v - p) * 100:+.2f} pp"
     return None if rel is None else f"{rel * 100:+.1f}%"
 
 
@@ -530,11 +540,21 @@ def tile_help(m: Metric, k: Kpis, lang: str) -> str:
     lines = [f"**{label(m, lang)}** = {formula_text(m, k.settings, lang)}", m.explain(lang)]
     if k.previous_period:
         a, b = k.previous_period
-        lines.append(i18n.t("overview.tile_prev", lang, start=a, end=b,
+        change = fmt.DASH if d["delta_pct"] is None else f"{d['delta_pct'] * 100:+.1f}%"
+        lines.append(i18n.t("overview.tile_prev", lang, start=a, end=b, change=change,
                             value=fmt.by_unit(d["previous"], m.unit, k.currency, lang)))
     if m.direction:
         lines.append(i18n.t("overview.tile_better_up" if m.direction > 0 else "overview.tile_better_down", lang))
     return "\n\n".join(lines)
+
+
+_LONG_MANTISSA = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{4,})\.\d(?=[万亿KMB])")
+
+
+def tile_value(v: float | None, m: Metric, currency: str, lang: str) -> str:
+    """The tile's big number: as fmt writes it, without the decimal once the mantissa
+    reaches thousands (2,047万 rather than 2,047.3万), so it fits a tile on a projector."""
+    return _LONG_MANTISSA.sub(r"\1", fmt.by_unit(v, m.unit, currency, lang))
 
 
 def tiles(k: Kpis, lang: str, trend: pd.DataFrame | None = None) -> list[Tile]:
@@ -546,9 +566,9 @@ def tiles(k: Kpis, lang: str, trend: pd.DataFrame | None = None) -> list[Tile]:
         spark: list[float] = []
         if trend is not None and not trend.empty and mid in trend:
             spark = [float(x) for x in trend[mid].tolist() if _num(x) is not None]
-        out.append(Tile(m, label(m, lang), fmt.by_unit(d["value"], m.unit, k.currency, lang),
+        out.append(Tile(m, label(m, lang), tile_value(d["value"], m, k.currency, lang),
                         delta_text(m, d, lang) if k.previous_period else None, delta_color(m),
-                        tile_help(m, k, lang), spark))
+                        tile_help(m, k, lang), spark, "bar" if m.den is None else "line"))
     return out
 
 
@@ -609,7 +629,7 @@ def build_view(con: duckdb.DuckDBPyConnection, filters: queries.Filters, setting
     v.trend = weekly_trend(con, k)
     v.tiles = tiles(k, lang, v.trend)
     v.funnel = funnel(k, v.platforms)
-    v.bottlenecks = [bottleneck_sentence(r, k, lang) for r in v.funnel]
+    v.bottlenecks = bottleneck_lines(v.funnel, k, lang)
     v.changes = what_changed(k, v.platforms, lang)
     v.table = platform_table(v.platforms, lang)
     v.warnings = spend_without_conversions(v.platforms, k.currency, lang)
@@ -620,3 +640,76 @@ def build_view(con: duckdb.DuckDBPyConnection, filters: queries.Filters, setting
     if note:
         v.notes.append(note)
     return v
+
+
+# ---------------------------------------------------------------- platform table for display
+
+_DELTA_METRICS = ("spend", "roas", "cpa", "conversions")
+# Presentation mode: the columns a room reads from afar.
+PRESENT_COLUMNS = ("spend", "spend_delta", "revenue", "roas", "roas_delta", "roi", "conversions", "cpa",
+                   "cpa_delta", "ctr")
+
+
+def short_label(m: Metric, lang: str) -> str:
+    """A column header: the acronym where there is one (ROAS, CPA), else the name."""
+    return m.en if m.en.isupper() else m.name(lang)
+
+
+def table_columns(lang: str, present: bool = False) -> dict[str, str]:
+    """Display headers of the platform table, in order."""
+    cols = {"platform_label": i18n.field_label("platform", lang)}
+    for mid in TABLE_METRICS:
+        cols[mid] = short_label(REGISTRY[mid], lang)
+        if mid in _DELTA_METRICS:
+            cols[f"{mid}_delta"] = i18n.t("overview.delta_of", lang, metric=short_label(REGISTRY[mid], lang))
+        if mid == "spend":
+            cols["spend_share"] = i18n.t("overview.spend_share", lang)
+    if present:
+        cols = {k: v for k, v in cols.items() if k == "platform_label" or k in PRESENT_COLUMNS}
+    return cols
+
+
+def table_display(table: pd.DataFrame, lang: str, present: bool = False) -> pd.DataFrame:
+    """The platform table with translated headers (values stay numbers, so it sorts by value)."""
+    cols = table_columns(lang, present)
+    return table[list(cols)].rename(columns=cols)
+
+
+def table_styler(table: pd.DataFrame, currency: str, lang: str, present: bool = False):
+    """Format the display table per language (¥1.2万 / ¥12.0K, %, ×); changes green when better, red when worse."""
+    cols = table_columns(lang, present)
+    df = table_display(table, lang, present)
+    formats = {}
+    colors = {}
+    for key, head in cols.items():
+        if key == "platform_label":
+            continue
+        if key == "spend_share":
+            formats[head] = lambda x: fmt.pct(x, 1)
+        elif key.endswith("_delta"):
+            m = REGISTRY[key[:-6]]
+            formats[head] = lambda x: fmt.DASH if _num(x) is None else f"{x * 100:+.1f}%"
+            colors[head] = m.direction
+        else:
+            m = REGISTRY[key]
+            formats[head] = (lambda u: lambda x: fmt.by_unit(_num(x), u, currency, lang))(m.unit)
+
+    def tone(direction: int):
+        def f(x: object) -> str:
+            v = _num(x)
+            if v is None or direction == 0 or abs(v) < 0.005:
+                return ""
+            return f"color: {palette.GOOD if (v > 0) == (direction > 0) else palette.BAD}; font-weight: 600"
+        return f
+
+    sty = df.style.format(formats, na_rep=fmt.DASH)
+    for head, direction in colors.items():
+        sty = sty.map(tone(direction), subset=[head])
+    return sty
+
+
+def table_csv(table: pd.DataFrame, lang: str) -> bytes:
+    """The platform table as CSV (raw numbers, translated headers) for the meeting notes."""
+    from smm.export import to_csv_bytes
+
+    return to_csv_bytes(table_display(table, lang))

@@ -31,6 +31,7 @@ import tempfile
 import threading
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -986,7 +987,7 @@ def _check_zip(data: bytes, filename: str, max_unzipped: int) -> None:
             continue
         try:
             total = _scan_xml_part(zf, info, filename, total, max_unzipped)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as e:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, zlib.error) as e:  # damaged deflate
             raise IngestError("excel_unreadable", file=filename, reason=str(e)) from None
 
 

@@ -37,6 +37,11 @@ def load_sample(con: duckdb.DuckDBPyConnection,
     return reports
 
 
+def sample_loaded(con: duckdb.DuckDBPyConnection) -> bool:
+    """True while any bundled sample batch is loaded (alone or beside the user's own uploads)."""
+    return con.execute("SELECT count(*) FROM load_batches WHERE is_sample AND status = 'loaded'").fetchall()[0][0] > 0
+
+
 def clear_sample(con: duckdb.DuckDBPyConnection) -> int:
     """Delete every sample batch; returns how many were deleted."""
     ids = [r[0] for r in con.execute("SELECT batch_id FROM load_batches WHERE is_sample AND status = 'loaded' "

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import streamlit as st
 
-from smm import i18n, periods, queries, store
+from smm import auth, i18n, periods, queries, store
 from smm.errors import StoreBusyError, StoreUnavailableError
 from smm.metrics import CVR_BASES, ER_BASES, ROI_BASES, Settings
 
@@ -28,8 +28,24 @@ def _root(path: str) -> duckdb.DuckDBPyConnection:
     return store.connect(path)
 
 
+def _ensure_entrypoint() -> None:
+    """Run pages through app.py (st.navigation), never on their own.
+
+    On a fresh server Streamlit's legacy `pages/` routing is active until the first run of app.py calls
+    st.navigation; a first visitor arriving on a deep link (/kol) would get the page without the entry point:
+    no login gate, no shared filters. Switch to the entry point's navigation and rerun the same request.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def con() -> duckdb.DuckDBPyConnection:
     """A cursor on the one cached root connection (a cursor per script run: sessions never share one)."""
+    _ensure_entrypoint()
+    auth.require()  # the data is reached only through here: no page shows any before the login gate passes
     path = str(store.db_path())
     try:
         cur = _root(path).cursor()

@@ -206,16 +206,19 @@ def fit_all(con: duckdb.DuckDBPyConnection, currency: str = "CNY", s: BudgetSett
 
 
 def plan_budgets(con: duckdb.DuckDBPyConnection, ws: dt.date, we: dt.date, currency: str = "CNY") -> dict:
-    """The paid_ads plan of one period per platform (reporting currency) and the period's other planned costs."""
+    """The paid_ads plan per platform for a window and its other planned costs (reporting currency).
+
+    Plan rows count pro rata for the days they share with the window, as in the pacing.
+    """
     rows = con.execute(
-        "SELECT platform, sum(planned_rc) AS planned FROM budget_plan_rc($rc) "
-        "WHERE period_start = $ws AND period_end = $we AND category = 'paid_ads' AND NOT fx_missing "
-        "GROUP BY platform ORDER BY platform", {"rc": currency, "ws": ws, "we": we}).fetchall()
-    fixed = con.execute(
-        "SELECT coalesce(sum(planned_rc), 0) FROM budget_plan_rc($rc) "
-        "WHERE period_start = $ws AND period_end = $we AND category <> 'paid_ads' AND NOT fx_missing",
-        {"rc": currency, "ws": ws, "we": we}).fetchall()[0][0]
-    return {"paid": {p: float(v) for p, v in rows}, "fixed_costs": float(fixed)}
+        "WITH r AS (SELECT platform, category, planned_rc * (datediff('day', greatest(period_start, $ws), "
+        "least(period_end, $we)) + 1) / (datediff('day', period_start, period_end) + 1) AS amount "
+        "FROM budget_plan_rc($rc) WHERE period_end >= $ws AND period_start <= $we AND NOT fx_missing) "
+        "SELECT platform, category = 'paid_ads' AS paid, sum(amount) FROM r GROUP BY ALL ORDER BY 1",
+        {"rc": currency, "ws": ws, "we": we}).fetchall()
+    paid = {p: round(float(v), 2) for p, is_paid, v in rows if is_paid}
+    fixed = sum(float(v) for _, is_paid, v in rows if not is_paid)
+    return {"paid": paid, "fixed_costs": round(fixed, 2)}
 
 
 # ---------------------------------------------------------------- scenarios
@@ -607,8 +610,7 @@ def platform_display(plan: Outcome, scenario: Outcome, lang: str, currency: str)
             "extrapolated": yes if r["extrapolated"] else no,
         })
     cols = ["platform", "budget", "conversions", "revenue", "cpa", "roas", "extrapolated"]
-    out = pd.DataFrame(rows, columns=cols)
-    return out.rename(columns={c: t("budget.wi.col." + c, lang) for c in cols})
+    return pd.DataFrame([[r[c] for c in cols] for r in rows], columns=[t("budget.wi.col." + c, lang) for c in cols])
 
 
 class _Row:
@@ -650,9 +652,8 @@ def quality_display(models: dict[str, PlatformModel], scenario: Outcome, objecti
             "scenario_weekly": m(r.weekly_spend), "marginal": marginal,
         })
     cols = ["platform", "model", "weeks", "r2", "mape", "range", "scenario_weekly", "marginal"]
-    out = pd.DataFrame(rows, columns=cols).fillna(fmt.DASH)
-    names = {c: t("budget.wi.qcol." + (c if c != "marginal" else "marginal_" + objective), lang) for c in cols}
-    return out.rename(columns=names)
+    names = [t("budget.wi.qcol." + (c if c != "marginal" else "marginal_" + objective), lang) for c in cols]
+    return pd.DataFrame([[r.get(c, fmt.DASH) for c in cols] for r in rows], columns=names)
 
 
 def bounds_frame(plan: dict[str, float], caps: dict[str, float], lang: str, low: float = 0.5,

@@ -13,8 +13,15 @@ from smm.ingest import LoadOptions, LoadReport, ingest_bytes
 TODAY = dt.date(2026, 12, 1)
 
 
-def csv_bytes(header: list[str] | None, rows: list[list], *, delimiter: str = ",", encoding: str = "utf-8",
-              preamble: tuple[str, ...] = (), bom: bool = False) -> bytes:
+def csv_bytes(
+    header: list[str] | None,
+    rows: list[list],
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    preamble: tuple[str, ...] = (),
+    bom: bool = False,
+) -> bytes:
     """A delimited text file as a platform writes it (optional preamble lines above the header)."""
     out = io.StringIO(newline="")
     for line in preamble:
@@ -74,8 +81,10 @@ def rejected(con, data, name: str = "export.csv", *, code: str | None = None, **
 
 def facts(con, batch: int, cols: str) -> list[tuple]:
     """The active fact rows of one batch, in file order."""
-    return con.execute(f"SELECT {cols} FROM fact_active WHERE batch_id = ? ORDER BY src_row, date",  # noqa: S608
-                       [batch]).fetchall()
+    return con.execute(
+        f"SELECT {cols} FROM fact_active WHERE batch_id = ? ORDER BY src_row, date",  # noqa: S608
+        [batch],
+    ).fetchall()
 
 
 def note_codes(r: LoadReport) -> list[str]:

@@ -9,6 +9,7 @@ values written into the file by the test.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
@@ -355,6 +356,17 @@ def test_xlsx_entity_declared_in_shared_strings_is_rejected(db):
     sst = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&e;</t></si></sst>')
     rejected(db, replace_part(base, "xl/sharedStrings.xml", sst), "xxe.xlsx", code="xml_bomb")
+
+
+def test_xlsx_with_a_damaged_deflate_stream_is_rejected(db):
+    # Found by the fuzz run (tests/test_fuzz.py): zlib.error escaped the XLSX checks.
+    import zipfile
+
+    data = bytearray(xlsx_bytes([["platform", "date", "campaign"], ["weibo", "2026-03-02", "c"]]))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start] = 0xFF                           # deflate block type 3: "invalid block type"
+    rejected(db, bytes(data), "damaged.xlsx", code="excel_unreadable")
 
 
 def test_xlsx_row_cap(db, con):

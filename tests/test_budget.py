@@ -36,6 +36,7 @@ def plan_con(con):
         ["2026-03-01", "2026-03-10", "kuaishou", "paid_ads", 300, "CNY"],
         ["2026-03-01", "2026-03-10", "meta", "paid_ads", 100, "USD"],
         ["2026-03-01", "2026-03-10", "wechat", "staff", 0, "CNY"],
+        ["2026-03-01", "2026-03-10", "xiaohongshu", "staff", 400, "CNY"],
     ], "plan.csv")
     # douyin: 100 a day from 03-01 to 03-06; meta: $60 on 03-01 and $50 on 03-02.
     facts = [["douyin", f"2026-03-0{d}", "c1", 100, "CNY"] for d in range(1, 7)]
@@ -47,6 +48,7 @@ def plan_con(con):
         ["2026-03-02", "weibo", "kol", 200, "CNY", "A", "post 1"],
         ["2026-03-04", "weibo", "kol", 250, "CNY", "B", "post 1"],
         ["2026-03-03", "xiaohongshu", "content", 80, "CNY", None, "shoot"],
+        ["2026-03-02", "xiaohongshu", "staff", 300, "CNY", None, "March salaries"],
         ["2026-02-27", "weibo", "kol", 999, "CNY", "C", "before the period"],
     ], "costs.csv")
     return con
@@ -113,6 +115,21 @@ def test_pacing_before_the_period_and_too_early(plan_con):
     assert over[("meta", "paid_ads")]["status"] == "overspent"         # overspent is never "too early"
 
 
+def test_lump_sum_categories_are_not_projected_at_a_run_rate(plan_con):
+    ws, we = D(2026, 3, 1), D(2026, 3, 10)
+    st = by_line(budget.pacing(plan_con, ws, we, D(2026, 3, 5)))[("xiaohongshu", "staff")]
+    # 300 booked on 03-02 against 400: the booking is the projection, not 300 / 5 days × 10 = 600.
+    assert st["lump_sum"] and st["projected"] == 300 and st["status"] == "on_track"
+    assert pd.isna(st["projected_crossing"])
+    burn = budget.burn_series(plan_con, ws, we, D(2026, 3, 5), categories=("staff",))
+    assert burn["projected"].dropna().eq(300).all()
+    linear = BudgetSettings(lump_sum=())
+    st2 = by_line(budget.pacing(plan_con, ws, we, D(2026, 3, 5), s=linear))[("xiaohongshu", "staff")]
+    assert not st2["lump_sum"] and st2["projected"] == pytest.approx(600) and st2["status"] == "at_risk"
+    over = by_line(budget.pacing(plan_con, ws, we, D(2026, 3, 20)))[("xiaohongshu", "staff")]
+    assert over["status"] == "underspending"                       # 75 % once the period is over
+
+
 def test_thresholds_are_settings(plan_con):
     s = BudgetSettings(at_risk_tolerance=0.85, underspend_below=0.0)
     lines = by_line(budget.pacing(plan_con, D(2026, 3, 1), D(2026, 3, 10), D(2026, 3, 5), s=s))
@@ -123,6 +140,9 @@ def test_thresholds_are_settings(plan_con):
     assert lines[("kuaishou", "paid_ads")]["status"] == "on_track"  # underspending switched off
     budget.save_settings(plan_con, s2)
     assert budget.load_settings(plan_con) == s2
+    s3 = BudgetSettings(lump_sum=("staff", "kol"))
+    budget.save_settings(plan_con, s3)
+    assert budget.load_settings(plan_con).lump_sum == ("kol", "staff")
 
 
 def test_totals_and_burn_series(plan_con):

@@ -141,3 +141,20 @@ def test_restore_button_brings_the_previous_plan_back(sample_db, clear_streamlit
     assert not at.exception
     assert any(f"#{res.report.batch_id}" in s.value for s in at.success)
     assert any("Kuaishou" in e.value and "2026-11-17" in e.value for e in at.error)
+
+
+def test_page_without_a_plan(sample_db, clear_streamlit_caches):
+    from smm import budget, store
+
+    con = store.connect(sample_db)
+    for b in budget.live_versions(budget.plan_versions(con)):
+        assert budget.restore_before(con, b)
+    con.close()
+    at = open_page("en")
+    assert any("No budget plan yet" in i.value for i in at.info)
+    assert not at.error
+    s = sliders(at)                         # the what-if still offers every platform with paid history
+    assert s and all(v == 0 for v in s.values())
+    at.slider(key="budget_wi_kuaishou").set_value(100000.0).run()
+    assert not at.exception
+    assert tile(at, "Conversions").value != "—"

@@ -15,15 +15,40 @@ from ingestkit import csv_bytes
 from smm import store
 
 ROOT = Path(__file__).resolve().parents[1]
-INGEST_KEYS = {"file", "status", "profile", "platform", "rows_loaded", "rows_rejected", "date_min", "date_max",
-               "errors"}
-GENERIC = ["platform", "date", "campaign", "spend", "impressions", "clicks", "conversions", "revenue", "currency"]
+INGEST_KEYS = {
+    "file",
+    "status",
+    "profile",
+    "platform",
+    "rows_loaded",
+    "rows_rejected",
+    "date_min",
+    "date_max",
+    "errors",
+}
+GENERIC = [
+    "platform",
+    "date",
+    "campaign",
+    "spend",
+    "impressions",
+    "clicks",
+    "conversions",
+    "revenue",
+    "currency",
+]
 
 
 def smm(*args: str, module: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
     exe = [sys.executable, "-m", "smm"] if module or not shutil.which("smm") else [shutil.which("smm")]
-    return subprocess.run([*exe, *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=300,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [*exe, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def json_lines(out: str) -> list[dict]:
@@ -35,11 +60,23 @@ def files(tmp_path) -> dict[str, Path]:
     """Small exports: one CNY and one USD file, a file with a bad row, a file of no known format."""
     out = {}
     for name, data in {
-        "weibo.csv": csv_bytes(GENERIC, [["weibo", "2026-03-02", "a", "100.50", "1,000", "10", "1", "300", "CNY"],
-                                         ["weibo", "2026-03-03", "a", "200.25", "2,000", "20", "2", "", "CNY"]]),
-        "meta_usd.csv": csv_bytes(GENERIC, [["meta", "2026-03-02", "m", "10.00", "500", "5", "1", "40.00", "USD"]]),
-        "bad.csv": csv_bytes(GENERIC, [["weibo", "2026-03-04", "a", "-5", "100", "1", "0", "", "CNY"],
-                                       ["weibo", "2026-03-05", "a", "5", "100", "1", "0", "", "CNY"]]),
+        "weibo.csv": csv_bytes(
+            GENERIC,
+            [
+                ["weibo", "2026-03-02", "a", "100.50", "1,000", "10", "1", "300", "CNY"],
+                ["weibo", "2026-03-03", "a", "200.25", "2,000", "20", "2", "", "CNY"],
+            ],
+        ),
+        "meta_usd.csv": csv_bytes(
+            GENERIC, [["meta", "2026-03-02", "m", "10.00", "500", "5", "1", "40.00", "USD"]]
+        ),
+        "bad.csv": csv_bytes(
+            GENERIC,
+            [
+                ["weibo", "2026-03-04", "a", "-5", "100", "1", "0", "", "CNY"],
+                ["weibo", "2026-03-05", "a", "5", "100", "1", "0", "", "CNY"],
+            ],
+        ),
         "mystery.csv": b"alpha,beta\n1,2\n",
     }.items():
         (tmp_path / name).write_bytes(data)
@@ -53,9 +90,17 @@ def test_ingest_json_prints_one_object_per_file_with_the_issue_keys(tmp_path, fi
     assert res.returncode == 0, res.stderr
     out = json_lines(res.stdout)
     assert [set(o) for o in out] == [INGEST_KEYS, INGEST_KEYS]
-    assert out[0] == {"file": str(files["weibo.csv"]), "status": "loaded", "profile": "generic_facts",
-                      "platform": None, "rows_loaded": 2, "rows_rejected": 0, "date_min": "2026-03-02",
-                      "date_max": "2026-03-03", "errors": []}
+    assert out[0] == {
+        "file": str(files["weibo.csv"]),
+        "status": "loaded",
+        "profile": "generic_facts",
+        "platform": None,
+        "rows_loaded": 2,
+        "rows_rejected": 0,
+        "date_min": "2026-03-02",
+        "date_max": "2026-03-03",
+        "errors": [],
+    }
     assert (out[1]["status"], out[1]["rows_loaded"]) == ("loaded", 1)
 
 
@@ -70,8 +115,16 @@ def test_ingest_again_is_already_loaded_and_exit_zero(tmp_path, files):
 
 def test_ingest_with_a_rejected_file_exits_one_and_names_row_and_column(tmp_path, files):
     db = tmp_path / "s.duckdb"
-    res = smm("ingest", files["weibo.csv"], files["bad.csv"], files["mystery.csv"], tmp_path / "missing.csv",
-              "--db", db, "--json")
+    res = smm(
+        "ingest",
+        files["weibo.csv"],
+        files["bad.csv"],
+        files["mystery.csv"],
+        tmp_path / "missing.csv",
+        "--db",
+        db,
+        "--json",
+    )
     assert res.returncode == 1
     ok, bad, mystery, missing = json_lines(res.stdout)
     assert ok["status"] == "loaded"
@@ -96,14 +149,42 @@ def test_ingest_load_valid_loads_the_valid_rows(tmp_path, files):
 
 def test_ingest_profile_option_forces_a_format(tmp_path):
     kag = tmp_path / "ads.csv"
-    kag.write_bytes(csv_bytes(["ad_id", "xyz_campaign_id", "fb_campaign_id", "Impressions", "Clicks", "Spent",
-                               "Total_Conversion"], [["1", "916", "103916", "7350", "1", "1.43", "2"]]))
+    kag.write_bytes(
+        csv_bytes(
+            [
+                "ad_id",
+                "xyz_campaign_id",
+                "fb_campaign_id",
+                "Impressions",
+                "Clicks",
+                "Spent",
+                "Total_Conversion",
+            ],
+            [["1", "916", "103916", "7350", "1", "1.43", "2"]],
+        )
+    )
     db = tmp_path / "s.duckdb"
-    res = smm("ingest", kag, "--db", db, "--json", "--profile", "kaggle_fb_ad_conversions",
-              "--period-start", "2017-08-01", "--period-end", "2017-08-31")
+    res = smm(
+        "ingest",
+        kag,
+        "--db",
+        db,
+        "--json",
+        "--profile",
+        "kaggle_fb_ad_conversions",
+        "--period-start",
+        "2017-08-01",
+        "--period-end",
+        "2017-08-31",
+    )
     [o] = json_lines(res.stdout)
     assert (res.returncode, o["status"], o["profile"], o["date_min"], o["date_max"]) == (
-        0, "loaded", "kaggle_fb_ad_conversions", "2017-08-31", "2017-08-31")
+        0,
+        "loaded",
+        "kaggle_fb_ad_conversions",
+        "2017-08-31",
+        "2017-08-31",
+    )
     wrong = smm("ingest", kag, "--db", tmp_path / "other.duckdb", "--json", "--profile", "google_ads")
     [w] = json_lines(wrong.stdout)
     assert (wrong.returncode, w["status"]) == (1, "rejected")
@@ -123,10 +204,28 @@ def test_totals_json_reporting_currency_and_by_currency(tmp_path, files):
     assert tot["revenue"] == pytest.approx(300.0 + 40.0 * usd)
     assert (tot["impressions"], tot["clicks"], tot["conversions"]) == (3500.0, 35.0, 4.0)
     assert tot["reach"] is None
-    assert tot["by_currency"] == {"CNY": {"spend": pytest.approx(300.75), "revenue": 300.0},
-                                  "USD": {"spend": 10.0, "revenue": 40.0}}
-    assert {m for m in ("spend", "impressions", "reach", "views", "clicks", "likes", "comments", "shares", "saves",
-                        "follows", "conversions", "orders", "revenue")} <= set(tot)
+    assert tot["by_currency"] == {
+        "CNY": {"spend": pytest.approx(300.75), "revenue": 300.0},
+        "USD": {"spend": 10.0, "revenue": 40.0},
+    }
+    assert {
+        m
+        for m in (
+            "spend",
+            "impressions",
+            "reach",
+            "views",
+            "clicks",
+            "likes",
+            "comments",
+            "shares",
+            "saves",
+            "follows",
+            "conversions",
+            "orders",
+            "revenue",
+        )
+    } <= set(tot)
 
 
 def test_totals_filters_and_currency(tmp_path, files):
@@ -134,8 +233,14 @@ def test_totals_filters_and_currency(tmp_path, files):
     smm("ingest", files["weibo.csv"], files["meta_usd.csv"], "--db", db)
     only_weibo = json.loads(smm("totals", "--db", db, "--json", "--platform", "weibo").stdout)
     assert (only_weibo["spend"], only_weibo["impressions"]) == (pytest.approx(300.75), 3000.0)
-    day = json.loads(smm("totals", "--db", db, "--json", "--start", "2026-03-03", "--end", "2026-03-03").stdout)
-    assert (day["spend"], day["impressions"], set(day["by_currency"])) == (pytest.approx(200.25), 2000.0, {"CNY"})
+    day = json.loads(
+        smm("totals", "--db", db, "--json", "--start", "2026-03-03", "--end", "2026-03-03").stdout
+    )
+    assert (day["spend"], day["impressions"], set(day["by_currency"])) == (
+        pytest.approx(200.25),
+        2000.0,
+        {"CNY"},
+    )
     in_usd = json.loads(smm("totals", "--db", db, "--json", "--currency", "USD", "--platform", "meta").stdout)
     assert in_usd["spend"] == pytest.approx(10.0)
 
@@ -152,7 +257,8 @@ def test_sample_loads_the_bundled_files_once(tmp_path):
     con = store.connect(db, read_only=True)
     try:
         assert con.execute("SELECT count(*), bool_and(is_sample) FROM load_batches").fetchall() == [
-            (len(sample_files()), True)]
+            (len(sample_files()), True)
+        ]
     finally:
         con.close()
     tot = json.loads(smm("totals", "--db", db, "--json").stdout)

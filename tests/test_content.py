@@ -729,3 +729,10 @@ def test_rollups_over_a_posts_frame_equal_the_store_path(hand):
             )
         assert content.rule_matches(hand, f, **kw) == content.rule_matches(hand, f, posts=pm, **kw)
         assert content.scope_info(hand, f, **kw) == content.scope_info(hand, f, posts=pm, **kw)
+
+
+def test_wider_ranges_given_expect(hand):
+    # Posts were published from 09-01; the last row is dated 09-08.
+    r = content.wider_ranges(hand, WEEK1)
+    assert r == {"4w": (D(2026, 9, 1), D(2026, 9, 6)), "all": (D(2026, 9, 1), D(2026, 9, 8))}
+    assert "all" not in content.wider_ranges(hand, Filters(D(2026, 9, 1), D(2026, 9, 8)))

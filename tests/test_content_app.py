@@ -112,7 +112,7 @@ def test_minimum_exposure_is_a_stored_setting(sample_db):
     at = open_content(lang="en", dates=FULL)
     at.number_input(key="content_min_exposure").set_value(50000).run()
     assert not at.exception
-    assert any("≥ 50,000" in c.value for c in at.caption)
+    assert any("≥ 50.0K" in c.value for c in at.caption)
     top = table(at, "content_top_table")
     assert (top["Exposure"] >= 50000).all()
     restart()
@@ -152,3 +152,18 @@ def test_heatmap_controls(sample_db):
     at.selectbox(key="content_heat_metric").set_value("exposure").run()
     assert not at.exception
     assert any(m.value.startswith("**抖音** 最佳时段") for m in at.markdown)
+
+
+def test_few_posts_offers_a_wider_range(sample_db):
+    """The default view (last complete week) holds few posts: one click widens the shared date range."""
+    import datetime as dt
+
+    at = open_content(lang="en", er_base="views")
+    assert any("medians of few posts are noisy" in i.value for i in at.info)
+    at.button(key="content_range_all").click().run()
+    assert not at.exception
+    assert tuple(at.session_state["dates"]) == (dt.date(2026, 8, 31), dt.date(2026, 11, 22))
+    assert not any("medians of few posts are noisy" in i.value for i in at.info)
+    lines = [m.value for m in at.markdown]
+    assert any(x.startswith("- **Douyin**: Video") for x in lines)
+    assert any(x.startswith("- **Xiaohongshu**: Video") for x in lines)

@@ -36,20 +36,50 @@ def generic(*rows: list) -> bytes:
 
 
 def test_google_ads_utf16_tab_report_with_title_date_range_and_total_rows(con):
-    header = ["Campaign", "Day", "Currency code", "Impr.", "Clicks", "CTR", "Avg. CPC", "Cost", "Conversions",
-              "Cost / conv.", "Conv. value"]
+    header = [
+        "Campaign",
+        "Day",
+        "Currency code",
+        "Impr.",
+        "Clicks",
+        "CTR",
+        "Avg. CPC",
+        "Cost",
+        "Conversions",
+        "Cost / conv.",
+        "Conv. value",
+    ]
     rows = [
-        ["Brand search", "2026-08-31", "USD", "1,234", "56", "4.54%", "0.89", "49.84", "3", "16.61", "120.00"],
+        [
+            "Brand search",
+            "2026-08-31",
+            "USD",
+            "1,234",
+            "56",
+            "4.54%",
+            "0.89",
+            "49.84",
+            "3",
+            "16.61",
+            "120.00",
+        ],
         ["Brand search", "2026-09-01", "USD", "2,000", "40", "2.00%", "1.00", "40.00", "0", "--", "0.00"],
         ["Generic", "2026-09-01", "USD", "10,500", "105", "1.00%", "0.50", "52.50", "--", "--", "--"],
         ["Total: Campaigns", "--", "USD", "13,734", "201", "1.46%", "0.71", "142.34", "3", "47.45", "120.00"],
         ["Total: Account", "--", "USD", "13,734", "201", "1.46%", "0.71", "142.34", "3", "47.45", "120.00"],
     ]
-    data = csv_bytes(header, rows, delimiter="\t", encoding="utf-16-le",
-                     preamble=("Campaign report", "August 31, 2026 - September 1, 2026"))
+    data = csv_bytes(
+        header,
+        rows,
+        delimiter="\t",
+        encoding="utf-16-le",
+        preamble=("Campaign report", "August 31, 2026 - September 1, 2026"),
+    )
     r = loaded(con, data, "Campaign report.csv")
     assert (r.profile, r.platform, r.rows_loaded, r.rows_summary) == ("google_ads", "google_ads", 3, 2)
-    assert facts(con, r.batch_id, "campaign, date, currency, impressions, clicks, spend, conversions, revenue") == [
+    assert facts(
+        con, r.batch_id, "campaign, date, currency, impressions, clicks, spend, conversions, revenue"
+    ) == [
         ("Brand search", D(2026, 8, 31), "USD", 1234.0, 56.0, 49.84, 3.0, 120.0),
         ("Brand search", D(2026, 9, 1), "USD", 2000.0, 40.0, 40.0, 0.0, 0.0),
         ("Generic", D(2026, 9, 1), "USD", 10500.0, 105.0, 52.5, None, None),
@@ -58,100 +88,222 @@ def test_google_ads_utf16_tab_report_with_title_date_range_and_total_rows(con):
 
 
 def test_linkedin_report_start_preamble_and_us_dates(con):
-    header = ["Start Date (in UTC)", "Campaign Group Name", "Campaign Name", "Currency", "Total Spent", "Impressions",
-              "Clicks", "Reactions", "Comments", "Shares", "Follows", "Leads"]
-    rows = [["9/1/2026", "Awareness", "CN launch", "USD", "10.50", "1,000", "5", "3", "1", "0", "2", "1"],
-            ["9/12/2026", "Awareness", "CN launch", "USD", "11.25", "1,100", "6", "4", "0", "1", "0", "0"]]
-    pre = ('"Campaign Performance Report (in UTC)"', '"Report Start: 9/1/2026, 12:00 AM"',
-           '"Report End: 9/12/2026, 11:59 PM"', '"Date Generated: 9/13/2026, 8:00 AM"', "")
+    header = [
+        "Start Date (in UTC)",
+        "Campaign Group Name",
+        "Campaign Name",
+        "Currency",
+        "Total Spent",
+        "Impressions",
+        "Clicks",
+        "Reactions",
+        "Comments",
+        "Shares",
+        "Follows",
+        "Leads",
+    ]
+    rows = [
+        ["9/1/2026", "Awareness", "CN launch", "USD", "10.50", "1,000", "5", "3", "1", "0", "2", "1"],
+        ["9/12/2026", "Awareness", "CN launch", "USD", "11.25", "1,100", "6", "4", "0", "1", "0", "0"],
+    ]
+    pre = (
+        '"Campaign Performance Report (in UTC)"',
+        '"Report Start: 9/1/2026, 12:00 AM"',
+        '"Report End: 9/12/2026, 11:59 PM"',
+        '"Date Generated: 9/13/2026, 8:00 AM"',
+        "",
+    )
     r = loaded(con, csv_bytes(header, rows, preamble=pre), "campaign_performance.csv")
     assert r.profile == "linkedin_campaigns"
-    assert facts(con, r.batch_id, "date, campaign, ad_group, spend, impressions, likes, comments, shares, follows, "
-                                  "conversions, currency") == [
+    assert facts(
+        con,
+        r.batch_id,
+        "date, campaign, ad_group, spend, impressions, likes, comments, shares, follows, "
+        "conversions, currency",
+    ) == [
         (D(2026, 9, 1), "Awareness", "CN launch", 10.5, 1000.0, 3.0, 1.0, 0.0, 2.0, 1.0, "USD"),
         (D(2026, 9, 12), "Awareness", "CN launch", 11.25, 1100.0, 4.0, 0.0, 1.0, 0.0, 0.0, "USD"),
     ]
 
 
 def test_douyin_creator_xlsx_preamble_gives_the_snapshot_date(con):
-    data = xlsx_bytes([
-        ["数据时间：2026-08-31 至 2026-09-06"],
-        [],
-        ["作品名称", "发布时间", "体裁", "播放量", "点赞量", "分享量", "评论量", "收藏量", "粉丝增量"],
-        ["修护精华实测", "2026-09-01 20:00", "视频", "1.2万", "800", "20", "30", "40", "12"],
-        ["防晒怎么选", "2026-09-03 12:30", "图文", "5,600", "300", "5", "8", "60", "3"],
-    ])
+    data = xlsx_bytes(
+        [
+            ["数据时间：2026-08-31 至 2026-09-06"],
+            [],
+            ["作品名称", "发布时间", "体裁", "播放量", "点赞量", "分享量", "评论量", "收藏量", "粉丝增量"],
+            ["修护精华实测", "2026-09-01 20:00", "视频", "1.2万", "800", "20", "30", "40", "12"],
+            ["防晒怎么选", "2026-09-03 12:30", "图文", "5,600", "300", "5", "8", "60", "3"],
+        ]
+    )
     r = loaded(con, data, "作品数据.xlsx")
     assert r.profile == "douyin_creator_works" and r.as_of == D(2026, 9, 6)
     assert ("note.as_of", {"date": "2026-09-06", "source": "preamble"}) in r.notes
-    got = facts(con, r.batch_id, "content_title, date, published_at, content_type, views, likes, saves, follows, "
-                                 "first_snapshot")
-    assert got == [("修护精华实测", D(2026, 9, 6), T(2026, 9, 1, 20, 0), "video", 12000.0, 800.0, 40.0, 12.0, True),
-                   ("防晒怎么选", D(2026, 9, 6), T(2026, 9, 3, 12, 30), "image_text", 5600.0, 300.0, 60.0, 3.0, True)]
+    got = facts(
+        con,
+        r.batch_id,
+        "content_title, date, published_at, content_type, views, likes, saves, follows, first_snapshot",
+    )
+    assert got == [
+        ("修护精华实测", D(2026, 9, 6), T(2026, 9, 1, 20, 0), "video", 12000.0, 800.0, 40.0, 12.0, True),
+        ("防晒怎么选", D(2026, 9, 6), T(2026, 9, 3, 12, 30), "image_text", 5600.0, 300.0, 60.0, 3.0, True),
+    ]
 
 
 # ------------------------------------------------------------------------------------------ summary rows
 
 
 def test_meta_total_row_first_with_empty_names_is_not_data(con):
-    header = ["Reporting starts", "Reporting ends", "Campaign name", "Ad set name", "Ad name", "Day",
-              "Amount spent (USD)", "Impressions", "Reach", "Link clicks", "Purchases", "Purchases conversion value"]
-    rows = [["2026-09-01", "2026-09-02", "", "", "", "", "30.00", "3,000", "2,100", "30", "3", "90.00"],
-            ["2026-09-01", "2026-09-02", "Serum", "Women 25-34", "Reel A", "2026-09-01", "10.00", "1,000", "800",
-             "10", "1", "30.00"],
-            ["2026-09-01", "2026-09-02", "Serum", "Women 25-34", "Reel A", "2026-09-02", "20.00", "2,000", "1,500",
-             "20", "2", "60.00"]]
+    header = [
+        "Reporting starts",
+        "Reporting ends",
+        "Campaign name",
+        "Ad set name",
+        "Ad name",
+        "Day",
+        "Amount spent (USD)",
+        "Impressions",
+        "Reach",
+        "Link clicks",
+        "Purchases",
+        "Purchases conversion value",
+    ]
+    rows = [
+        ["2026-09-01", "2026-09-02", "", "", "", "", "30.00", "3,000", "2,100", "30", "3", "90.00"],
+        [
+            "2026-09-01",
+            "2026-09-02",
+            "Serum",
+            "Women 25-34",
+            "Reel A",
+            "2026-09-01",
+            "10.00",
+            "1,000",
+            "800",
+            "10",
+            "1",
+            "30.00",
+        ],
+        [
+            "2026-09-01",
+            "2026-09-02",
+            "Serum",
+            "Women 25-34",
+            "Reel A",
+            "2026-09-02",
+            "20.00",
+            "2,000",
+            "1,500",
+            "20",
+            "2",
+            "60.00",
+        ],
+    ]
     r = loaded(con, csv_bytes(header, rows, bom=True), "Meta-Ads-Report.csv")
     assert (r.profile, r.rows_loaded, r.rows_summary) == ("meta_ads", 2, 1)
-    assert facts(con, r.batch_id, "date, campaign, ad_group, ad, spend, impressions, reach, clicks, conversions, "
-                                  "revenue, currency") == [
+    assert facts(
+        con,
+        r.batch_id,
+        "date, campaign, ad_group, ad, spend, impressions, reach, clicks, conversions, revenue, currency",
+    ) == [
         (D(2026, 9, 1), "Serum", "Women 25-34", "Reel A", 10.0, 1000.0, 800.0, 10.0, 1.0, 30.0, "USD"),
         (D(2026, 9, 2), "Serum", "Women 25-34", "Reel A", 20.0, 2000.0, 1500.0, 20.0, 2.0, 60.0, "USD"),
     ]
 
 
 def test_kuaishou_gb18030_total_row_on_top_under_the_header(con):
-    header = ["数据日期", "计划名称", "花费（元）", "封面曝光数", "封面点击数", "行为数", "点赞数", "评论数", "分享数",
-              "新增关注数"]
-    rows = [["合计", "", "3,300.00", "33,000", "330", "33", "30", "3", "3", "9"],
-            ["2026-09-01", "磁力-精华", "1,100.00", "11,000", "110", "11", "10", "1", "1", "3"],
-            ["2026-09-02", "磁力-精华", "2,200.00", "22,000", "220", "22", "20", "2", "2", "6"]]
+    header = [
+        "数据日期",
+        "计划名称",
+        "花费（元）",
+        "封面曝光数",
+        "封面点击数",
+        "行为数",
+        "点赞数",
+        "评论数",
+        "分享数",
+        "新增关注数",
+    ]
+    rows = [
+        ["合计", "", "3,300.00", "33,000", "330", "33", "30", "3", "3", "9"],
+        ["2026-09-01", "磁力-精华", "1,100.00", "11,000", "110", "11", "10", "1", "1", "3"],
+        ["2026-09-02", "磁力-精华", "2,200.00", "22,000", "220", "22", "20", "2", "2", "6"],
+    ]
     r = loaded(con, csv_bytes(header, rows, encoding="gb18030"), "快手报表.csv")
     assert (r.profile, r.currency, r.rows_loaded, r.rows_summary) == ("kuaishou_ads", "CNY", 2, 1)
-    assert con.execute("SELECT sum(spend), sum(impressions), sum(follows) FROM fact_active WHERE batch_id = ?",
-                       [r.batch_id]).fetchall() == [(3300.0, 33000.0, 9.0)]
+    assert con.execute(
+        "SELECT sum(spend), sum(impressions), sum(follows) FROM fact_active WHERE batch_id = ?", [r.batch_id]
+    ).fetchall() == [(3300.0, 33000.0, 9.0)]
 
 
 @pytest.mark.parametrize("label", ["合计", "总计", "Total", "Totals", "Grand total", "汇总"])
 def test_total_row_at_the_bottom_is_excluded(con, label):
-    r = loaded(con, generic(["weibo", "2026-03-02", "a", "100", "1000", "10", ""],
-                            ["weibo", "2026-03-03", "a", "50", "500", "5", ""],
-                            [label, "", "", "150", "1500", "15", ""]))
+    r = loaded(
+        con,
+        generic(
+            ["weibo", "2026-03-02", "a", "100", "1000", "10", ""],
+            ["weibo", "2026-03-03", "a", "50", "500", "5", ""],
+            [label, "", "", "150", "1500", "15", ""],
+        ),
+    )
     assert (r.rows_loaded, r.rows_summary) == (2, 1)
     assert facts(con, r.batch_id, "date, spend") == [(D(2026, 3, 2), 100.0), (D(2026, 3, 3), 50.0)]
 
 
 def test_subtotal_rows_with_an_empty_date_are_not_counted_twice(con):
-    r = loaded(con, generic(["weibo", "2026-03-02", "a", "100", "1000", "10", ""],
-                            ["weibo", "2026-03-03", "a", "50", "500", "5", ""],
-                            ["weibo", "", "a", "150", "1500", "15", ""],
-                            ["weibo", "2026-03-02", "b", "7", "70", "1", ""],
-                            ["weibo", "", "b", "7", "70", "1", ""],
-                            ["小计", "", "", "157", "1570", "16", ""]))
+    r = loaded(
+        con,
+        generic(
+            ["weibo", "2026-03-02", "a", "100", "1000", "10", ""],
+            ["weibo", "2026-03-03", "a", "50", "500", "5", ""],
+            ["weibo", "", "a", "150", "1500", "15", ""],
+            ["weibo", "2026-03-02", "b", "7", "70", "1", ""],
+            ["weibo", "", "b", "7", "70", "1", ""],
+            ["小计", "", "", "157", "1570", "16", ""],
+        ),
+    )
     assert (r.rows_loaded, r.rows_summary, r.rows_rejected) == (3, 3, 0)
-    assert con.execute("SELECT sum(spend), sum(impressions) FROM fact_active WHERE batch_id = ?",
-                       [r.batch_id]).fetchall() == [(157.0, 1570.0)]
+    assert con.execute(
+        "SELECT sum(spend), sum(impressions) FROM fact_active WHERE batch_id = ?", [r.batch_id]
+    ).fetchall() == [(157.0, 1570.0)]
 
 
 def test_youtube_total_row_first_is_excluded(con):
-    header = ["Video", "Video title", "Video publish time", "Comments added", "Shares", "Likes", "Subscribers",
-              "Video views", "Watch time (hours)", "Impressions", "Duration"]
-    rows = [["Total", "", "", "15", "7", "120", "9", "3,000", "250.5", "40,000", ""],
-            ["vid1", "How I learn", "08-05-2020", "10", "5", "100", "10", "2,000", "200.25", "30,000", "00:03:25"],
-            ["vid2", "Stream", "7-16-2020", "5", "2", "20", "-1", "1,000", "50.25", "10,000", "1:02:03"]]
+    header = [
+        "Video",
+        "Video title",
+        "Video publish time",
+        "Comments added",
+        "Shares",
+        "Likes",
+        "Subscribers",
+        "Video views",
+        "Watch time (hours)",
+        "Impressions",
+        "Duration",
+    ]
+    rows = [
+        ["Total", "", "", "15", "7", "120", "9", "3,000", "250.5", "40,000", ""],
+        [
+            "vid1",
+            "How I learn",
+            "08-05-2020",
+            "10",
+            "5",
+            "100",
+            "10",
+            "2,000",
+            "200.25",
+            "30,000",
+            "00:03:25",
+        ],
+        ["vid2", "Stream", "7-16-2020", "5", "2", "20", "-1", "1,000", "50.25", "10,000", "1:02:03"],
+    ]
     r = loaded(con, csv_bytes(header, rows, bom=True), "Table data.csv", as_of=D(2020, 12, 31))
     assert (r.profile, r.rows_loaded, r.rows_summary) == ("youtube_studio_content", 2, 1)
-    assert facts(con, r.batch_id, "content_id, published_at, views, likes, comments, follows, watch_hours") == [
+    assert facts(
+        con, r.batch_id, "content_id, published_at, views, likes, comments, follows, watch_hours"
+    ) == [
         ("vid1", T(2020, 8, 5), 2000.0, 100.0, 10.0, 10.0, 200.25),
         ("vid2", T(2020, 7, 16), 1000.0, 20.0, 5.0, -1.0, 50.25),
     ]
@@ -161,18 +313,23 @@ def test_youtube_total_row_first_is_excluded(con):
 
 
 def test_oceanengine_xlsx_two_level_header_is_flattened_and_mapped(con):
-    data = xlsx_bytes([
-        ["日期", "账户", "广告组", "广告计划", "展现数据", None, None, None, "转化数据", None],
-        [None, None, None, None, "消耗", "展示数", "点击数", "点击率", "转化数", "转化成本"],
-        [D(2026, 9, 1), "澄研", "精华", "精华-A", 1200.5, 50000, 1000, "2.00%", 20, 60.03],
-        [D(2026, 9, 2), "澄研", "精华", "精华-A", "1,300.25", "5.1万", "1,020", "2.00%", 21, 61.92],
-        ["合计", None, None, None, 2500.75, 101000, 2020, "2.00%", 41, 61.0],
-    ], merges=("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:H1", "I1:J1"))
+    data = xlsx_bytes(
+        [
+            ["日期", "账户", "广告组", "广告计划", "展现数据", None, None, None, "转化数据", None],
+            [None, None, None, None, "消耗", "展示数", "点击数", "点击率", "转化数", "转化成本"],
+            [D(2026, 9, 1), "澄研", "精华", "精华-A", 1200.5, 50000, 1000, "2.00%", 20, 60.03],
+            [D(2026, 9, 2), "澄研", "精华", "精华-A", "1,300.25", "5.1万", "1,020", "2.00%", 21, 61.92],
+            ["合计", None, None, None, 2500.75, 101000, 2020, "2.00%", 41, 61.0],
+        ],
+        merges=("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:H1", "I1:J1"),
+    )
     r = loaded(con, data, "巨量引擎报表.xlsx")
     assert r.profile == "oceanengine_ads"
     assert "展现数据-展示数" in r.headers and "转化数据-转化数" in r.headers
     assert (r.rows_loaded, r.rows_summary) == (2, 1)
-    assert facts(con, r.batch_id, "date, account, campaign, ad_group, spend, impressions, clicks, conversions") == [
+    assert facts(
+        con, r.batch_id, "date, account, campaign, ad_group, spend, impressions, clicks, conversions"
+    ) == [
         (D(2026, 9, 1), "澄研", "精华", "精华-A", 1200.5, 50000.0, 1000.0, 20.0),
         (D(2026, 9, 2), "澄研", "精华", "精华-A", 1300.25, 51000.0, 1020.0, 21.0),
     ]
@@ -181,35 +338,43 @@ def test_oceanengine_xlsx_two_level_header_is_flattened_and_mapped(con):
 # -------------------------------------------------------------------------------------------- numbers
 
 
-@pytest.mark.parametrize("cell, value, flag", [
-    ("1,234,567", 1_234_567.0, None),
-    ("¥1,234", 1234.0, None),
-    ("￥88", 88.0, None),
-    ("$12.50", 12.5, None),
-    ("CNY 300", 300.0, None),
-    ("1.2万", 12_000.0, None),
-    ("3亿", 3e8, None),
-    ("2.3w", 23_000.0, None),
-    ("2.3W", 23_000.0, None),
-    ("3.3k", 3_300.0, None),
-    ("475.8m", 475_800_000.0, None),
-    ("29.0b", 29e9, None),
-    ("10万+", 100_000.0, "impressions:lower_bound"),
-    ("--", None, None),
-    ("-", None, None),
-    ("", None, None),
-    ("N/A", None, None),
-    ("<5", None, "impressions:masked"),
-    ("12.5%", 0.125, None),
-])
+@pytest.mark.parametrize(
+    "cell, value, flag",
+    [
+        ("1,234,567", 1_234_567.0, None),
+        ("¥1,234", 1234.0, None),
+        ("￥88", 88.0, None),
+        ("$12.50", 12.5, None),
+        ("CNY 300", 300.0, None),
+        ("1.2万", 12_000.0, None),
+        ("3亿", 3e8, None),
+        ("2.3w", 23_000.0, None),
+        ("2.3W", 23_000.0, None),
+        ("3.3k", 3_300.0, None),
+        ("475.8m", 475_800_000.0, None),
+        ("29.0b", 29e9, None),
+        ("10万+", 100_000.0, "impressions:lower_bound"),
+        ("--", None, None),
+        ("-", None, None),
+        ("", None, None),
+        ("N/A", None, None),
+        ("<5", None, "impressions:masked"),
+        ("12.5%", 0.125, None),
+    ],
+)
 def test_number_notations(con, cell, value, flag):
     r = loaded(con, generic(["weibo", "2026-03-02", "a", "1", cell, "", ""]))
     assert facts(con, r.batch_id, "impressions, flags") == [(value, flag)]
 
 
 def test_parentheses_negative_is_kept_for_follows(con):
-    r = loaded(con, generic(["weibo", "2026-03-02", "a", "1", "100", "1", "(12)"],
-                            ["weibo", "2026-03-03", "a", "1", "100", "1", "（3）"]))
+    r = loaded(
+        con,
+        generic(
+            ["weibo", "2026-03-02", "a", "1", "100", "1", "(12)"],
+            ["weibo", "2026-03-03", "a", "1", "100", "1", "（3）"],
+        ),
+    )
     assert facts(con, r.batch_id, "follows") == [(-12.0,), (-3.0,)]
 
 
@@ -222,37 +387,78 @@ def test_parentheses_negative_is_rejected_for_other_metrics(con, field, col):
 
 
 def test_text_in_a_number_column_is_rejected_naming_row_and_column(con):
-    r = rejected(con, generic(["weibo", "2026-03-02", "a", "1", "100", "1", ""],
-                              ["weibo", "2026-03-03", "a", "twelve", "100", "1", ""]), code="not_a_number")
+    r = rejected(
+        con,
+        generic(
+            ["weibo", "2026-03-02", "a", "1", "100", "1", ""],
+            ["weibo", "2026-03-03", "a", "twelve", "100", "1", ""],
+        ),
+        code="not_a_number",
+    )
     assert (r.errors[0]["row"], r.errors[0]["column"], r.errors[0]["value"]) == (3, "spend", "twelve")
 
 
 def test_qianchuan_gb18030_wan_values_and_thousands(con):
-    header = ["日期", "计划名称", "消耗", "展示数", "点击数", "点击率", "转化数", "成交订单数", "成交订单金额", "支付ROI"]
-    rows = [["2026/08/31", "千川-精华", "6,011.21", "15.39万", "2,493", "1.62%", "101", "97", "22,363.75", "3.72"],
-            ["2026/09/01", "千川-精华", "987.00", "98,765", "1,600", "1.62%", "64", "60", "13,572.00", "13.75"]]
+    header = [
+        "日期",
+        "计划名称",
+        "消耗",
+        "展示数",
+        "点击数",
+        "点击率",
+        "转化数",
+        "成交订单数",
+        "成交订单金额",
+        "支付ROI",
+    ]
+    rows = [
+        [
+            "2026/08/31",
+            "千川-精华",
+            "6,011.21",
+            "15.39万",
+            "2,493",
+            "1.62%",
+            "101",
+            "97",
+            "22,363.75",
+            "3.72",
+        ],
+        ["2026/09/01", "千川-精华", "987.00", "98,765", "1,600", "1.62%", "64", "60", "13,572.00", "13.75"],
+    ]
     r = loaded(con, csv_bytes(header, rows, encoding="gb18030"), "千川.csv")
     assert (r.profile, r.currency) == ("qianchuan_ads", "CNY")
-    assert facts(con, r.batch_id, "date, campaign, spend, impressions, clicks, conversions, orders, revenue") == [
+    assert facts(
+        con, r.batch_id, "date, campaign, spend, impressions, clicks, conversions, orders, revenue"
+    ) == [
         (D(2026, 8, 31), "千川-精华", 6011.21, 153_900.0, 2493.0, 101.0, 97.0, 22363.75),
         (D(2026, 9, 1), "千川-精华", 987.0, 98_765.0, 1600.0, 64.0, 60.0, 13572.0),
     ]
 
 
 def test_wechat_10wan_plus_reads_are_a_flagged_lower_bound(con):
-    data = xlsx_bytes([["标题", "发布时间", "送达人数", "图文阅读人数", "图文阅读次数", "分享次数", "收藏人数", "点赞"],
-                       ["双11攻略", "2026-11-01 20:00", "500000", "10万+", "10万+", "3,000", "800", "2,000"],
-                       ["日常护肤", "2026-11-02 20:00", "500000", "8,000", "9,500", "30", "8", "20"]])
+    data = xlsx_bytes(
+        [
+            ["标题", "发布时间", "送达人数", "图文阅读人数", "图文阅读次数", "分享次数", "收藏人数", "点赞"],
+            ["双11攻略", "2026-11-01 20:00", "500000", "10万+", "10万+", "3,000", "800", "2,000"],
+            ["日常护肤", "2026-11-02 20:00", "500000", "8,000", "9,500", "30", "8", "20"],
+        ]
+    )
     r = loaded(con, data, "wechat_articles_2026-11-08.xlsx")
     assert r.profile == "wechat_articles" and r.as_of == D(2026, 11, 8)
     assert facts(con, r.batch_id, "content_title, views, shares, flags") == [
-        ("双11攻略", 100_000.0, 3000.0, "views:lower_bound"), ("日常护肤", 9500.0, 30.0, None)]
-    assert con.execute("SELECT views, flags FROM snapshots WHERE batch_id = ? ORDER BY src_row",
-                       [r.batch_id]).fetchall() == [(100_000.0, "views:lower_bound"), (9500.0, None)]
+        ("双11攻略", 100_000.0, 3000.0, "views:lower_bound"),
+        ("日常护肤", 9500.0, 30.0, None),
+    ]
+    assert con.execute(
+        "SELECT views, flags FROM snapshots WHERE batch_id = ? ORDER BY src_row", [r.batch_id]
+    ).fetchall() == [(100_000.0, "views:lower_bound"), (9500.0, None)]
 
 
 def test_clicks_greater_than_impressions_is_rejected(con):
-    r = rejected(con, generic(["weibo", "2026-03-02", "a", "1", "100", "101", ""]), code="clicks_gt_impressions")
+    r = rejected(
+        con, generic(["weibo", "2026-03-02", "a", "1", "100", "101", ""]), code="clicks_gt_impressions"
+    )
     assert r.errors[0]["row"] == 2
 
 
@@ -262,14 +468,21 @@ def test_clicks_greater_than_impressions_is_rejected(con):
 @pytest.mark.parametrize("cell", ["00:03:25", "3:25", "1:02:03", "3分25秒", "205"])
 def test_durations_are_accepted(con, cell):
     header = ["Video", "Video title", "Video publish time", "Video views", "Duration"]
-    r = loaded(con, csv_bytes(header, [["v1", "t", "Mar 5, 2026", "10", cell]]), "yt.csv", as_of=D(2026, 3, 8))
+    r = loaded(
+        con, csv_bytes(header, [["v1", "t", "Mar 5, 2026", "10", cell]]), "yt.csv", as_of=D(2026, 3, 8)
+    )
     assert facts(con, r.batch_id, "content_id, views") == [("v1", 10.0)]
 
 
 def test_a_value_that_is_not_a_duration_is_rejected(con):
     header = ["Video", "Video title", "Video publish time", "Video views", "Duration"]
-    r = rejected(con, csv_bytes(header, [["v1", "t", "Mar 5, 2026", "10", "three minutes"]]), "yt.csv",
-                 as_of=D(2026, 3, 8), code="not_a_duration")
+    r = rejected(
+        con,
+        csv_bytes(header, [["v1", "t", "Mar 5, 2026", "10", "three minutes"]]),
+        "yt.csv",
+        as_of=D(2026, 3, 8),
+        code="not_a_duration",
+    )
     assert (r.errors[0]["row"], r.errors[0]["column"]) == (2, "Duration")
 
 
@@ -279,46 +492,95 @@ SERIAL = (D(2026, 3, 11) - D(1899, 12, 30)).days
 
 
 def test_every_unambiguous_date_form(con):
-    r = loaded(con, generic(*[["weibo", d, f"c{i}", "1", "10", "1", ""] for i, d in enumerate([
-        "2026-03-05", "2026/03/06", "2026年3月7日", "2026.03.08", "20260309", "2026-03-10 23:59:59",
-        str(SERIAL), "Mar 12, 2026", "13 March 2026", "2026-03-14T10:00:00+0000"])]))
+    r = loaded(
+        con,
+        generic(
+            *[
+                ["weibo", d, f"c{i}", "1", "10", "1", ""]
+                for i, d in enumerate(
+                    [
+                        "2026-03-05",
+                        "2026/03/06",
+                        "2026年3月7日",
+                        "2026.03.08",
+                        "20260309",
+                        "2026-03-10 23:59:59",
+                        str(SERIAL),
+                        "Mar 12, 2026",
+                        "13 March 2026",
+                        "2026-03-14T10:00:00+0000",
+                    ]
+                )
+            ]
+        ),
+    )
     assert [d for (d,) in facts(con, r.batch_id, "date")] == [D(2026, 3, d) for d in range(5, 15)]
 
 
 def test_excel_date_cells_in_xlsx(con):
     header = ["By Day", "Campaign name", "Cost", "Impressions", "Clicks (destination)", "Currency"]
-    data = xlsx_bytes([header, [D(2026, 9, 1), "TT", 10.5, 1000, 10, "USD"],
-                       [T(2026, 9, 2), "TT", 11.5, 1100, 11, "USD"]])
+    data = xlsx_bytes(
+        [header, [D(2026, 9, 1), "TT", 10.5, 1000, 10, "USD"], [T(2026, 9, 2), "TT", 11.5, 1100, 11, "USD"]]
+    )
     r = loaded(con, data, "tiktok.xlsx")
     assert r.profile == "tiktok_ads"
-    assert facts(con, r.batch_id, "date, spend, currency") == [(D(2026, 9, 1), 10.5, "USD"), (D(2026, 9, 2), 11.5, "USD")]
+    assert facts(con, r.batch_id, "date, spend, currency") == [
+        (D(2026, 9, 1), 10.5, "USD"),
+        (D(2026, 9, 2), 11.5, "USD"),
+    ]
 
 
 @pytest.mark.parametrize("cell", ["03/05/2026", "13/05/2026", "5-3-2026"])
 def test_day_month_forms_are_never_guessed_in_a_year_first_export(con, cell):
-    r = rejected(con, generic(["weibo", "2026-03-02", "a", "1", "10", "1", ""],
-                              ["weibo", cell, "a", "1", "10", "1", ""]), code="bad_date")
+    r = rejected(
+        con,
+        generic(["weibo", "2026-03-02", "a", "1", "10", "1", ""], ["weibo", cell, "a", "1", "10", "1", ""]),
+        code="bad_date",
+    )
     assert (r.errors[0]["row"], r.errors[0]["column"], r.errors[0]["value"]) == (3, "date", cell)
 
 
 def test_us_dates_are_read_month_first_only_where_the_profile_says_so(con):
-    header = ["Start Date (in UTC)", "Campaign Group Name", "Campaign Name", "Currency", "Total Spent", "Impressions"]
-    r = loaded(con, csv_bytes(header, [["03/05/2026", "G", "C", "USD", "1", "10"],
-                                       ["12/1/2026", "G", "C", "USD", "2", "20"]]), "linkedin.csv")
+    header = [
+        "Start Date (in UTC)",
+        "Campaign Group Name",
+        "Campaign Name",
+        "Currency",
+        "Total Spent",
+        "Impressions",
+    ]
+    r = loaded(
+        con,
+        csv_bytes(
+            header, [["03/05/2026", "G", "C", "USD", "1", "10"], ["12/1/2026", "G", "C", "USD", "2", "20"]]
+        ),
+        "linkedin.csv",
+    )
     assert [d for (d,) in facts(con, r.batch_id, "date")] == [D(2026, 3, 5), D(2026, 12, 1)]
 
 
 def test_meta_post_publish_time_is_month_first(con):
     header = ["Post ID", "Publish time", "Post type", "Date", "Views", "Reach", "Likes"]
-    r = loaded(con, csv_bytes(header, [["17900000000000001", "09/12/2026 19:42", "IG reel", "Lifetime", "100", "80",
-                                        "7"]]), "meta_post_insights_2026-09-13.csv")
+    r = loaded(
+        con,
+        csv_bytes(
+            header, [["17900000000000001", "09/12/2026 19:42", "IG reel", "Lifetime", "100", "80", "7"]]
+        ),
+        "meta_post_insights_2026-09-13.csv",
+    )
     assert facts(con, r.batch_id, "content_id, published_at, content_type, date") == [
-        ("17900000000000001", T(2026, 9, 12, 19, 42), "video", D(2026, 9, 13))]
+        ("17900000000000001", T(2026, 9, 12, 19, 42), "video", D(2026, 9, 13))
+    ]
 
 
 def test_dates_out_of_range_are_rejected(con):
-    r = rejected(con, generic(["weibo", "1999-12-31", "a", "1", "10", "1", ""],
-                              ["weibo", "2031-01-01", "a", "1", "10", "1", ""]), code="date_out_of_range")
+    r = rejected(
+        con,
+        generic(
+            ["weibo", "1999-12-31", "a", "1", "10", "1", ""], ["weibo", "2031-01-01", "a", "1", "10", "1", ""]
+        ),
+        code="date_out_of_range",
+    )
     assert [e["row"] for e in r.errors] == [2, 3]
 
 
@@ -328,23 +590,37 @@ STUDIO = ["Date", "Video Views", "Profile Views", "Likes", "Comments", "Shares"]
 
 
 def test_dates_without_year_take_the_year_of_the_file_name_range_and_say_so(con):
-    data = csv_bytes(STUDIO, [["August 31", "100", "5", "10", "1", "0"], ["September 1", "200", "6", "20", "2", "1"]])
+    data = csv_bytes(
+        STUDIO, [["August 31", "100", "5", "10", "1", "0"], ["September 1", "200", "6", "20", "2", "1"]]
+    )
     r = loaded(con, data, "tiktok_studio_overview_2026-08-31_2026-09-01.csv")
-    assert facts(con, r.batch_id, "date, views, likes") == [(D(2026, 8, 31), 100.0, 10.0), (D(2026, 9, 1), 200.0, 20.0)]
+    assert facts(con, r.batch_id, "date, views, likes") == [
+        (D(2026, 8, 31), 100.0, 10.0),
+        (D(2026, 9, 1), 200.0, 20.0),
+    ]
     assert ("ingest.note_year.filename", {"rows": 2, "date": "2026-09-01"}) in r.notes
 
 
 def test_dates_without_year_take_the_year_of_the_preamble_range(con):
-    data = csv_bytes(STUDIO, [["Aug 31", "100", "5", "10", "1", "0"], ["Sep 1", "200", "6", "20", "2", "1"]],
-                     preamble=("Overview 2025-08-25 ~ 2025-09-07",))
+    data = csv_bytes(
+        STUDIO,
+        [["Aug 31", "100", "5", "10", "1", "0"], ["Sep 1", "200", "6", "20", "2", "1"]],
+        preamble=("Overview 2025-08-25 ~ 2025-09-07",),
+    )
     r = loaded(con, data, "Overview.csv")
     assert [d for (d,) in facts(con, r.batch_id, "date")] == [D(2025, 8, 31), D(2025, 9, 1)]
     assert ("ingest.note_year.preamble", {"rows": 2, "date": "2025-09-07"}) in r.notes
 
 
 def test_dates_without_year_across_new_year_use_the_upload_as_of(con):
-    data = csv_bytes(STUDIO, [["December 31", "100", "5", "10", "1", "0"], ["January 1", "200", "6", "20", "2", "1"],
-                              ["08-06", "300", "6", "30", "3", "1"]])
+    data = csv_bytes(
+        STUDIO,
+        [
+            ["December 31", "100", "5", "10", "1", "0"],
+            ["January 1", "200", "6", "20", "2", "1"],
+            ["08-06", "300", "6", "30", "3", "1"],
+        ],
+    )
     r = loaded(con, data, "Overview.csv", as_of=D(2027, 1, 5))
     assert [d for (d,) in facts(con, r.batch_id, "date")] == [D(2026, 12, 31), D(2027, 1, 1), D(2026, 8, 6)]
     assert ("ingest.note_year.user", {"rows": 3, "date": "2027-01-05"}) in r.notes
@@ -359,11 +635,23 @@ def test_dates_with_a_year_need_no_year_note(con):
 
 
 def test_timestamps_with_utc_offsets_are_stored_in_utc(con):
-    header = ["Tweet id", "Tweet permalink", "Tweet text", "time", "impressions", "engagements", "retweets", "replies",
-              "likes", "url clicks"]
-    rows = [["111", "https://x.com/a/111", "hello", "2026-03-05 14:02 +0000", "1000", "50", "5", "6", "7", "8"],
-            ["112", "https://x.com/a/112", "late", "2026-03-05 23:30 -0500", "2000", "60", "1", "2", "3", "4"],
-            ["113", "https://x.com/a/113", "cn", "2026-03-05T22:00:00+08:00", "3000", "70", "1", "2", "3", "4"]]
+    header = [
+        "Tweet id",
+        "Tweet permalink",
+        "Tweet text",
+        "time",
+        "impressions",
+        "engagements",
+        "retweets",
+        "replies",
+        "likes",
+        "url clicks",
+    ]
+    rows = [
+        ["111", "https://x.com/a/111", "hello", "2026-03-05 14:02 +0000", "1000", "50", "5", "6", "7", "8"],
+        ["112", "https://x.com/a/112", "late", "2026-03-05 23:30 -0500", "2000", "60", "1", "2", "3", "4"],
+        ["113", "https://x.com/a/113", "cn", "2026-03-05T22:00:00+08:00", "3000", "70", "1", "2", "3", "4"],
+    ]
     r = loaded(con, csv_bytes(header, rows), "tweet_activity_2026-03-08.csv")
     assert r.profile == "x_tweet_activity" and r.as_of == D(2026, 3, 8)
     assert facts(con, r.batch_id, "content_id, published_at, impressions, shares, comments, clicks") == [
@@ -387,13 +675,25 @@ def test_currency_from_a_header_with_full_width_brackets(con):
     header = ["Campaign name", "Day", "花费金额（元）", "展示次数"]
     r = loaded(con, csv_bytes(header, [["CN", "2026-09-01", "1,200.00", "1000"]]), "meta_zh.csv")
     assert (r.profile, r.currency) == ("meta_ads", "CNY")
-    r2 = loaded(con, csv_bytes(["平台", "日期", "花费（美元）", "曝光"], [["weibo", "2026-09-01", "5", "50"]]), "t.csv")
+    r2 = loaded(
+        con,
+        csv_bytes(["平台", "日期", "花费（美元）", "曝光"], [["weibo", "2026-09-01", "5", "50"]]),
+        "t.csv",
+    )
     assert (r2.profile, r2.currency) == ("generic_facts", "USD")
     assert facts(con, r2.batch_id, "currency, spend") == [("USD", 5.0)]
 
 
 def test_currency_from_a_header_code_with_no_currency_column(con):
-    header = ["Campaign name", "Ad Group Name", "Ad Name", "Date", "Cost (IDR)", "Impression", "Clicks (Destination)"]
+    header = [
+        "Campaign name",
+        "Ad Group Name",
+        "Ad Name",
+        "Date",
+        "Cost (IDR)",
+        "Impression",
+        "Clicks (Destination)",
+    ]
     r = loaded(con, csv_bytes(header, [["C", "G", "A", "2023-10-23", "5779", "493", "3"]]), "tt.csv")
     assert (r.profile, r.currency) == ("tiktok_ads", "IDR")
     assert facts(con, r.batch_id, "currency, spend") == [("IDR", 5779.0)]
@@ -401,8 +701,17 @@ def test_currency_from_a_header_code_with_no_currency_column(con):
 
 def test_currency_column_per_row(con):
     header = ["Campaign", "Day", "Currency code", "Impr.", "Clicks", "Cost"]
-    r = loaded(con, csv_bytes(header, [["US", "2026-09-01", "USD", "100", "1", "1.00"],
-                                       ["EU", "2026-09-01", "eur", "200", "2", "2.00"]]), "ga.csv")
+    r = loaded(
+        con,
+        csv_bytes(
+            header,
+            [
+                ["US", "2026-09-01", "USD", "100", "1", "1.00"],
+                ["EU", "2026-09-01", "eur", "200", "2", "2.00"],
+            ],
+        ),
+        "ga.csv",
+    )
     assert facts(con, r.batch_id, "campaign, currency, spend") == [("US", "USD", 1.0), ("EU", "EUR", 2.0)]
 
 
@@ -417,29 +726,46 @@ def test_no_currency_anywhere_is_taken_as_cny_and_said(con):
 
 def test_unknown_content_type_and_missing_keys_are_rejected(con):
     header = ["platform", "date", "campaign", "content_type", "spend", "impressions"]
-    r = rejected(con, csv_bytes(header, [["weibo", "2026-03-02", "a", "video", "1", "10"],
-                                         ["weibo", "2026-03-03", "a", "hologram", "1", "10"],
-                                         ["", "2026-03-04", "a", "video", "1", "10"]]))
+    r = rejected(
+        con,
+        csv_bytes(
+            header,
+            [
+                ["weibo", "2026-03-02", "a", "video", "1", "10"],
+                ["weibo", "2026-03-03", "a", "hologram", "1", "10"],
+                ["", "2026-03-04", "a", "video", "1", "10"],
+            ],
+        ),
+    )
     assert {(e["row"], e["column"], e["code"]) for e in r.errors} == {
-        (3, "content_type", "unknown_content_type"), (4, "platform", "missing_key")}
+        (3, "content_type", "unknown_content_type"),
+        (4, "platform", "missing_key"),
+    }
     assert r.rows_rejected == 2
 
 
 def test_load_valid_rows_loads_exactly_the_valid_rows_and_offers_the_rejected_ones(con):
-    data = generic(["weibo", "2026-03-01", "a", "10", "100", "1", ""],
-                   ["weibo", "2026-03-02", "a", "-5", "100", "1", ""],
-                   ["weibo", "2026-03-03", "a", "30", "100", "1", ""],
-                   ["weibo", "2026-03-04", "a", "40", "x", "1", ""],
-                   ["weibo", "2026-03-05", "a", "50", "100", "1", ""])
+    data = generic(
+        ["weibo", "2026-03-01", "a", "10", "100", "1", ""],
+        ["weibo", "2026-03-02", "a", "-5", "100", "1", ""],
+        ["weibo", "2026-03-03", "a", "30", "100", "1", ""],
+        ["weibo", "2026-03-04", "a", "40", "x", "1", ""],
+        ["weibo", "2026-03-05", "a", "50", "100", "1", ""],
+    )
     r0 = rejected(con, data)
     assert r0.rows_rejected == 2 and r0.rejected_csv
     r = loaded(con, data, on_invalid="load_valid")
     assert (r.rows_loaded, r.rows_rejected) == (3, 2)
-    assert facts(con, r.batch_id, "date, spend") == [(D(2026, 3, 1), 10.0), (D(2026, 3, 3), 30.0),
-                                                     (D(2026, 3, 5), 50.0)]
+    assert facts(con, r.batch_id, "date, spend") == [
+        (D(2026, 3, 1), 10.0),
+        (D(2026, 3, 3), 30.0),
+        (D(2026, 3, 5), 50.0),
+    ]
     out = list(csv.DictReader(io.StringIO(r.rejected_csv.decode("utf-8-sig"))))
     assert [(o["row"], o["date"], o["spend"], o["impressions"]) for o in out] == [
-        ("3", "2026-03-02", "-5", "100"), ("5", "2026-03-04", "40", "x")]
+        ("3", "2026-03-02", "-5", "100"),
+        ("5", "2026-03-04", "40", "x"),
+    ]
     assert "spend: negative" in out[0]["reason"] and "impressions: not_a_number" in out[1]["reason"]
 
 
@@ -455,7 +781,9 @@ def test_a_rejected_file_leaves_the_store_unchanged(sample_con):
 
 
 def _sums(con) -> tuple:
-    return con.execute("SELECT count(*), sum(spend), sum(impressions), sum(clicks) FROM fact_active").fetchall()[0]
+    return con.execute(
+        "SELECT count(*), sum(spend), sum(impressions), sum(clicks) FROM fact_active"
+    ).fetchall()[0]
 
 
 def test_the_same_file_twice_is_already_loaded_and_changes_nothing(sample_con):
@@ -463,7 +791,11 @@ def test_the_same_file_twice_is_already_loaded_and_changes_nothing(sample_con):
     first = loaded(sample_con, data, "w1.csv")
     before = store.table_fingerprint(sample_con)
     again = load(sample_con, data, "renamed copy.csv")
-    assert (again.status, again.batch_id, again.profile) == ("already_loaded", first.batch_id, "generic_facts")
+    assert (again.status, again.batch_id, again.profile) == (
+        "already_loaded",
+        first.batch_id,
+        "generic_facts",
+    )
     assert store.table_fingerprint(sample_con) == before
 
 
@@ -472,17 +804,28 @@ def test_an_overlapping_export_replaces_the_overlap_and_delete_revives_it(con):
     r1 = loaded(con, week1, "w1.csv")
     after_week1 = _sums(con)
     # The next download repeats 03-05..03-07 with corrected figures and adds 03-08..03-09.
-    week2 = generic(*[["weibo", f"2026-03-0{d}", "a", str(10 * d), str(1000 * d), "2", ""] for d in range(5, 10)])
+    week2 = generic(
+        *[["weibo", f"2026-03-0{d}", "a", str(10 * d), str(1000 * d), "2", ""] for d in range(5, 10)]
+    )
     r2 = loaded(con, week2, "w2.csv")
     assert r2.rows_superseded == 3
     spend = dict(con.execute("SELECT date, spend FROM fact_active").fetchall())
-    assert spend == {**{D(2026, 3, d): float(d) for d in range(1, 5)}, **{D(2026, 3, d): 10.0 * d for d in range(5, 10)}}
-    assert _sums(con) == (9, float(1 + 2 + 3 + 4 + 10 * (5 + 6 + 7 + 8 + 9)),
-                          float(100 * 10 + 1000 * 35), float(4 + 2 * 5))
+    assert spend == {
+        **{D(2026, 3, d): float(d) for d in range(1, 5)},
+        **{D(2026, 3, d): 10.0 * d for d in range(5, 10)},
+    }
+    assert _sums(con) == (
+        9,
+        float(1 + 2 + 3 + 4 + 10 * (5 + 6 + 7 + 8 + 9)),
+        float(100 * 10 + 1000 * 35),
+        float(4 + 2 * 5),
+    )
     assert ingest.delete_batch(con, r2.batch_id)
     assert _sums(con) == after_week1
     assert facts(con, r1.batch_id, "date") == [(D(2026, 3, d),) for d in range(1, 8)]
-    assert con.execute("SELECT status FROM load_batches WHERE batch_id = ?", [r2.batch_id]).fetchall() == [("deleted",)]
+    assert con.execute("SELECT status FROM load_batches WHERE batch_id = ?", [r2.batch_id]).fetchall() == [
+        ("deleted",)
+    ]
 
 
 def test_delete_batch_removes_exactly_its_rows_from_the_sample_store(sample_con):
@@ -492,22 +835,38 @@ def test_delete_batch_removes_exactly_its_rows_from_the_sample_store(sample_con)
     assert ingest.delete_batch(sample_con, r.batch_id)
     after = store.table_fingerprint(sample_con)
     assert {t: v for t, v in after.items() if t != "load_batches"} == {
-        t: v for t, v in before.items() if t != "load_batches"}
+        t: v for t, v in before.items() if t != "load_batches"
+    }
     # and the same file can be loaded again once its batch is deleted
-    assert loaded(sample_con, generic(["weibo", "2026-03-02", "new", "123.45", "1000", "9", "3"]), "x.csv").batch_id
+    assert loaded(
+        sample_con, generic(["weibo", "2026-03-02", "new", "123.45", "1000", "9", "3"]), "x.csv"
+    ).batch_id
 
 
 def test_deleting_the_middle_of_three_overlapping_exports(con):
     rows = {1: (1, 2), 2: (2, 3), 3: (3, 4)}  # export n covers days n and n+1 with spend 10*n
     batches = {}
     for n, days in rows.items():
-        batches[n] = loaded(con, generic(*[["weibo", f"2026-03-0{d}", "a", str(10 * n), "100", "1", ""]
-                                           for d in days]), f"e{n}.csv").batch_id
+        batches[n] = loaded(
+            con,
+            generic(*[["weibo", f"2026-03-0{d}", "a", str(10 * n), "100", "1", ""] for d in days]),
+            f"e{n}.csv",
+        ).batch_id
     assert dict(con.execute("SELECT date, spend FROM fact_active").fetchall()) == {
-        D(2026, 3, 1): 10.0, D(2026, 3, 2): 20.0, D(2026, 3, 3): 30.0, D(2026, 3, 4): 30.0}
+        D(2026, 3, 1): 10.0,
+        D(2026, 3, 2): 20.0,
+        D(2026, 3, 3): 30.0,
+        D(2026, 3, 4): 30.0,
+    }
     ingest.delete_batch(con, batches[2])
     assert dict(con.execute("SELECT date, spend FROM fact_active").fetchall()) == {
-        D(2026, 3, 1): 10.0, D(2026, 3, 2): 10.0, D(2026, 3, 3): 30.0, D(2026, 3, 4): 30.0}
+        D(2026, 3, 1): 10.0,
+        D(2026, 3, 2): 10.0,
+        D(2026, 3, 3): 30.0,
+        D(2026, 3, 4): 30.0,
+    }
     ingest.delete_batch(con, batches[3])
     assert dict(con.execute("SELECT date, spend FROM fact_active").fetchall()) == {
-        D(2026, 3, 1): 10.0, D(2026, 3, 2): 10.0}
+        D(2026, 3, 1): 10.0,
+        D(2026, 3, 2): 10.0,
+    }

@@ -609,3 +609,31 @@ def test_every_query_runs_for_every_setting(sample_con, er_base, window):
     for g in kol.TREND_GRAINS:
         t = kol.trend(sample_con, ALL, s, "xiaohongshu|桃子酱Peachy", g)
         assert not t.empty
+
+
+def test_median_without_one_element_matches_python():
+    import random
+    import statistics
+
+    import duckdb
+
+    rng = random.Random(7)
+    c = duckdb.connect()
+    sql = kol._median_without("l", "lo", "pos", "n")
+    for _ in range(400):
+        vals = sorted(rng.choice([rng.random(), 1.0, 2.0]) for _ in range(rng.randint(0, 12)))
+        leave = rng.randint(1, len(vals) + 1)            # len + 1: nothing left out
+        rest = vals[:leave - 1] + vals[leave:]
+        # The page passes only ranks lo … lo+3 around the middle, lo = max(1, (N − 1) // 2).
+        lo = max(1, (len(vals) - 1) // 2)
+        got = c.execute(f"SELECT {sql} FROM (SELECT ?::DOUBLE[] AS l, ? AS lo, ? AS pos, ? AS n)",
+                        [vals[lo - 1:lo + 3], lo, leave, len(rest)]).fetchall()[0][0]
+        assert (got is None) if not rest else got == pytest.approx(statistics.median(rest)), (vals, leave)
+
+
+def test_short_range_days():
+    lo, hi = D(2026, 8, 31), D(2026, 11, 22)
+    assert kol.short_range_days(D(2026, 11, 16), D(2026, 11, 22), lo, hi) == 7
+    assert kol.short_range_days(lo, hi, lo, hi) is None                    # the whole data: nothing to widen
+    assert kol.short_range_days(D(2026, 9, 1), D(2026, 9, 28), lo, hi) is None   # four weeks is enough
+    assert kol.short_range_days(None, None, None, None) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from conftest import app_test
@@ -139,8 +140,8 @@ def test_trend_and_scatter_tabs(at):
     at.selectbox(key="kol_trend").set_value("xiaohongshu|桃子酱Peachy").run()
     at.radio(key="kol_trend_grain").set_value("publish_week").run()
     assert not at.exception
-    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
-    assert sum("桃子酱Peachy · 小红书" in s for s in specs) == 3   # ER, CPE, conversions
+    titles = [str(json.loads(c.proto.spec).get("title", "")) for c in at.get("vega_lite_chart")]
+    assert sum(t.startswith("桃子酱Peachy · 小红书：") for t in titles) == 3   # ER, CPE, conversions
     at.selectbox(key="kol_scatter_y").set_value("revenue").run()
     assert not at.exception
     assert any("便宜且效果好" in m.value for m in at.markdown)

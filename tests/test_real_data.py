@@ -31,8 +31,11 @@ def assert_sums(got: dict, want: dict) -> None:
 
 
 def batch_sums(con, table: str, batch: int, cols: list[str]) -> dict:
-    row = con.execute(f"SELECT {', '.join(f'sum({c})' for c in cols)}, count(*) FROM {table} "  # noqa: S608
-                      "WHERE batch_id = ?", [batch]).fetchall()[0]
+    row = con.execute(
+        f"SELECT {', '.join(f'sum({c})' for c in cols)}, count(*) FROM {table} "  # noqa: S608
+        "WHERE batch_id = ?",
+        [batch],
+    ).fetchall()[0]
     return {**dict(zip(cols, row[:-1], strict=True)), "rows": row[-1]}
 
 
@@ -54,15 +57,25 @@ def test_kaggle_facebook_ad_conversions(con):
     path = real_dir() / "KAG_conversion_data.csv"
     df = pd.read_csv(path)
     r = ingest_file(con, path, LoadOptions(period=(D(2017, 8, 1), D(2017, 8, 31)), today=TODAY))
-    assert (r.status, r.profile, r.platform, r.currency) == ("loaded", "kaggle_fb_ad_conversions", "meta", "USD")
+    assert (r.status, r.profile, r.platform, r.currency) == (
+        "loaded",
+        "kaggle_fb_ad_conversions",
+        "meta",
+        "USD",
+    )
     assert (r.rows_loaded, r.rows_rejected, r.rows_summary) == (len(df), 0, 0)
-    want = {"impressions": df["Impressions"].sum(), "clicks": df["Clicks"].sum(), "spend": df["Spent"].sum(),
-            "conversions": df["Total_Conversion"].sum(),
-            "rows": len(df.drop_duplicates(["xyz_campaign_id", "fb_campaign_id", "ad_id"]))}
+    want = {
+        "impressions": df["Impressions"].sum(),
+        "clicks": df["Clicks"].sum(),
+        "spend": df["Spent"].sum(),
+        "conversions": df["Total_Conversion"].sum(),
+        "rows": len(df.drop_duplicates(["xyz_campaign_id", "fb_campaign_id", "ad_id"])),
+    }
     assert_sums(batch_sums(con, "fact", r.batch_id, ["impressions", "clicks", "spend", "conversions"]), want)
     # undated: every row carries the stated period
-    assert con.execute("SELECT DISTINCT date, period_start, period_end, currency FROM fact_active").fetchall() == [
-        (D(2017, 8, 31), D(2017, 8, 1), D(2017, 8, 31), "USD")]
+    assert con.execute(
+        "SELECT DISTINCT date, period_start, period_end, currency FROM fact_active"
+    ).fetchall() == [(D(2017, 8, 31), D(2017, 8, 1), D(2017, 8, 31), "USD")]
     per_campaign = df.groupby(df["xyz_campaign_id"].astype(str))["Spent"].sum().to_dict()
     got = dict(con.execute("SELECT campaign, sum(spend) FROM fact_active GROUP BY 1").fetchall())
     assert got.keys() == per_campaign.keys()
@@ -73,9 +86,19 @@ def test_uci_facebook_page_posts(con):
     path = real_dir() / "dataset_Facebook.csv"
     df = pd.read_csv(path)
     r = ingest_file(con, path, LoadOptions(as_of=D(2014, 12, 31), today=TODAY))
-    assert (r.status, r.profile, r.kind, r.as_of) == ("loaded", "uci_facebook_page_posts", "snapshot", D(2014, 12, 31))
-    cols = {"impressions": "Lifetime Post Total Impressions", "reach": "Lifetime Post Total Reach",
-            "comments": "comment", "likes": "like", "shares": "share"}
+    assert (r.status, r.profile, r.kind, r.as_of) == (
+        "loaded",
+        "uci_facebook_page_posts",
+        "snapshot",
+        D(2014, 12, 31),
+    )
+    cols = {
+        "impressions": "Lifetime Post Total Impressions",
+        "reach": "Lifetime Post Total Reach",
+        "comments": "comment",
+        "likes": "like",
+        "shares": "share",
+    }
     want = {k: df[c].sum() for k, c in cols.items()}
     # one snapshot row per post (500 posts, none merged), and the first snapshot counts whole
     assert_sums(batch_sums(con, "snapshots", r.batch_id, list(cols)), {**want, "rows": len(df)})
@@ -94,8 +117,13 @@ def test_tiktok_ads_idr_daily_export(con):
     assert (r.rows_loaded, r.rows_rejected, r.rows_summary) == (len(df), 0, 0)
     dates = pd.to_datetime(df["Date"], format="%Y-%m-%d").dt.date
     assert (r.date_min, r.date_max) == (dates.min(), dates.max())
-    want = {"spend": df["Cost"].sum(), "impressions": df["Impression"].sum(),
-            "clicks": df["Clicks (Destination)"].sum(), "conversions": df["Conversions"].sum(), "rows": len(df)}
+    want = {
+        "spend": df["Cost"].sum(),
+        "impressions": df["Impression"].sum(),
+        "clicks": df["Clicks (Destination)"].sum(),
+        "conversions": df["Conversions"].sum(),
+        "rows": len(df),
+    }
     assert_sums(batch_sums(con, "fact", r.batch_id, ["spend", "impressions", "clicks", "conversions"]), want)
     assert con.execute("SELECT DISTINCT currency FROM fact_active").fetchall() == [("IDR",)]
     by_day = df.groupby(dates)["Cost"].sum()
@@ -109,12 +137,16 @@ def test_top_instagram_influencers_as_a_kol_roster(con):
     r = ingest_file(con, path, LoadOptions(as_of=D(2022, 7, 1), today=TODAY))
     assert (r.status, r.profile, r.kind) == ("loaded", "kol_roster_instagram_top", "kol_roster")
     assert (r.rows_loaded, r.rows_rejected) == (len(df), 0)
-    want = {"followers": df["followers"].map(suffix_number).sum(), "posts": df["posts"].map(suffix_number).sum(),
-            "rows": df["channel_info"].nunique()}
+    want = {
+        "followers": df["followers"].map(suffix_number).sum(),
+        "posts": df["posts"].map(suffix_number).sum(),
+        "rows": df["channel_info"].nunique(),
+    }
     assert_sums(batch_sums(con, "kol_roster", r.batch_id, ["followers", "posts"]), want)
     top = df.iloc[0]
-    got = con.execute("SELECT platform, followers, posts, as_of FROM kol_roster_active WHERE kol = ?",
-                      [top["channel_info"]]).fetchall()
+    got = con.execute(
+        "SELECT platform, followers, posts, as_of FROM kol_roster_active WHERE kol = ?", [top["channel_info"]]
+    ).fetchall()
     assert got == [("meta", suffix_number(top["followers"]), suffix_number(top["posts"]), D(2022, 7, 1))]
 
 
@@ -126,8 +158,15 @@ def test_youtube_studio_content_table(con):
     r = ingest_file(con, path, LoadOptions(as_of=D(2022, 1, 31), today=TODAY))
     assert (r.status, r.profile, r.kind) == ("loaded", "youtube_studio_content", "snapshot")
     assert (r.rows_loaded, r.rows_rejected, r.rows_summary) == (len(df), 0, 1)
-    cols = {"views": "Video views", "impressions": "Impressions", "likes": "Likes", "comments": "Comments added",
-            "shares": "Shares", "follows": "Subscribers", "watch_hours": "Watch time (hours)"}
+    cols = {
+        "views": "Video views",
+        "impressions": "Impressions",
+        "likes": "Likes",
+        "comments": "Comments added",
+        "shares": "Shares",
+        "follows": "Subscribers",
+        "watch_hours": "Watch time (hours)",
+    }
     want = {k: df[c].sum() for k, c in cols.items()}
     assert_sums(batch_sums(con, "snapshots", r.batch_id, list(cols)), {**want, "rows": df["Video"].nunique()})
     assert_sums(active_sums(con, list(cols)), want)
@@ -137,11 +176,20 @@ def test_youtube_studio_content_table(con):
     # net subscribers can be negative: kept, not rejected
     assert (df["Subscribers"] < 0).any()
     assert con.execute("SELECT count(*) FROM snapshots WHERE follows < 0").fetchall()[0][0] == int(
-        (df["Subscribers"] < 0).sum())
+        (df["Subscribers"] < 0).sum()
+    )
 
 
-@pytest.mark.parametrize("name", ["KAG_conversion_data.csv", "dataset_Facebook.csv", "tiktok_ads_export_idr_ads_1.csv",
-                                  "top_insta_influencers_data.csv", "youtube_studio_Aggregated_Metrics_By_Video.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "KAG_conversion_data.csv",
+        "dataset_Facebook.csv",
+        "tiktok_ads_export_idr_ads_1.csv",
+        "top_insta_influencers_data.csv",
+        "youtube_studio_Aggregated_Metrics_By_Video.csv",
+    ],
+)
 def test_every_real_file_is_covered_and_reloading_it_is_idempotent(con, name):
     path = real_dir() / name
     opts = LoadOptions(as_of=D(2020, 12, 31), period=(D(2020, 12, 1), D(2020, 12, 31)), today=TODAY)
@@ -152,7 +200,12 @@ def test_every_real_file_is_covered_and_reloading_it_is_idempotent(con, name):
 
 
 def test_no_real_file_is_left_untested():
-    tested = {"KAG_conversion_data.csv", "dataset_Facebook.csv", "tiktok_ads_export_idr_ads_1.csv",
-              "top_insta_influencers_data.csv", "youtube_studio_Aggregated_Metrics_By_Video.csv"}
+    tested = {
+        "KAG_conversion_data.csv",
+        "dataset_Facebook.csv",
+        "tiktok_ads_export_idr_ads_1.csv",
+        "top_insta_influencers_data.csv",
+        "youtube_studio_Aggregated_Metrics_By_Video.csv",
+    }
     present = {p.name for p in real_dir().iterdir() if p.suffix.lower() in (".csv", ".xlsx", ".tsv", ".txt")}
     assert present <= tested, f"new real files without a totals test: {sorted(present - tested)}"

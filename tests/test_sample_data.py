@@ -42,78 +42,238 @@ def num(v) -> float:
 class Family:
     """How to read one export family by hand."""
 
-    kind: str                               # daily | snapshot | kol_roster | budget_plan | other_costs
-    metrics: dict[str, str]                 # canonical metric -> header in the file
-    key: tuple[str, ...]                    # headers that identify a row (daily) or a post (snapshot)
+    kind: str  # daily | snapshot | kol_roster | budget_plan | other_costs
+    metrics: dict[str, str]  # canonical metric -> header in the file
+    key: tuple[str, ...]  # headers that identify a row (daily) or a post (snapshot)
     encoding: str = "utf-8"
     sep: str = ","
-    skip: int = 0                           # lines above the header
-    two_level: bool = False                 # xlsx: a group row over the metric row
-    total: str = "first"                    # how a totals row shows: 'first' cell label, 'empty:<header>', none
+    skip: int = 0  # lines above the header
+    two_level: bool = False  # xlsx: a group row over the metric row
+    total: str = "first"  # how a totals row shows: 'first' cell label, 'empty:<header>', none
     extra: dict = field(default_factory=dict)
 
 
 FAMILIES: dict[str, Family] = {
-    "oceanengine_ads": Family("daily", {"spend": "展现数据-消耗", "impressions": "展现数据-展示数",
-                                        "clicks": "展现数据-点击数", "conversions": "转化数据-转化数"},
-                              ("日期", "账户", "广告组", "广告计划"), two_level=True),
-    "qianchuan_ads": Family("daily", {"spend": "消耗", "impressions": "展示数", "clicks": "点击数", "conversions": "转化数",
-                                      "orders": "成交订单数", "revenue": "成交订单金额", "follows": "新增关注数",
-                                      "likes": "点赞数", "comments": "评论数", "shares": "分享数"},
-                            ("日期", "计划名称"), encoding="gb18030"),
-    "kuaishou_ads": Family("daily", {"spend": "花费（元）", "impressions": "封面曝光数", "clicks": "封面点击数",
-                                     "likes": "点赞数", "comments": "评论数", "shares": "分享数", "follows": "新增关注数",
-                                     "conversions": "转化数"}, ("数据日期", "计划名称"), encoding="gb18030"),
-    "meta_ads": Family("daily", {"spend": "Amount spent (USD)", "impressions": "Impressions", "reach": "Reach",
-                                 "clicks": "Link clicks", "conversions": "Purchases",
-                                 "revenue": "Purchases conversion value"},
-                       ("Campaign name", "Ad set name", "Ad name", "Day"), encoding="utf-8-sig",
-                       total="empty:Campaign name"),
-    "tiktok_ads": Family("daily", {"spend": "Cost", "impressions": "Impressions", "clicks": "Clicks (destination)",
-                                   "conversions": "Conversions", "revenue": "Total purchase value"},
-                         ("Campaign name", "Ad group name", "Ad name", "By Day")),
-    "google_ads": Family("daily", {"impressions": "Impr.", "clicks": "Clicks", "spend": "Cost",
-                                   "conversions": "Conversions", "revenue": "Conv. value"},
-                         ("Campaign", "Day"), encoding="utf-16", sep="\t", skip=2),
-    "tiktok_studio_overview": Family("daily", {"views": "Video Views", "likes": "Likes", "comments": "Comments",
-                                               "shares": "Shares"}, ("Date",)),
-    "generic_facts_weibo": Family("daily", {"spend": "花费", "impressions": "曝光", "clicks": "点击", "conversions": "转化"},
-                                  ("平台", "日期", "账户", "计划"), encoding="utf-8-sig"),
-    "generic_facts_xiaohongshu": Family("daily", {"spend": "spend", "impressions": "impressions", "clicks": "clicks",
-                                                  "conversions": "conversions", "revenue": "revenue"},
-                                        ("platform", "date", "account", "campaign", "ad_group")),
-    "douyin_creator_works": Family("snapshot", {"views": "播放量", "likes": "点赞量", "shares": "分享量",
-                                                "comments": "评论量", "saves": "收藏量", "follows": "粉丝增量"},
-                                   ("作品名称", "发布时间"), skip=1),
-    "xingtu_orders": Family("snapshot", {"views": "播放量", "likes": "点赞量", "comments": "评论量", "shares": "分享量",
-                                         "saves": "收藏量", "impressions": "组件展示量", "clicks": "组件点击量",
-                                         "conversions": "转化数", "revenue": "成交金额"},
-                            ("视频ID",), encoding="utf-8-sig"),
-    "xiaohongshu_notes": Family("snapshot", {"impressions": "曝光", "views": "观看量", "likes": "点赞", "comments": "评论",
-                                             "saves": "收藏", "follows": "涨粉", "shares": "分享"},
-                                ("笔记标题", "首次发布时间")),
-    "pugongying_notes": Family("snapshot", {"impressions": "曝光量", "views": "阅读量", "likes": "点赞数",
-                                            "saves": "收藏数", "comments": "评论数", "shares": "分享数",
-                                            "clicks": "进店访问", "conversions": "成交订单", "orders": "成交订单",
-                                            "revenue": "成交金额"}, ("笔记ID",), encoding="gb18030"),
-    "weibo_posts": Family("snapshot", {"views": "阅读数", "shares": "转发数", "comments": "评论数", "likes": "点赞数"},
-                          ("微博ID",), encoding="gb18030"),
-    "wechat_articles": Family("snapshot", {"reach": "送达人数", "views": "图文阅读次数", "shares": "分享次数",
-                                           "saves": "收藏人数", "likes": "点赞", "comments": "留言"}, ("标题", "发布时间")),
-    "meta_post_insights": Family("snapshot", {"views": "Views", "reach": "Reach", "likes": "Likes", "shares": "Shares",
-                                              "follows": "Follows", "comments": "Comments", "saves": "Saves"},
-                                 ("Post ID",), encoding="utf-8-sig"),
-    "kol_roster_zh": Family("kol_roster", {"followers": "粉丝数", "fee": "合作费用", "posts": "篇数"}, ("达人", "平台"),
-                            encoding="utf-8-sig"),
-    "kol_roster": Family("kol_roster", {"followers": "followers", "fee": "fee", "posts": "posts"}, ("kol", "platform")),
-    "budget_plan_p3_zh": Family("budget_plan", {"planned": "预算"}, ("开始日期", "平台", "类别"), encoding="utf-8-sig"),
+    "oceanengine_ads": Family(
+        "daily",
+        {
+            "spend": "展现数据-消耗",
+            "impressions": "展现数据-展示数",
+            "clicks": "展现数据-点击数",
+            "conversions": "转化数据-转化数",
+        },
+        ("日期", "账户", "广告组", "广告计划"),
+        two_level=True,
+    ),
+    "qianchuan_ads": Family(
+        "daily",
+        {
+            "spend": "消耗",
+            "impressions": "展示数",
+            "clicks": "点击数",
+            "conversions": "转化数",
+            "orders": "成交订单数",
+            "revenue": "成交订单金额",
+            "follows": "新增关注数",
+            "likes": "点赞数",
+            "comments": "评论数",
+            "shares": "分享数",
+        },
+        ("日期", "计划名称"),
+        encoding="gb18030",
+    ),
+    "kuaishou_ads": Family(
+        "daily",
+        {
+            "spend": "花费（元）",
+            "impressions": "封面曝光数",
+            "clicks": "封面点击数",
+            "likes": "点赞数",
+            "comments": "评论数",
+            "shares": "分享数",
+            "follows": "新增关注数",
+            "conversions": "转化数",
+        },
+        ("数据日期", "计划名称"),
+        encoding="gb18030",
+    ),
+    "meta_ads": Family(
+        "daily",
+        {
+            "spend": "Amount spent (USD)",
+            "impressions": "Impressions",
+            "reach": "Reach",
+            "clicks": "Link clicks",
+            "conversions": "Purchases",
+            "revenue": "Purchases conversion value",
+        },
+        ("Campaign name", "Ad set name", "Ad name", "Day"),
+        encoding="utf-8-sig",
+        total="empty:Campaign name",
+    ),
+    "tiktok_ads": Family(
+        "daily",
+        {
+            "spend": "Cost",
+            "impressions": "Impressions",
+            "clicks": "Clicks (destination)",
+            "conversions": "Conversions",
+            "revenue": "Total purchase value",
+        },
+        ("Campaign name", "Ad group name", "Ad name", "By Day"),
+    ),
+    "google_ads": Family(
+        "daily",
+        {
+            "impressions": "Impr.",
+            "clicks": "Clicks",
+            "spend": "Cost",
+            "conversions": "Conversions",
+            "revenue": "Conv. value",
+        },
+        ("Campaign", "Day"),
+        encoding="utf-16",
+        sep="\t",
+        skip=2,
+    ),
+    "tiktok_studio_overview": Family(
+        "daily",
+        {"views": "Video Views", "likes": "Likes", "comments": "Comments", "shares": "Shares"},
+        ("Date",),
+    ),
+    "generic_facts_weibo": Family(
+        "daily",
+        {"spend": "花费", "impressions": "曝光", "clicks": "点击", "conversions": "转化"},
+        ("平台", "日期", "账户", "计划"),
+        encoding="utf-8-sig",
+    ),
+    "generic_facts_xiaohongshu": Family(
+        "daily",
+        {
+            "spend": "spend",
+            "impressions": "impressions",
+            "clicks": "clicks",
+            "conversions": "conversions",
+            "revenue": "revenue",
+        },
+        ("platform", "date", "account", "campaign", "ad_group"),
+    ),
+    "douyin_creator_works": Family(
+        "snapshot",
+        {
+            "views": "播放量",
+            "likes": "点赞量",
+            "shares": "分享量",
+            "comments": "评论量",
+            "saves": "收藏量",
+            "follows": "粉丝增量",
+        },
+        ("作品名称", "发布时间"),
+        skip=1,
+    ),
+    "xingtu_orders": Family(
+        "snapshot",
+        {
+            "views": "播放量",
+            "likes": "点赞量",
+            "comments": "评论量",
+            "shares": "分享量",
+            "saves": "收藏量",
+            "impressions": "组件展示量",
+            "clicks": "组件点击量",
+            "conversions": "转化数",
+            "revenue": "成交金额",
+        },
+        ("视频ID",),
+        encoding="utf-8-sig",
+    ),
+    "xiaohongshu_notes": Family(
+        "snapshot",
+        {
+            "impressions": "曝光",
+            "views": "观看量",
+            "likes": "点赞",
+            "comments": "评论",
+            "saves": "收藏",
+            "follows": "涨粉",
+            "shares": "分享",
+        },
+        ("笔记标题", "首次发布时间"),
+    ),
+    "pugongying_notes": Family(
+        "snapshot",
+        {
+            "impressions": "曝光量",
+            "views": "阅读量",
+            "likes": "点赞数",
+            "saves": "收藏数",
+            "comments": "评论数",
+            "shares": "分享数",
+            "clicks": "进店访问",
+            "conversions": "成交订单",
+            "orders": "成交订单",
+            "revenue": "成交金额",
+        },
+        ("笔记ID",),
+        encoding="gb18030",
+    ),
+    "weibo_posts": Family(
+        "snapshot",
+        {"views": "阅读数", "shares": "转发数", "comments": "评论数", "likes": "点赞数"},
+        ("微博ID",),
+        encoding="gb18030",
+    ),
+    "wechat_articles": Family(
+        "snapshot",
+        {
+            "reach": "送达人数",
+            "views": "图文阅读次数",
+            "shares": "分享次数",
+            "saves": "收藏人数",
+            "likes": "点赞",
+            "comments": "留言",
+        },
+        ("标题", "发布时间"),
+    ),
+    "meta_post_insights": Family(
+        "snapshot",
+        {
+            "views": "Views",
+            "reach": "Reach",
+            "likes": "Likes",
+            "shares": "Shares",
+            "follows": "Follows",
+            "comments": "Comments",
+            "saves": "Saves",
+        },
+        ("Post ID",),
+        encoding="utf-8-sig",
+    ),
+    "kol_roster_zh": Family(
+        "kol_roster",
+        {"followers": "粉丝数", "fee": "合作费用", "posts": "篇数"},
+        ("达人", "平台"),
+        encoding="utf-8-sig",
+    ),
+    "kol_roster": Family(
+        "kol_roster", {"followers": "followers", "fee": "fee", "posts": "posts"}, ("kol", "platform")
+    ),
+    "budget_plan_p3_zh": Family(
+        "budget_plan", {"planned": "预算"}, ("开始日期", "平台", "类别"), encoding="utf-8-sig"
+    ),
     "budget_plan": Family("budget_plan", {"planned": "planned"}, ("period_start", "platform", "category")),
-    "other_costs_content_staff_zh": Family("other_costs", {"amount": "金额"}, ("日期", "平台", "类别"),
-                                           encoding="utf-8-sig"),
+    "other_costs_content_staff_zh": Family(
+        "other_costs", {"amount": "金额"}, ("日期", "平台", "类别"), encoding="utf-8-sig"
+    ),
     "other_costs_kol": Family("other_costs", {"amount": "amount"}, ("date", "platform", "kol", "note")),
 }
-TABLE = {"daily": "fact", "snapshot": "snapshots", "kol_roster": "kol_roster", "budget_plan": "budget_plan",
-         "other_costs": "other_costs"}
+TABLE = {
+    "daily": "fact",
+    "snapshot": "snapshots",
+    "kol_roster": "kol_roster",
+    "budget_plan": "budget_plan",
+    "other_costs": "other_costs",
+}
 
 
 def family_of(name: str) -> str:
@@ -128,7 +288,7 @@ def read_family(path, fam: Family) -> pd.DataFrame:
     """The file's data rows (totals rows dropped) as text, by hand."""
     if path.suffix == ".xlsx":
         rows = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())).get_sheet_by_index(0).to_python()
-        rows = [["" if c is None else c for c in r] for r in rows[fam.skip:]]
+        rows = [["" if c is None else c for c in r] for r in rows[fam.skip :]]
         if fam.two_level:
             top, sub = rows[0], rows[1]
             names, group = [], ""
@@ -141,13 +301,16 @@ def read_family(path, fam: Family) -> pd.DataFrame:
             header, body = names, rows[2:]
         else:
             header, body = rows[0], rows[1:]
-        df = pd.DataFrame([r + [""] * (len(header) - len(r)) for r in body if any(str(c).strip() for c in r)],
-                          columns=[str(h).strip() for h in header])
+        df = pd.DataFrame(
+            [r + [""] * (len(header) - len(r)) for r in body if any(str(c).strip() for c in r)],
+            columns=[str(h).strip() for h in header],
+        )
         for c in df.columns:
             df[c] = df[c].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
     else:
-        df = pd.read_csv(path, encoding=fam.encoding, sep=fam.sep, skiprows=fam.skip, dtype=str,
-                         keep_default_na=False)
+        df = pd.read_csv(
+            path, encoding=fam.encoding, sep=fam.sep, skiprows=fam.skip, dtype=str, keep_default_na=False
+        )
     first = df.columns[0]
     if fam.total == "first":
         label = df[first].astype(str).str.strip()
@@ -173,7 +336,8 @@ def store_con(sample_db_master, tmp_path_factory):
 
 def close(a, b) -> bool:
     return (a is None and (b is None or math.isnan(b))) or (
-        a is not None and math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-6))
+        a is not None and math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-6)
+    )
 
 
 def assert_sums(got: dict, want: dict, what: str) -> None:
@@ -193,13 +357,16 @@ def test_sample_file_batch_equals_the_raw_file(store_con, path):
     fam = FAMILIES[family_of(path.name)]
     df = read_family(path, fam)
     batch, rows_loaded, rows_rejected, kind = store_con.execute(
-        "SELECT batch_id, rows_loaded, rows_rejected, kind FROM load_batches WHERE file_name = ?",
-        [path.name]).fetchall()[0]
+        "SELECT batch_id, rows_loaded, rows_rejected, kind FROM load_batches WHERE file_name = ?", [path.name]
+    ).fetchall()[0]
     assert (kind, rows_rejected, rows_loaded) == (fam.kind, 0, len(df))
     table = TABLE[fam.kind]
     cols = list(fam.metrics)
-    got = store_con.execute(f"SELECT {', '.join(f'sum({c})' for c in cols)}, count(*) FROM {table} "  # noqa: S608
-                            "WHERE batch_id = ?", [batch]).fetchall()[0]
+    got = store_con.execute(
+        f"SELECT {', '.join(f'sum({c})' for c in cols)}, count(*) FROM {table} "  # noqa: S608
+        "WHERE batch_id = ?",
+        [batch],
+    ).fetchall()[0]
     assert_sums(dict(zip(cols, got[:-1], strict=True)), sums(df, fam), path.name)
     assert got[-1] == len(df.drop_duplicates(list(fam.key)))
 
@@ -218,8 +385,11 @@ def test_daily_family_active_totals_count_overlaps_once(store_con, prefix):
     if prefix.startswith("generic_facts"):
         platform_filter = f" AND platform = '{prefix.split('_')[-1]}'"
     cols = list(fam.metrics)
-    got = store_con.execute(f"SELECT {', '.join(f'sum({c})' for c in cols)} FROM fact_active "  # noqa: S608
-                            f"WHERE profile = ? AND NOT from_snapshot{platform_filter}", [profile]).fetchall()[0]
+    got = store_con.execute(
+        f"SELECT {', '.join(f'sum({c})' for c in cols)} FROM fact_active "  # noqa: S608
+        f"WHERE profile = ? AND NOT from_snapshot{platform_filter}",
+        [profile],
+    ).fetchall()[0]
     assert_sums(dict(zip(cols, got, strict=True)), sums(latest, fam), prefix)
 
 
@@ -231,8 +401,10 @@ def test_meta_overlap_week_is_taken_from_the_later_file(store_con):
     old, new = overlap["Purchases_old"].map(num).sum(), overlap["Purchases_new"].map(num).sum()
     assert new > old  # late attribution: the later download counts more purchases for the same days
     days = sorted(overlap["Day"].unique())
-    got = store_con.execute("SELECT sum(conversions) FROM fact_active WHERE profile = 'meta_ads' AND date BETWEEN ? "
-                            "AND ?", [days[0], days[-1]]).fetchall()[0][0]
+    got = store_con.execute(
+        "SELECT sum(conversions) FROM fact_active WHERE profile = 'meta_ads' AND date BETWEEN ? AND ?",
+        [days[0], days[-1]],
+    ).fetchall()[0][0]
     assert got == new
 
 
@@ -255,17 +427,27 @@ def test_snapshot_family_weekly_rows_add_up_to_each_posts_lifetime(store_con, pr
         # a net count (follows) adds up to its last value; every other count to the best lifetime figure
         want[k] = float((per_post.last() if k == "follows" else per_post.max()).sum())
     cols = list(fam.metrics)
-    got = store_con.execute(f"SELECT {', '.join(f'sum({c})' for c in cols)}, count(DISTINCT content_id) "  # noqa: S608
-                            "FROM fact_active WHERE profile = ? AND from_snapshot", [prefix]).fetchall()[0]
+    got = store_con.execute(
+        f"SELECT {', '.join(f'sum({c})' for c in cols)}, count(DISTINCT content_id) "  # noqa: S608
+        "FROM fact_active WHERE profile = ? AND from_snapshot",
+        [prefix],
+    ).fetchall()[0]
     assert_sums(dict(zip(cols, got[:-1], strict=True)), want, prefix)
     assert got[-1] == allsnap.groupby(key).ngroups
-    first = store_con.execute("SELECT count(*) FROM fact_active WHERE profile = ? AND first_snapshot",
-                              [prefix]).fetchall()[0][0]
+    first = store_con.execute(
+        "SELECT count(*) FROM fact_active WHERE profile = ? AND first_snapshot", [prefix]
+    ).fetchall()[0][0]
     assert first == allsnap.groupby(key).ngroups  # one first (whole) row per post
 
 
-@pytest.mark.parametrize("kind, table", [("kol_roster", "kol_roster_active"), ("budget_plan", "budget_plan_active"),
-                                         ("other_costs", "other_costs_active")])
+@pytest.mark.parametrize(
+    "kind, table",
+    [
+        ("kol_roster", "kol_roster_active"),
+        ("budget_plan", "budget_plan_active"),
+        ("other_costs", "other_costs_active"),
+    ],
+)
 def test_auxiliary_tables_equal_their_files(store_con, kind, table):
     want: dict[str, float] = {}
     for prefix, fam in FAMILIES.items():
@@ -280,6 +462,7 @@ def test_auxiliary_tables_equal_their_files(store_con, kind, table):
 
 
 def test_sample_batches_are_marked_as_sample(store_con):
-    assert store_con.execute("SELECT count(*), count(*) FILTER (WHERE is_sample) FROM load_batches").fetchall() == [
-        (len(FILES), len(FILES))]
+    assert store_con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE is_sample) FROM load_batches"
+    ).fetchall() == [(len(FILES), len(FILES))]
     assert sample_dir().is_dir()

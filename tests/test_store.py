@@ -12,8 +12,10 @@ from smm import store
 
 
 def _tables(con) -> list[tuple]:
-    return con.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                       "WHERE table_schema = 'main' ORDER BY 1, 2").fetchall()
+    return con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY 1, 2"
+    ).fetchall()
 
 
 def test_migration_files_are_numbered_uniquely():
@@ -29,10 +31,24 @@ def test_fresh_store_records_every_migration_in_order(tmp_path):
     try:
         rows = con.execute("SELECT version, name FROM schema_version ORDER BY applied_at, version").fetchall()
         assert rows == [(v, n) for v, n, _ in store.migrations()]
-        assert {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
-                                          "WHERE table_schema = 'main'").fetchall()} >= {
-            "schema_version", "load_batches", "fact", "snapshots", "kol_roster", "budget_plan", "other_costs",
-            "fx_rates", "user_profiles", "fact_active", "snapshots_active"}
+        assert {
+            t
+            for (t,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            ).fetchall()
+        } >= {
+            "schema_version",
+            "load_batches",
+            "fact",
+            "snapshots",
+            "kol_roster",
+            "budget_plan",
+            "other_costs",
+            "fx_rates",
+            "user_profiles",
+            "fact_active",
+            "snapshots_active",
+        }
     finally:
         con.close()
 
@@ -41,15 +57,21 @@ def test_connecting_again_and_migrating_again_changes_nothing(tmp_path):
     path = tmp_path / "s.duckdb"
     con = store.connect(path)
     loaded(con, csv_bytes(["platform", "date", "spend"], [["weibo", "2026-03-02", "12.5"]]))
-    before = (_tables(con), store.table_fingerprint(con),
-              con.execute("SELECT version, name FROM schema_version ORDER BY version").fetchall())
+    before = (
+        _tables(con),
+        store.table_fingerprint(con),
+        con.execute("SELECT version, name FROM schema_version ORDER BY version").fetchall(),
+    )
     assert store.migrate(con) == max(v for v, _, _ in store.migrations())
     con.close()
     con = store.connect(path)
     try:
         assert store.migrate(con) == max(v for v, _, _ in store.migrations())
-        after = (_tables(con), store.table_fingerprint(con),
-                 con.execute("SELECT version, name FROM schema_version ORDER BY version").fetchall())
+        after = (
+            _tables(con),
+            store.table_fingerprint(con),
+            con.execute("SELECT version, name FROM schema_version ORDER BY version").fetchall(),
+        )
         assert after == before
     finally:
         con.close()
@@ -73,7 +95,9 @@ def test_each_migration_can_run_twice(tmp_path):
 def test_pending_migrations_apply_in_order_and_a_failing_one_rolls_back(tmp_path, monkeypatch):
     mig = tmp_path / "migrations"
     mig.mkdir()
-    (mig / "001_start.sql").write_text("CREATE TABLE IF NOT EXISTS t (x INTEGER);\nINSERT INTO t VALUES (1);\n")
+    (mig / "001_start.sql").write_text(
+        "CREATE TABLE IF NOT EXISTS t (x INTEGER);\nINSERT INTO t VALUES (1);\n"
+    )
     (mig / "002_more.sql").write_text("INSERT INTO t VALUES (2);\n")
     monkeypatch.setattr(store, "MIGRATIONS_DIR", mig)
     con = duckdb.connect(str(tmp_path / "m.duckdb"))
@@ -82,11 +106,17 @@ def test_pending_migrations_apply_in_order_and_a_failing_one_rolls_back(tmp_path
         assert con.execute("SELECT list(x ORDER BY x) FROM t").fetchall() == [([1, 2],)]
         # a later migration is applied once; one that fails leaves no trace and is retried next time
         (mig / "003_next.sql").write_text("INSERT INTO t VALUES (3);\n")
-        (mig / "004_broken.sql").write_text("INSERT INTO t VALUES (4);\nINSERT INTO no_such_table VALUES (1);\n")
+        (mig / "004_broken.sql").write_text(
+            "INSERT INTO t VALUES (4);\nINSERT INTO no_such_table VALUES (1);\n"
+        )
         with pytest.raises(duckdb.Error):
             store.migrate(con)
         assert con.execute("SELECT list(x ORDER BY x) FROM t").fetchall() == [([1, 2, 3],)]
-        assert [v for (v,) in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()] == [1, 2, 3]
+        assert [v for (v,) in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()] == [
+            1,
+            2,
+            3,
+        ]
         (mig / "004_broken.sql").write_text("INSERT INTO t VALUES (4);\n")
         assert store.migrate(con) == 4
         assert store.migrate(con) == 4
@@ -107,7 +137,8 @@ def test_an_older_store_is_brought_up_to_date_keeping_its_data(tmp_path, monkeyp
     con = store.connect(path)
     try:
         assert [v for (v,) in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()] == [
-            v for v, _, _ in store.migrations()]
+            v for v, _, _ in store.migrations()
+        ]
         assert con.execute("SELECT cny_per_unit FROM fx_rates WHERE currency = 'ZZZ'").fetchall() == [(2.5,)]
     finally:
         con.close()
@@ -116,7 +147,10 @@ def test_an_older_store_is_brought_up_to_date_keeping_its_data(tmp_path, monkeyp
 def test_macros_and_table_macros_are_installed(tmp_path):
     con = store.connect(tmp_path / "s.duckdb")
     try:
-        assert con.execute("SELECT smm_num('1.2万'), smm_date('2026年3月5日', 'ymd')").fetchall()[0][0] == 12000.0
+        assert (
+            con.execute("SELECT smm_num('1.2万'), smm_date('2026年3月5日', 'ymd')").fetchall()[0][0]
+            == 12000.0
+        )
         assert con.execute("SELECT count(*) FROM fact_rc('CNY')").fetchall() == [(0,)]
         # a cursor (one per script run in the app) sees them too
         assert con.cursor().execute("SELECT smm_text(' N/A ')").fetchall() == [(None,)]
@@ -154,7 +188,8 @@ def test_fingerprint_sees_every_change_and_only_changes(tmp_path):
         con.execute("UPDATE fx_rates SET cny_per_unit = cny_per_unit + 1 WHERE currency = 'USD'")
         b = store.table_fingerprint(con)
         assert b["fx_rates"] != a["fx_rates"] and {k: v for k, v in b.items() if k != "fx_rates"} == {
-            k: v for k, v in a.items() if k != "fx_rates"}
+            k: v for k, v in a.items() if k != "fx_rates"
+        }
         r = loaded(con, csv_bytes(["platform", "date", "spend"], [["weibo", "2026-03-02", "1"]]))
         c = store.table_fingerprint(con)
         assert c["fact"] != b["fact"] and c["load_batches"] != b["load_batches"]

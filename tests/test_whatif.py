@@ -249,3 +249,18 @@ def test_comparison_table_side_by_side():
     alt = whatif.evaluate(m, {"a": 20000.0, "b": 30000.0}, 28).totals
     assert t.loc["conversions", "Alt"] == pytest.approx(alt["conversions"])
     assert t.loc["cpa", "Alt"] == pytest.approx(alt["cpa"])
+
+
+def test_plan_budgets_of_a_period_and_pro_rata(con):
+    cols = ["period_start", "period_end", "platform", "category", "planned", "currency"]
+    _load(con, "budget_plan", cols, [
+        ["2026-03-01", "2026-03-10", "douyin", "paid_ads", 1000, "CNY"],
+        ["2026-03-01", "2026-03-10", "meta", "paid_ads", 100, "USD"],
+        ["2026-03-01", "2026-03-10", "douyin", "kol", 500, "CNY"],
+        ["2026-03-01", "2026-03-10", "douyin", "staff", 300, "CNY"],
+    ], "plan.csv")
+    d = pd.Timestamp
+    full = whatif.plan_budgets(con, d("2026-03-01").date(), d("2026-03-10").date())
+    assert full == {"paid": {"douyin": 1000.0, "meta": 710.0}, "fixed_costs": 800.0}
+    part = whatif.plan_budgets(con, d("2026-03-01").date(), d("2026-03-04").date())
+    assert part == {"paid": {"douyin": 400.0, "meta": 284.0}, "fixed_costs": 320.0}

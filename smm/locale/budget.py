@@ -52,11 +52,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "budget.pacing_help": (
         "进度 = 已花费 ÷ 截至今日应花费（按计划线）；期末预计 = 已花费 + 日均花费 × 剩余天数。状态：已超支 = 已花费超过预算；"
         "有超支风险 = 期末预计超过预算的 {tol} 以上；执行不足 = 期末预计低于预算的 {under}；周期过去不到 {early} 时不做判断。"
+        "整笔入账的类别（{lump}）不按日均外推：期末预计 = 已入账金额，只在超出预算或周期结束仍不足时提示。"
         "阈值可在下方「设置」中修改。付费投放的实际花费来自平台导出；达人、内容、人员、其他来自成本表（达人费按发布日期）。",
         "Pace = spent ÷ expected by now (on the plan line); projected = spent + daily run rate × days left. "
         "Status: overspent = spent more than planned; at risk = projected more than {tol} over plan; "
-        "underspending = projected below {under} of plan; not judged before {early} of the period. Thresholds "
-        "are in Settings below. Paid spend comes from the platform exports; KOL, content, staff and other from the "
+        "underspending = projected below {under} of plan; not judged before {early} of the period. Lump-sum "
+        "categories ({lump}) are not projected at a daily rate: projected = booked so far, flagged only when "
+        "over plan, or short of it once the period is over. Thresholds are in Settings below. Paid spend comes from the platform exports; KOL, content, staff and other from the "
         "cost sheets (KOL fees dated by post)."),
     "budget.export_csv": ("导出 CSV", "Export CSV"),
     "budget.export_xlsx": ("导出 Excel", "Export Excel"),
@@ -98,6 +100,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "budget.set.min_weeks": ("拟合曲线最少周数", "Min. weeks to fit a curve"),
     "budget.set.min_cv": ("拟合所需周花费波动（变异系数 %）", "Min. weekly spend variation to fit (CV %)"),
     "budget.set.save": ("保存设置", "Save settings"),
+    "budget.set.lump": ("整笔入账的类别（不按日均外推）", "Lump-sum categories (not projected at a daily rate)"),
+    "budget.set.lump_help": ("例如每月 1 日入账的内容制作费、人员成本：按日均外推会误报超支风险。",
+                             "E.g. content and staff invoiced on the 1st of each month: a daily run rate would "
+                             "raise false alarms."),
+    "budget.none": ("无", "none"),
     # what-if
     "budget.wi.empty": ("没有付费投放的计划或历史花费，无法模拟。", "No paid plan or paid history to simulate."),
     "budget.wi.intro": (
@@ -192,7 +199,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "budget.wi.note.unmodelled": ("{platforms}：没有付费历史数据，无法预测效果（按 0 计）。",
                                   "{platforms}: no paid history, so no outcome is projected (counted as 0)."),
     "budget.wi.note.revenue_objective": ("以成交金额为目标时，{platforms} 没有成交数据，建议方案会把它们压到下限。",
-                                         "Optimising revenue: {platforms} have no revenue data, so a suggestion "
+                                         "Optimising revenue: with no revenue data for {platforms}, a suggestion "
                                          "pushes them to their minimum."),
     "budget.wi.suggest_title": ("建议分配", "Suggested allocation"),
     "budget.wi.suggest": ("给出建议", "Suggest"),

@@ -48,6 +48,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "互动率（基数：{base}）只对 {n} / {total} 条内容有定义：其余内容的导出里没有{base}。",
         "ER (base: {base}) is defined for {n} of {total} posts: the others' exports have no {base}.",
     ),
+    "content.few_posts": (
+        "本期只有 {n} 条内容：条数少时中位数不稳定，比较形式和发布时间时建议放宽日期范围。",
+        "Only {n} posts in this period: medians of few posts are noisy. Widen the date range to "
+        "compare forms and publish times.",
+    ),
+    "content.range.4w": ("最近 4 周（{start} – {end}）", "Last 4 weeks ({start} – {end})"),
+    "content.range.all": ("全部数据（{start} – {end}）", "All data ({start} – {end})"),
     "content.er_use_views": ("改用播放/阅读作为互动率基数", "Use views as the ER base"),
     "content.definitions": (
         "帖均值为每条内容各自计算后的中位数；合计比率为各项求和后再相除（{er_formula}）。"

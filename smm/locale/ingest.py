@@ -8,10 +8,30 @@ _FROM = {
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    **{f"ingest.note_year.{k}": (
-        f"{{rows}} 行的日期没有写年份（如 August 31、08-06）：年份取自{zh}（{{date}}），"
-        "取不晚于该日期的最近一年",
-        f"{{rows}} rows have dates without a year (e.g. August 31, 08-06): the year comes from {en} "
-        "({date}), each date taken as the latest one on or before it")
-       for k, (zh, en) in _FROM.items()},
+    "ingest.kind.daily": ("按日/按期数据（每行是一天的数）", "Daily figures (each row is one day)"),
+    "ingest.kind.snapshot": (
+        "累计快照（每行是一条内容截至今天的累计数）",
+        "Lifetime snapshot (each row is one post's total so far)",
+    ),
+    # column labels of the load history that smm.i18n.field_label looks up as field.<column>
+    "field.rows_summary": ("合计行", "Summary rows"),
+    "field.is_sample": ("示例数据", "Sample data"),
+    "ingest.mapping_need_metric": (
+        "请至少把一列指定为指标（花费、展示、点击……）再保存。",
+        "Map at least one column to a metric (spend, impressions, clicks …) before saving.",
+    ),
+    "ingest.sample_mixed": (
+        "内置示例数据仍与你上传的数据一起计入各项汇总。清除示例数据后，只保留你自己的数据。",
+        "The bundled sample data is still counted together with your uploads. Clear it to keep "
+        "only your own data.",
+    ),
+    **{
+        f"ingest.note_year.{k}": (
+            f"{{rows}} 行的日期没有写年份（如 August 31、08-06）：年份取自{zh}（{{date}}），"
+            "取不晚于该日期的最近一年",
+            f"{{rows}} rows have dates without a year (e.g. August 31, 08-06): the year comes from {en} "
+            "({date}), each date taken as the latest one on or before it",
+        )
+        for k, (zh, en) in _FROM.items()
+    },
 }

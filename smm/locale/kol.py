@@ -39,11 +39,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "to evaluate them."),
     # tiers
     "kol.tier_preset": ("达人分层口径", "KOL tier preset"),
-    "kol.tier_preset.auto": ("按平台：国内平台用小红书/抖音口径，海外平台用全球口径",
-                             "By platform: XHS/Douyin scheme for Chinese platforms, global scheme elsewhere"),
-    "kol.tier_preset.cn": ("小红书/抖音口径（素人/KOC · 腰部 · 头部）", "XHS/Douyin scheme (KOC · mid-tier · head)"),
-    "kol.tier_preset.global": ("全球口径（nano · micro · mid · macro · mega）", "Global scheme (nano · micro · mid · "
-                                                                            "macro · mega)"),
+    "kol.tier_preset.auto": ("按平台自动（国内 / 海外口径）", "Auto by platform (Chinese / global)"),
+    "kol.tier_preset.cn": ("小红书/抖音口径", "XHS/Douyin scheme"),
+    "kol.tier_preset.global": ("全球口径", "Global scheme"),
     "kol.tier_preset.custom": ("自定义粉丝门槛", "Custom follower thresholds"),
     "kol.custom_bounds": ("自定义门槛（粉丝数，逗号分隔，如 1万, 10万, 100万）",
                           "Custom thresholds (followers, comma separated, e.g. 10k, 100k, 1m)"),
@@ -186,14 +184,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "- **互动率远高于同层级但转化很低**：互动率 ≥ 同组中位数 × {er_hi}，且千次播放转化 ≤ 同组中位数 × {conv_lo}\n"
         "- **点赞/播放异常**：点赞 ÷ 播放 ≥ 同组中位数 × {lv_hi}，或点赞多于播放\n"
         "- **评论相对点赞过少**：评论 ÷ 点赞 ≤ 同组中位数 × {cl_lo}（点赞 ≥ {min_likes}）\n"
-        "- **粉丝数跳涨**：相邻两次名单快照间粉丝增长 ≥ {jump}，且 ≥ 同平台其他达人增长中位数 × {jump_peer}\n"
+        "- **粉丝数跳涨**：相邻两次名单快照间的最大粉丝增长 ≥ {jump}，且 ≥ 同平台其他达人最大增长的中位数 × {jump_peer}\n"
         "- 同组 = 同平台同层级的其他达人（不足 {min_peers} 人时为同平台）；比值类规则要求播放 ≥ {min_views}。",
         "- **ER far above the tier with low conversions**: ER ≥ {er_hi} × peer median and conversions per 1k views "
         "≤ {conv_lo} × peer median\n"
         "- **Likes / views outlier**: likes ÷ views ≥ {lv_hi} × peer median, or more likes than views\n"
         "- **Very few comments for the likes**: comments ÷ likes ≤ {cl_lo} × peer median (likes ≥ {min_likes})\n"
-        "- **Follower jump**: followers up ≥ {jump} between two roster snapshots, and ≥ {jump_peer} × the median "
-        "growth of the platform's other KOLs\n"
+        "- **Follower jump**: the largest rise between two roster snapshots ≥ {jump}, and ≥ {jump_peer} × the "
+        "median largest rise of the platform's other KOLs\n"
         "- Peers = the other KOLs on the same platform and tier (the same platform when fewer than {min_peers}); "
         "ratio rules need ≥ {min_views} views."),
     "kol.flag.high_er_low_conv": ("互动率远高于同层级但转化很低", "ER far above tier, low conversions"),
@@ -209,9 +207,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kol.flag.comments_likes.text": ("评论/点赞 = {v}（评论 {comments}，点赞 {likes}），同组中位数 {med}（{ratio}）。{scope}",
                                      "Comments/likes = {v} ({comments} comments, {likes} likes) vs peer median {med} "
                                      "({ratio}). {scope}"),
-    "kol.flag.follower_jump.text": ("粉丝 {a} → {b}（{g}），{d1} 至 {d2} 两次名单之间；同平台其他 {n} 次记录的增长中位数 {med}。",
-                                    "Followers {a} → {b} ({g}) between the rosters of {d1} and {d2}; the median growth "
-                                    "of the platform's other {n} records is {med}."),
+    "kol.flag.follower_jump.text": ("粉丝 {a} → {b}（{g}），{d1} 至 {d2} 两次名单之间；同平台其他 {n} 位达人的最大增长中位数 {med}。",
+                                    "Followers {a} → {b} ({g}) between the rosters of {d1} and {d2}; the platform's "
+                                    "other {n} KOLs grew {med} at most (median)."),
     "kol.scope.tier": ("同组：同平台同层级 {n} 位达人。", "Peers: {n} KOLs on the same platform and tier."),
     "kol.scope.platform": ("同组：同平台 {n} 位达人（同层级不足）。", "Peers: {n} KOLs on the same platform (too few in "
                            "the tier)."),

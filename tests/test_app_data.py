@@ -1,0 +1,220 @@
+"""The Data page in Streamlit's AppTest: upload, load report, mapping step, history, sample data, every page.
+
+The store is read back through the app's own cached connection (`ui._root(path)`), the one DuckDB file the
+app writes to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, app_test
+from ingestkit import csv_bytes
+
+from smm import fmt, i18n, ui
+
+D = dt.date
+GENERIC = ["platform", "date", "campaign", "spend", "impressions", "clicks"]
+# A platform the sample does not use, in the sample's last full week, so the Overview can be filtered to it.
+NEW_ROWS = [
+    ["linkedin", "2026-11-16", "B2B launch", "1,234.50", "10,000", "100"],
+    ["linkedin", "2026-11-17", "B2B launch", "765.50", "8,000", "80"],
+]
+NEW_SPEND = 1234.50 + 765.50
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches(clear_streamlit_caches):
+    """The cached root connection and query results must not leak from one test's store into the next."""
+
+
+def store_of(path: Path):
+    """A cursor on the connection the app itself uses for this store."""
+    return ui._root(str(path)).cursor()
+
+
+def data_page(lang: str = "en"):
+    at = app_test(lang=lang)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at, kind: str) -> list[str]:
+    return [e.value for e in getattr(at, kind)]
+
+
+def upload(at, *files: tuple[str, bytes]):
+    at.file_uploader(key="uploader").set_value([(name, data, "text/csv") for name, data in files]).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def batches_named(path: Path, name: str) -> list[tuple]:
+    return (
+        store_of(path)
+        .execute("SELECT batch_id, status FROM load_batches WHERE file_name = ? ORDER BY 1", [name])
+        .fetchall()
+    )
+
+
+def overview_spend(at, platform: str, start: dt.date, end: dt.date, lang: str = "en") -> str:
+    """The Spend tile of the Overview filtered to one platform and date range."""
+    at.switch_page("pages/overview.py").run()
+    at.sidebar.multiselect(key="platforms").set_value([platform])
+    at.sidebar.date_input(key="dates").set_value((start, end))
+    at.run()
+    assert not at.exception, at.exception
+    label = i18n.t("field.spend", lang)
+    tiles = {m.label: m.value for m in at.metric}
+    assert label in tiles, tiles
+    return tiles[label]
+
+
+def test_upload_shows_the_report_reruns_do_not_ingest_again_and_the_overview_follows(sample_db):
+    at = data_page()
+    upload(at, ("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)))
+    [report] = [s for s in texts(at, "success") if "linkedin_week.csv" in s]
+    assert i18n.t("status.loaded", "en") in report and "2026-11-16" in report and "2026-11-17" in report
+    assert len(batches_named(sample_db, "linkedin_week.csv")) == 1
+    for _ in range(2):
+        at.run()
+    assert batches_named(sample_db, "linkedin_week.csv") == [
+        (batches_named(sample_db, "linkedin_week.csv")[0][0], "loaded")
+    ]
+    assert not [s for s in texts(at, "info") if "linkedin_week.csv" in s]  # no "already loaded" on reruns
+    got = (
+        store_of(sample_db)
+        .execute("SELECT sum(spend) FROM fact_active WHERE platform = 'linkedin'")
+        .fetchall()
+    )
+    assert got == [(NEW_SPEND,)]
+    assert overview_spend(at, "linkedin", D(2026, 11, 16), D(2026, 11, 22)) == fmt.money(
+        NEW_SPEND, "CNY", "en"
+    )
+
+
+def test_the_same_file_uploaded_again_is_reported_as_already_loaded(sample_db):
+    at = data_page()
+    data = csv_bytes(GENERIC, NEW_ROWS)
+    upload(at, ("a.csv", data))
+    upload(at, ("a.csv", data), ("a copy.csv", data))
+    assert [s for s in texts(at, "info") if "a copy.csv" in s and i18n.t("status.already_loaded", "en") in s]
+    assert batches_named(sample_db, "a copy.csv") == []
+
+
+def test_a_rejected_file_shows_row_and_column_and_load_valid_offers_the_rejected_rows(sample_db):
+    at = data_page()
+    bad = csv_bytes(GENERIC, [NEW_ROWS[0], ["linkedin", "2026-11-18", "B2B launch", "-5", "100", "1"]])
+    upload(at, ("bad.csv", bad))
+    assert [e for e in texts(at, "error") if "bad.csv" in e]
+    codes = "\n".join(c.value for c in at.code)
+    assert "3" in codes and "spend" in codes
+    assert batches_named(sample_db, "bad.csv") == []
+    at.radio(key="up_on_invalid").set_value("load_valid")
+    upload(at, ("bad.csv", bad), ("bad2.csv", bad + b"\n"))
+    assert [w for w in texts(at, "warning") if "bad2.csv" in w]
+    assert store_of(sample_db).execute(
+        "SELECT rows_loaded, rows_rejected FROM load_batches WHERE file_name = 'bad2.csv'"
+    ).fetchall() == [(1, 1)]
+    assert [e for e in at.get("download_button") if e.proto.label == i18n.t("data.rejected_download", "en")]
+
+
+def test_unknown_format_is_mapped_saved_and_recognised_next_time(sample_db):
+    at = data_page()
+    header = ["日子", "B站花费", "B站曝光"]
+    week1 = csv_bytes(header, [["2026-11-16", "100", "1000"], ["2026-11-17", "200", "2000"]])
+    upload(at, ("bili_w1.csv", week1))
+    assert [e for e in texts(at, "error") if "bili_w1.csv" in e]
+    assert any("bili_w1.csv" in s for s in texts(at, "subheader"))
+    at.selectbox(key="map_col_0").set_value("date")
+    at.selectbox(key="map_col_1").set_value("spend")
+    at.selectbox(key="map_col_2").set_value("impressions")
+    at.selectbox(key="map_platform").set_value("bilibili")
+    at.text_input(key="map_name").set_value("B站投放")
+    [save] = [b for b in at.button if b.label == i18n.t("data.mapping_save", "en")]
+    save.click().run()
+    assert not at.exception
+    con = store_of(sample_db)
+    [(pid,)] = con.execute("SELECT profile_id FROM user_profiles").fetchall()
+    assert con.execute(
+        "SELECT profile, platform, rows_loaded FROM load_batches WHERE file_name = 'bili_w1.csv'"
+    ).fetchall() == [(pid, "bilibili", 2)]
+    # next week's file of the same format: recognised without asking
+    week2 = csv_bytes(header, [["2026-11-18", "300", "3000"]])
+    upload(at, ("bili_w1.csv", week1), ("bili_w2.csv", week2))
+    assert [s for s in texts(at, "success") if "bili_w2.csv" in s and pid in s]
+    assert con.execute(
+        "SELECT sum(spend), sum(impressions) FROM fact_active WHERE platform = 'bilibili'"
+    ).fetchall() == [(600.0, 6000.0)]
+
+
+def test_a_batch_is_deleted_from_the_history(sample_db):
+    at = data_page()
+    upload(at, ("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)))
+    [(batch, _)] = batches_named(sample_db, "linkedin_week.csv")
+    at.selectbox(key="delete_pick").set_value(batch)
+    at.button(key="delete_batch").click().run()
+    assert not at.exception
+    assert batches_named(sample_db, "linkedin_week.csv") == [(batch, "deleted")]
+    assert store_of(sample_db).execute(
+        "SELECT count(*) FROM fact_active WHERE platform = 'linkedin'"
+    ).fetchall() == [(0,)]
+    history = at.dataframe[0].value if at.dataframe else None
+    assert history is not None and i18n.t("status.deleted", "en") in set(
+        history.iloc[:, list(history.columns).index(i18n.field_label("status", "en"))]
+    )
+
+
+def test_first_start_on_an_empty_store_loads_the_sample_and_clear_removes_it(empty_db):
+    from smm.sample import sample_files
+
+    at = app_test(lang="en")
+    at.run(timeout=900)
+    assert not at.exception
+    con = store_of(empty_db)
+    assert con.execute(
+        "SELECT count(*), bool_and(is_sample), bool_and(status = 'loaded') FROM load_batches"
+    ).fetchall() == [(len(sample_files()), True, True)]
+    assert i18n.t("sample.banner", "en") in texts(at, "info")
+    at.switch_page("pages/data.py").run()
+    assert i18n.t("sample.banner", "en") in texts(at, "info")
+    at.button(key="clear_sample").click().run()
+    assert not at.exception
+    assert i18n.t("sample.cleared", "en") in texts(at, "success")
+    assert con.execute("SELECT count(*) FROM load_batches WHERE status = 'loaded'").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM fact_active").fetchall() == [(0,)]
+    # the next start does not load the sample again: the store has a history
+    again = app_test(lang="en")
+    again.run()
+    assert con.execute("SELECT count(*) FROM load_batches WHERE status = 'loaded'").fetchall() == [(0,)]
+    assert i18n.t("overview.empty", "en") in texts(again, "warning")
+
+
+def test_sample_can_be_cleared_after_own_uploads(sample_db):
+    at = data_page()
+    upload(at, ("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)))
+    at.run()
+    assert i18n.t("ingest.sample_mixed", "en") in texts(at, "info")
+    at.button(key="clear_sample").click().run()
+    con = store_of(sample_db)
+    assert con.execute("SELECT count(*) FROM load_batches WHERE status = 'loaded'").fetchall() == [(1,)]
+    assert con.execute("SELECT sum(spend) FROM fact_active").fetchall() == [(NEW_SPEND,)]
+
+
+PAGES = [p for p, *_ in ui.PAGES if (ROOT / p).exists()]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(sample_db, page, lang):
+    at = app_test(lang=lang)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    title = at.title[0].value
+    # the page speaks the chosen language: Chinese characters in the zh title, none in the en one
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in title) == (lang == "zh"), title

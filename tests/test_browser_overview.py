@@ -1,0 +1,82 @@
+"""Real browser: an Overview URL with query params shows the expected tiles; presentation mode hides the
+sidebar and toolbar and enlarges the numbers; screenshots kept in tests/artifacts/."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import screenshot, wait_idle
+from playwright.sync_api import expect
+from test_overview import Base
+from test_overview_app import expected_tiles
+
+from smm import i18n, store
+from smm.metrics import Settings
+
+pytestmark = pytest.mark.browser
+D = dt.date
+QUERY = "lang=en&platforms=xiaohongshu&platforms=meta&dates=2026-11-09&dates=2026-11-15&cur=USD"
+
+
+@pytest.fixture(scope="module")
+def want(sample_db_master):
+    con = store.connect(sample_db_master, read_only=True)
+    b = Base(con)
+    con.close()
+    return expected_tiles(b, (D(2026, 11, 9), D(2026, 11, 15)), (D(2026, 11, 2), D(2026, 11, 8)),
+                          ("xiaohongshu", "meta"), "USD", Settings(), "en")
+
+
+def tile(page, label: str):
+    return page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
+
+
+def font_px(locator) -> float:
+    return float(locator.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
+
+
+def test_overview_url_tiles_and_presentation_mode(st_server, page, want):
+    page.goto(f"{st_server.url}/?{QUERY}")
+    wait_idle(page)
+    expect(page.locator("h1").first).to_have_text("Overview")
+    for label in ("Spend", "ROAS", "CPA", "CTR"):
+        value, delta = want[label]
+        expect(tile(page, label).locator('[data-testid="stMetricValue"]')).to_have_text(value)
+        expect(tile(page, label).locator('[data-testid="stMetricDelta"]')).to_contain_text(delta.lstrip("+-"))
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(5)
+    normal_size = font_px(tile(page, "Spend").locator('[data-testid="stMetricValue"]'))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    expect(sidebar).to_be_visible()
+    page.set_viewport_size({"width": 1600, "height": 4200})
+    screenshot(page, "overview_en_url")
+    page.set_viewport_size({"width": 1600, "height": 1000})
+
+    sidebar.get_by_text(i18n.t("sidebar.present", "en")).click()
+    wait_idle(page)
+    expect(sidebar).to_be_hidden()
+    expect(page.locator('header[data-testid="stHeader"]')).to_be_hidden()          # the Streamlit toolbar
+    exit_button = page.get_by_role("button", name=i18n.t("present.exit", "en"))
+    expect(exit_button).to_be_visible()
+    expect(tile(page, "Spend").locator('[data-testid="stMetricValue"]')).to_have_text(want["Spend"][0])
+    big_size = font_px(tile(page, "Spend").locator('[data-testid="stMetricValue"]'))
+    assert big_size >= normal_size * 1.25, (normal_size, big_size)
+    assert "present=1" in page.url
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    screenshot(page, "overview_en_presentation_projector")
+    exit_button.click()
+    wait_idle(page)
+    expect(sidebar).to_be_visible()
+
+
+def test_overview_in_chinese_presentation_mode(st_server, page):
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{st_server.url}/?lang=zh&present=1")
+    wait_idle(page)
+    expect(page.locator("h1").first).to_have_text("总览")
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(tile(page, "花费").locator('[data-testid="stMetricValue"]')).to_be_visible()
+    screenshot(page, "overview_zh_presentation_projector")
+    page.set_viewport_size({"width": 1920, "height": 5200})
+    screenshot(page, "overview_zh_presentation_full")
