@@ -211,6 +211,8 @@ def _sniff_encoding(data: bytes, filename: str, *, full: bool) -> _Encoding:
         raise IngestError("not_tabular", file=filename, detected="binary")
     bad = _utf8_error(data if full else data[:_HEAD_BYTES], final=full or len(data) <= _HEAD_BYTES)
     if bad is None:
+        if _gb18030_read_as_utf8(data[:_HEAD_BYTES]):
+            return _Encoding("gb18030", "gb18030", 0, False)
         return _Encoding("utf-8", "utf-8", 0, full or len(data) <= _HEAD_BYTES)
     line = data.count(b"\n", 0, bad) + 1
     start = data.rfind(b"\n", 0, bad) + 1
@@ -225,6 +227,25 @@ def _sniff_encoding(data: bytes, filename: str, *, full: bool) -> _Encoding:
     if legacy:
         return _Encoding(legacy, legacy, 0, False)
     raise IngestError("encoding", file=filename, row=line, tried="utf-8, gb18030")
+
+
+def _gb18030_read_as_utf8(sample: bytes) -> bool:
+    """Tell whether valid UTF-8 is really GB18030: hanzi whose bytes happen to form UTF-8 pairs.
+
+    Such pairs decode to U+0180–U+07FF (IPA, Greek, Cyrillic, Armenian, Hebrew, Arabic …) and never
+    to Latin-1 letters (é, ñ, ü) or CJK; real text in those scripts has letters outside GB2312.
+    """
+    if sample.isascii():
+        return False
+    text = sample.decode("utf-8", "ignore")
+    odd = [ch for ch in text if ord(ch) > 127]
+    if not all(0x180 <= ord(ch) < 0x800 for ch in odd):
+        return False
+    try:
+        hanzi = codecs.getincrementaldecoder("gb18030")("strict").decode(sample, False)
+    except UnicodeDecodeError:
+        return False
+    return all(_in_gb2312(ch) for ch in hanzi if ord(ch) > 127)
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -490,7 +511,7 @@ def _find_header(rows: list[list[str | None]], *, exact: bool, spans_for) -> tup
     filled = [i for i, r in enumerate(rows) if any(r)]
     if len(filled) < 2:
         return None
-    best: tuple[int, int] | None = None
+    best: tuple[int, int, int] | None = None
     for k, i in enumerate(filled[:HEADER_SEARCH_ROWS]):
         follow = [len(rows[j]) for j in filled[k + 1:k + 1 + _FOLLOW_ROWS]]
         if not follow:
@@ -498,9 +519,12 @@ def _find_header(rows: list[list[str | None]], *, exact: bool, spans_for) -> tup
         modal = max(Counter(follow).items(), key=lambda kv: (kv[1], kv[0]))[0]
         if not _header_like(rows[i], modal, exact):
             continue
-        score = _header_score(rows[i])
-        if best is None or score > best[1]:
-            best = (i, score)
+        score, named = _header_score(rows[i]), sum(1 for c in rows[i] if c)
+        # A known header beats an earlier header-like row, but not one with more named cells or
+        # with values: a data row holding a header word ("展示") must not displace the header above.
+        if best is None or (score > best[1] and named >= best[2]
+                            and not any(c and _VALUE.match(c) for c in rows[i])):
+            best = (i, score, named)
     if best is None:                    # no row looks like a header: take the earliest widest row
         h = max(filled[:HEADER_SEARCH_ROWS], key=lambda i: (len(rows[i]), -i))
     else:
@@ -716,7 +740,8 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str,
             fh.write(memoryview(data)[start:end])
             fh.write(b"\n")
         rare = "" if data.isascii() else "".join(w for w in _WS_RARE if data.find(w.encode(), start, end) >= 0)
-        yield path, data.count(b"\n", start, end) + 1, _tails(data.find(b"\t", start, end) >= 0, rare)
+        yield path, data.count(b"\n", start, end) + 1, _tails(data.find(b"\t", start, end) >= 0, rare,
+                                                          data.find(b'"', start, end) >= 0)
         return
     dec = codecs.getincrementaldecoder(enc.codec)("strict")
     view, carry = memoryview(data), b""
@@ -727,7 +752,8 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str,
         except UnicodeDecodeError:
             raise IngestError("encoding", file=filename, row=_decode_error_line(data, start, enc),
                               tried=enc.name) from None
-        tails = _tails("\t" in text, "" if text.isascii() else "".join(w for w in _WS_RARE if w in text))
+        tails = _tails("\t" in text, "" if text.isascii() else "".join(w for w in _WS_RARE if w in text),
+                       '"' in text)
         out = text.encode("utf-8")
         del text
         if last:
@@ -750,9 +776,10 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str,
         carry = out[cut:]
 
 
-def _tails(tab: bool, rare: str) -> str:
+def _tails(tab: bool, rare: str, quoted: bool) -> str:
     # Each suffix() test costs ~0.15 s per 10M cells, more than looking for the character here.
-    return " " + ("\t" if tab else "") + rare
+    # Only a quoted cell can end in a line break, so those tests are added only when a quote occurs.
+    return " " + ("\t" if tab else "") + ("\n\r" if quoted else "") + rare
 
 
 def _checked_count(con, qt: str, filename: str, max_rows: int) -> int:

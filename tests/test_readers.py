@@ -10,10 +10,10 @@ import zipfile
 import duckdb
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from smm import readers
+from smm import profiles, readers
 from smm.errors import IngestError
 from smm.readers import RawTable, read_table, sniff_kind, sniff_text
 
@@ -138,6 +138,22 @@ def test_gb18030_chinese_headers_including_four_byte_characters(db):
     assert raw.encoding == "gb18030"
     assert raw.headers == ["日期", "账户名称", "花费（元）"]
     assert rows(db) == [(2, "2026-03-01", "𠀀旗舰店", "1.2万"), (3, "2026-03-02", "品牌号", "300")]
+
+
+@pytest.mark.parametrize("word", ["展", "示", "展示"])
+def test_gb18030_hanzi_whose_bytes_also_form_utf8_are_read_as_hanzi(db, word):
+    data = f"alpha,beta\nx,{word}\n".encode("gb18030")
+    assert data.decode("utf-8")        # valid UTF-8 by accident (Armenian / Hebrew letters)
+    raw = read(db, data)
+    assert raw.encoding == "gb18030"
+    assert rows(db) == [(2, "x", word)]
+
+
+@pytest.mark.parametrize("text", ["Café", "Größe", "niño", "Москва", "Ελλάδα", "שלום עולם"])
+def test_real_utf8_letters_stay_utf8(db, text):
+    raw = read(db, f"alpha,beta\nx,{text}\n".encode())
+    assert raw.encoding == "utf-8"
+    assert rows(db) == [(2, "x", text)]
 
 
 def test_utf16le_tab_separated_with_bom_google_ads_excel_csv(db):
@@ -413,6 +429,9 @@ _cell = st.text(st.sampled_from(list("abcXYZ019.-%¥()") + list("中文数据展
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]))
 def test_any_csv_written_by_csv_module_reads_back(db, body, encoding):
     body = [r for r in body if any(c.strip() for c in r)] or [["x", "y", "z"]]
+    # This is about quoting and encodings: a body row that reads as a known export header (say
+    # "X,Y,展示") would rightly be taken for the header below a title line, so such rows are left out.
+    assume(all(profiles.header_score([c.strip() for c in r]) == 0 for r in body))
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["alpha", "beta", "gamma"])
