@@ -437,9 +437,13 @@ def _sep_line(line: str) -> tuple[str | None, int]:
 
 
 def _detect_delimiter(text: str) -> str:
-    """Pick the candidate that splits the most head records into the same number (>1) of cells."""
+    """Pick the candidate whose modal record width (>1) covers the most cells in the head records.
+
+    Counting cells, not records, keeps a stray tab inside comma-separated cells from winning by
+    splitting quoted multi-line cells into many two-cell fragments.
+    """
     sample = list(itertools.islice(io.StringIO(text, newline="\n"), _HEAD_RECORDS + 1))
-    best, best_key = ",", (0, 0)
+    best, best_key = ",", (0, 0, 0)
     for d in _DELIMITERS:
         if not any(d in ln for ln in sample):
             continue
@@ -450,8 +454,8 @@ def _detect_delimiter(text: str) -> str:
         if not widths:
             continue
         width, freq = max(Counter(widths).items(), key=lambda kv: (kv[1], kv[0]))
-        if (freq, width) > best_key:
-            best, best_key = d, (freq, width)
+        if (freq * width, freq, width) > best_key:
+            best, best_key = d, (freq * width, freq, width)
     return best
 
 
