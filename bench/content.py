@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import timed  # noqa: E402
 
 from smm import content, metrics, store  # noqa: E402
 from smm.metrics import Settings  # noqa: E402
@@ -71,16 +73,6 @@ def build(path: Path, posts: int) -> None:
     """)
     con.execute("CHECKPOINT")
     con.close()
-
-
-def timed(fn, runs: int) -> float:
-    fn()  # warm
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return statistics.median(out)
 
 
 def run_size(n: int, runs: int) -> None:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import timed  # noqa: E402
 
 from smm import kol, metrics, rollups, store  # noqa: E402
 from smm.kol import KolOptions  # noqa: E402
@@ -82,16 +83,6 @@ def separate(con, f: Filters, s: Settings, o: KolOptions) -> None:
     kol.totals(con, f, s, o)
     kol.flags(con, f, s, o)
     kol.missing_fx(con, f)
-
-
-def timed(fn, runs: int) -> float:
-    fn()  # warm
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return statistics.median(out)
 
 
 def main() -> None:
