@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from smm import overview, queries, store, ui
+from smm import export, overview, queries, store, ui
 from smm import overview_charts as oc
 
 c = ui.con()
@@ -67,14 +67,16 @@ scope = st.selectbox(ui.t("overview.funnel_scope"), scopes, key="ov_funnel_scope
                      format_func=lambda p: ui.i18n.platform_label(p, L) if p else ui.t("overview.all_platforms"))
 row = next(r for r in v.funnel if r.platform == scope)
 fc1, fc2 = st.columns([2, 3], gap="large")
-fc1.vega_lite_chart(spec=oc.funnel_chart(row, L, k.currency, big=big), width="stretch")
-fc2.vega_lite_chart(spec=oc.stage_rates_chart(v.funnel, L, k.currency, big=big), width="stretch")
+charts = {"funnel": oc.funnel_chart(row, L, k.currency, big=big),
+          "stage_rates": oc.stage_rates_chart(v.funnel, L, k.currency, big=big)}
+fc1.vega_lite_chart(spec=charts["funnel"], width="stretch")
+fc2.vega_lite_chart(spec=charts["stage_rates"], width="stretch")
 
 st.subheader(ui.t("overview.trend"))
 st.caption(ui.t("overview.trend_caption"))
-money_chart, roas_chart = oc.trend_charts(v.trend, L, k.currency, big=big)
-st.vega_lite_chart(spec=money_chart, width="stretch")
-st.vega_lite_chart(spec=roas_chart, width="stretch")
+charts["trend_spend_revenue"], charts["trend_roas"] = oc.trend_charts(v.trend, L, k.currency, big=big)
+st.vega_lite_chart(spec=charts["trend_spend_revenue"], width="stretch")
+st.vega_lite_chart(spec=charts["trend_roas"], width="stretch")
 
 st.subheader(ui.t("overview.platforms"))
 st.caption(ui.t("overview.platforms_caption"))
@@ -85,4 +87,10 @@ else:
     st.dataframe(styled, hide_index=True, key="ov_platform_table", placeholder="—")
     st.download_button(ui.t("overview.download_csv"), overview.table_csv(v.table, L), key="ov_download",
                        file_name=f"overview_{k.start}_{k.end}.csv", mime="text/csv", icon=":material/download:")
-st.vega_lite_chart(spec=oc.platform_spend_chart(v.table, L, k.currency, big=big), width="stretch")
+charts["platform_spend"] = oc.platform_spend_chart(v.table, L, k.currency, big=big)
+st.vega_lite_chart(spec=charts["platform_spend"], width="stretch")
+if not big:
+    # Rendered only when clicked (a callable), so a rerun never pays for the pictures.
+    st.download_button(ui.t("overview.download_png"), lambda: export.charts_zip(charts), key="ov_png",
+                       file_name=f"overview_charts_{k.start}_{k.end}_{L}.zip", mime="application/zip",
+                       icon=":material/image:", on_click="ignore")

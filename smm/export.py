@@ -55,3 +55,31 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet: str = "data") -> bytes:
     bio = io.BytesIO()
     wb.save(bio)
     return bio.getvalue()
+
+
+def chart_png(spec: dict, *, width: int = 1200, scale: float = 2.0) -> bytes:
+    """Render a Vega-Lite chart to PNG offline (vl-convert), sized for a slide.
+
+    Charts on the page fill their container (`"width": "container"`); a file has no container,
+    so a fixed width replaces it. Chinese labels need fonts-noto-cjk on the machine.
+    """
+    import vl_convert as vlc  # loads a JS engine: only when a picture is asked for
+
+    fixed = {**spec, "background": spec.get("background", "white"), "padding": spec.get("padding", 16),
+             "config": {"font": "Noto Sans CJK SC", **spec.get("config", {})}}
+    if fixed.get("width") in (None, "container"):
+        fixed["width"] = width
+    if fixed.get("height") == "container":
+        fixed["height"] = int(width * 0.45)
+    return vlc.vegalite_to_png(fixed, scale=scale)
+
+
+def charts_zip(charts: dict[str, dict]) -> bytes:
+    """Pack each named chart as `<name>.png` into one ZIP, for the review report."""
+    import zipfile
+
+    bio = io.BytesIO()
+    with zipfile.ZipFile(bio, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, spec in charts.items():
+            zf.writestr(f"{name}.png", chart_png(spec))
+    return bio.getvalue()

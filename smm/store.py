@@ -112,10 +112,29 @@ def is_write_failure(e: BaseException) -> bool:
     return any(s in str(e).lower() for s in _WRITE_ERRORS)
 
 
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def memory_limit() -> str:
+    """DuckDB's memory cap: $SMM_MEMORY_LIMIT (e.g. "2GB"), else 1 GB.
+
+    DuckDB's own default is 80% of RAM and it keeps freed buffers, so one large upload would hold gigabytes
+    for the life of the server; with a cap, big loads and queries spill to `<store>.tmp` instead.
+    """
+    value = (os.environ.get("SMM_MEMORY_LIMIT") or "").strip()
+    if not value:
+        return DEFAULT_MEMORY_LIMIT
+    if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", value, flags=re.IGNORECASE):
+        warnings.warn(f"smm: SMM_MEMORY_LIMIT={value!r} is not a size like 512MB or 2GB; using "
+                      f"{DEFAULT_MEMORY_LIMIT}", RuntimeWarning, stacklevel=2)
+        return DEFAULT_MEMORY_LIMIT
+    return value
+
+
 def _open(p: Path, read_only: bool, *, retried: bool = False) -> duckdb.DuckDBPyConnection:
     """duckdb.connect with clear errors: busy store, damaged write-ahead log (set aside), unwritable folder."""
     try:
-        return duckdb.connect(str(p), read_only=read_only)
+        return duckdb.connect(str(p), read_only=read_only, config={"memory_limit": memory_limit()})
     except duckdb.Error as e:
         msg = str(e).lower()
         if any(s in msg for s in _LOCK_ERRORS):

@@ -73,3 +73,27 @@ def test_platform_colours_and_the_bottleneck_outline(views):
     funnel = oc.funnel_frame(xhs, "en", "CNY")
     assert funnel["bottleneck"].sum() == 1 and funnel.loc[funnel["bottleneck"], "stage"].item() == "Conversions"
     assert oc.funnel_chart(xhs, "en", "CNY")["layer"][0]["mark"]["color"] == palette.PLATFORM_COLORS["xiaohongshu"]
+
+
+def test_charts_export_as_png_pictures_for_the_review_report(views):
+    """The Overview's "download charts" ZIP: one PNG per chart, slide-sized, with something drawn."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    from smm import export
+
+    named = dict(zip(["trend_money", "trend_roas", "funnel_all", "funnel_last", "stage_rates", "platform_spend"],
+                     specs(views["zh"], "zh", False), strict=True))
+    with zipfile.ZipFile(io.BytesIO(export.charts_zip(named))) as zf:
+        assert sorted(zf.namelist()) == sorted(f"{n}.png" for n in named)
+        for name in zf.namelist():
+            img = Image.open(io.BytesIO(zf.read(name))).convert("RGB")
+            assert img.width >= 2400, name                      # 1200 px at scale 2, not the 0-wide container
+            colours = img.getcolors(maxcolors=1 << 22)
+            inked = sum(n for n, c in colours if c != (255, 255, 255))
+            hues = {c for n, c in colours if max(c) - min(c) > 60 and n > 200}
+            assert inked > 0.03 * img.width * img.height, name     # bars, text and axes, not a blank image
+            assert hues, name                                      # coloured marks, not only grey text
+    assert all(spec["width"] == "container" for spec in named.values())   # the page's specs are untouched

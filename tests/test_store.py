@@ -208,3 +208,25 @@ def test_read_only_connection_does_not_migrate(tmp_path):
             con.execute("INSERT INTO fx_rates (currency, cny_per_unit) VALUES ('QQQ', 1)")
     finally:
         con.close()
+
+
+def _limit_bytes(con) -> float:
+    """DuckDB shows the setting as e.g. '953.6 MiB'."""
+    number, unit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0].split()
+    return float(number) * 1024 ** ["B", "KiB", "MiB", "GiB", "TiB"].index(unit)
+
+
+def test_memory_is_capped_by_default_and_by_smm_memory_limit(tmp_path, monkeypatch):
+    monkeypatch.delenv("SMM_MEMORY_LIMIT", raising=False)
+    con = store.connect(tmp_path / "a.duckdb")
+    assert 0.85e9 < _limit_bytes(con) <= 1.0e9          # 1GB, not DuckDB's 80% of RAM
+    con.close()
+    monkeypatch.setenv("SMM_MEMORY_LIMIT", "2GB")
+    con = store.connect(tmp_path / "a.duckdb")
+    assert 1.7e9 < _limit_bytes(con) <= 2.0e9
+    con.close()
+    monkeypatch.setenv("SMM_MEMORY_LIMIT", "lots")
+    with pytest.warns(RuntimeWarning, match="SMM_MEMORY_LIMIT"):
+        con = store.connect(tmp_path / "a.duckdb")
+    assert 0.85e9 < _limit_bytes(con) <= 1.0e9
+    con.close()

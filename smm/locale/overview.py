@@ -82,6 +82,7 @@ MESSAGES = {
     "overview.spend_share": ("花费占比", "Share of spend"),
     "overview.delta_of": ("Δ {metric}", "Δ {metric}"),
     "overview.download_csv": ("下载表格（CSV）", "Download table (CSV)"),
+    "overview.download_png": ("下载图表（PNG，用于复盘报告）", "Download charts (PNG, for the review report)"),
     # empty states and warnings
     "overview.empty_filters": (
         "{start} 至 {end} 有数据，但当前筛选（平台、广告计划、内容形式或达人）把它们全部排除了。请在侧栏清除部分筛选。",
