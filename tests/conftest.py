@@ -202,7 +202,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh browser page, 1600×1000 like a meeting-room projector."""
-    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", accept_downloads=True)
     pg = ctx.new_page()
     pg.set_default_timeout(30000)
     yield pg

@@ -4,6 +4,7 @@ sidebar and toolbar and enlarges the numbers; screenshots kept in tests/artifact
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 
 import pytest
 from conftest import screenshot, wait_idle
@@ -52,6 +53,17 @@ def test_overview_url_tiles_and_presentation_mode(st_server, page, want):
     page.set_viewport_size({"width": 1600, "height": 4200})
     screenshot(page, "overview_en_url")
     page.set_viewport_size({"width": 1600, "height": 1000})
+
+    # The charts as pictures for the review report: a ZIP of PNGs, made when the button is clicked.
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name=i18n.t("overview.download_png", "en")).click()
+    path = dl.value.path()
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+        assert {"funnel.png", "stage_rates.png", "trend_spend_revenue.png", "trend_roas.png",
+                "platform_spend.png"} == set(names)
+        assert all(zf.read(n).startswith(b"\x89PNG\r\n\x1a\n") for n in names)
+    assert dl.value.suggested_filename == "overview_charts_2026-11-09_2026-11-15_en.zip"
 
     sidebar.get_by_text(i18n.t("sidebar.present", "en")).click()
     wait_idle(page)
