@@ -134,7 +134,7 @@ def memory_limit() -> str:
 def _open(p: Path, read_only: bool, *, retried: bool = False) -> duckdb.DuckDBPyConnection:
     """duckdb.connect with clear errors: busy store, damaged write-ahead log (set aside), unwritable folder."""
     try:
-        return duckdb.connect(str(p), read_only=read_only, config={"memory_limit": memory_limit()})
+        con = duckdb.connect(str(p), read_only=read_only)
     except duckdb.Error as e:
         msg = str(e).lower()
         if any(s in msg for s in _LOCK_ERRORS):
@@ -150,6 +150,10 @@ def _open(p: Path, read_only: bool, *, retried: bool = False) -> duckdb.DuckDBPy
         if is_write_failure(e):
             raise StoreUnavailableError(str(p), str(e)) from e
         raise
+    # A SET, not connect(config=…): another connect() to the same file in this process must still succeed.
+    # The value passed memory_limit()'s size pattern, so it is safe as a literal (SET takes no parameters).
+    con.execute(f"SET memory_limit = '{memory_limit()}'")
+    return con
 
 
 def _set_aside_wal(wal: Path) -> Path:

@@ -230,3 +230,12 @@ def test_memory_is_capped_by_default_and_by_smm_memory_limit(tmp_path, monkeypat
         con = store.connect(tmp_path / "a.duckdb")
     assert 0.85e9 < _limit_bytes(con) <= 1.0e9
     con.close()
+
+
+def test_another_plain_connection_to_the_open_store_still_works(tmp_path):
+    """Tests (and tools) open the same file with duckdb.connect while the app's connection is open."""
+    con = store.connect(tmp_path / "a.duckdb")
+    other = duckdb.connect(str(tmp_path / "a.duckdb"))
+    assert other.execute("SELECT count(*) FROM fact").fetchall() == [(0,)]
+    other.close()
+    con.close()
