@@ -93,9 +93,26 @@ def distinct_values(con: duckdb.DuckDBPyConnection, col: str) -> list[str]:
 
 def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The load history, newest first."""
-    return con.execute(
-        "SELECT batch_id, file_name, profile, platform, kind, rows_loaded, rows_rejected, rows_summary, "
-        "date_min, date_max, as_of, loaded_at, status, is_sample FROM load_batches ORDER BY batch_id DESC").df()
+    # A file with a platform column (generic template, roster, plan, costs) has no platform of its own:
+    # list the platforms its rows carry instead (comma-separated ids).
+    return con.execute("""
+        WITH open_batches AS (SELECT batch_id FROM load_batches WHERE platform IS NULL),
+        rows_platforms AS (
+            SELECT batch_id, platform FROM fact WHERE batch_id IN (SELECT batch_id FROM open_batches)
+            UNION SELECT batch_id, platform FROM snapshots WHERE batch_id IN (SELECT batch_id FROM open_batches)
+            UNION SELECT batch_id, platform FROM kol_roster WHERE batch_id IN (SELECT batch_id FROM open_batches)
+            UNION SELECT batch_id, platform FROM budget_plan WHERE batch_id IN (SELECT batch_id FROM open_batches)
+            UNION SELECT batch_id, platform FROM other_costs WHERE batch_id IN (SELECT batch_id FROM open_batches)
+        ),
+        listed AS (
+            SELECT batch_id, string_agg(DISTINCT platform, ',' ORDER BY platform) AS platforms
+            FROM rows_platforms GROUP BY batch_id
+        )
+        SELECT b.batch_id, b.file_name, b.profile, coalesce(b.platform, l.platforms) AS platform, b.kind,
+               b.rows_loaded, b.rows_rejected, b.rows_summary, b.date_min, b.date_max, b.as_of, b.loaded_at,
+               b.status, b.is_sample
+        FROM load_batches b LEFT JOIN listed l USING (batch_id)
+        ORDER BY b.batch_id DESC""").df()
 
 
 def has_data(con: duckdb.DuckDBPyConnection) -> bool:

@@ -341,7 +341,9 @@ def history_frame(hist):
     L = lang()
     out = hist.copy()
     out["status"] = out["status"].map(lambda s: i18n.t(f"status.{s}", L) if i18n.has(f"status.{s}") else s)
-    out["platform"] = out["platform"].map(lambda p: i18n.platform_label(p, L) if isinstance(p, str) else "—")
+    sep = "、" if L == "zh" else ", "
+    out["platform"] = out["platform"].map(
+        lambda p: sep.join(i18n.platform_label(x, L) for x in p.split(",")) if isinstance(p, str) and p else "—")
     return out.rename(columns={c: i18n.field_label(c, L) for c in out.columns})
 
 

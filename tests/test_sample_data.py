@@ -466,3 +466,15 @@ def test_sample_batches_are_marked_as_sample(store_con):
         "SELECT count(*), count(*) FILTER (WHERE is_sample) FROM load_batches"
     ).fetchall() == [(len(FILES), len(FILES))]
     assert sample_dir().is_dir()
+
+
+def test_load_history_names_the_platforms_of_files_with_a_platform_column(store_con):
+    """A generic or planning file has no platform of its own: the history lists the platforms in its rows."""
+    from smm import queries
+
+    hist = queries.batches(store_con).set_index("file_name")["platform"]
+    for name in ("generic_facts_weibo_fensitong.csv", "budget_plan.csv", "kol_roster_2026-08-31.csv"):
+        raw = pd.read_csv(sample_dir() / name, encoding="utf-8-sig", dtype=str)
+        col = raw.columns[0] if name.startswith("generic") else "platform"   # 平台 in the generic file
+        assert hist[name] == ",".join(sorted(raw[col].str.strip().unique())), name
+    assert hist["google_ads_campaign_report_2026-08-31_2026-11-22.csv"] == "google_ads"   # its own platform
