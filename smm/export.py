@@ -69,8 +69,6 @@ def chart_png(spec: dict, *, width: int = 1200, scale: float = 2.0) -> bytes:
              "config": {"font": "Noto Sans CJK SC", **spec.get("config", {})}}
     if fixed.get("width") in (None, "container"):
         fixed["width"] = width
-    if fixed.get("height") == "container":
-        fixed["height"] = int(width * 0.45)
     return vlc.vegalite_to_png(fixed, scale=scale)
 
 

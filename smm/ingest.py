@@ -17,6 +17,7 @@ from smm import readers, rollups
 from smm.errors import IngestError
 from smm.profiles import Match, Profile, get_profile, map_headers, norm_header, recognise
 from smm.schema import (
+    BATCH_TABLES,
     BUDGET_CATEGORY_ALIASES,
     CONTENT_TYPE_ALIASES,
     FIELD_KINDS,
@@ -842,7 +843,6 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, opts: LoadOpti
     return ingest_bytes(con, p.read_bytes(), p.name, opts, **kw)
 
 
-_TABLES = ("fact", "snapshots", "kol_roster", "budget_plan", "other_costs")
 
 
 @_serialized
@@ -855,7 +855,7 @@ def delete_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE _del_posts AS SELECT DISTINCT post_key FROM snapshots "
                     "WHERE batch_id = ? OR superseded_by = ?", [batch_id, batch_id])
-        for t in _TABLES:
+        for t in BATCH_TABLES:
             con.execute(f"DELETE FROM {t} WHERE batch_id = ?", [batch_id])
             # A revived row stays replaced if a later batch (other than the deleted one) has the same key.
             derived = " AND NOT b.from_snapshot" if t == "fact" else ""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from smm.schema import METRICS, quote_ident
+from smm.schema import BATCH_TABLES, METRICS, quote_ident
 
 
 @dataclass(frozen=True)
@@ -95,15 +95,12 @@ def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The load history, newest first."""
     # A file with a platform column (generic template, roster, plan, costs) has no platform of its own:
     # list the platforms its rows carry instead (comma-separated ids).
-    return con.execute("""
+    rows_platforms = " UNION ".join(
+        f"SELECT batch_id, platform FROM {t} WHERE batch_id IN (SELECT batch_id FROM open_batches)"  # noqa: S608
+        for t in BATCH_TABLES)
+    return con.execute(f"""
         WITH open_batches AS (SELECT batch_id FROM load_batches WHERE platform IS NULL),
-        rows_platforms AS (
-            SELECT batch_id, platform FROM fact WHERE batch_id IN (SELECT batch_id FROM open_batches)
-            UNION SELECT batch_id, platform FROM snapshots WHERE batch_id IN (SELECT batch_id FROM open_batches)
-            UNION SELECT batch_id, platform FROM kol_roster WHERE batch_id IN (SELECT batch_id FROM open_batches)
-            UNION SELECT batch_id, platform FROM budget_plan WHERE batch_id IN (SELECT batch_id FROM open_batches)
-            UNION SELECT batch_id, platform FROM other_costs WHERE batch_id IN (SELECT batch_id FROM open_batches)
-        ),
+        rows_platforms AS ({rows_platforms}),
         listed AS (
             SELECT batch_id, string_agg(DISTINCT platform, ',' ORDER BY platform) AS platforms
             FROM rows_platforms GROUP BY batch_id

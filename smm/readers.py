@@ -238,8 +238,7 @@ def _gb18030_read_as_utf8(sample: bytes) -> bool:
     if sample.isascii():
         return False
     text = sample.decode("utf-8", "ignore")
-    odd = [ch for ch in text if ord(ch) > 127]
-    if not all(0x180 <= ord(ch) < 0x800 for ch in odd):
+    if not all(0x180 <= ord(ch) < 0x800 for ch in text if ord(ch) > 127):   # stops at the first é or 中
         return False
     try:
         hanzi = codecs.getincrementaldecoder("gb18030")("strict").decode(sample, False)
@@ -756,9 +755,9 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str,
         except UnicodeDecodeError:
             raise IngestError("encoding", file=filename, row=_decode_error_line(data, start, enc),
                               tried=enc.name) from None
-        tails = _tails("\t" in text, "" if text.isascii() else "".join(w for w in _WS_RARE if w in text),
-                       '\n"' in text or '\r"' in text)
         out = text.encode("utf-8")
+        tails = _tails("\t" in text, "" if text.isascii() else "".join(w for w in _WS_RARE if w in text),
+                       _break_before_quote(out, 0, len(out)))
         del text
         if last:
             out = (carry + out).rstrip(b"\r\n")

@@ -50,6 +50,9 @@ FIELD_KINDS: dict[str, str] = {
     "as_of": "date",
 }
 
+# Tables whose rows belong to a load batch (a `batch_id` column), i.e. everything a file can write.
+BATCH_TABLES = ("fact", "snapshots", "kol_roster", "budget_plan", "other_costs")
+
 # Tables that take user uploads besides platform exports.
 AUX_TABLES: dict[str, tuple[str, ...]] = {
     "kol_roster": ("kol", "platform", "followers", "fee", "posts", "category", "currency", "as_of"),

@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 
 from smm.errors import StoreBusyError, StoreUnavailableError
+from smm.schema import BATCH_TABLES
 
 MIGRATIONS_DIR = Path(__file__).with_name("sql") / "migrations"
-DATA_TABLES = ("load_batches", "fact", "snapshots", "kol_roster", "budget_plan", "other_costs",
-               "fx_rates", "user_profiles", "settings")
+DATA_TABLES = ("load_batches", *BATCH_TABLES, "fx_rates", "user_profiles", "settings")
 
 
 def default_db_path() -> Path:
