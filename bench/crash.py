@@ -145,7 +145,9 @@ class _Probe:
 
 
 def _emit(marker: str) -> None:
-    sys.stdout.write(marker + "\n")
+    # Stamped with the child's own monotonic clock (system-wide on Linux), so the parent aims its kill from
+    # the moment the phase began, not from when its reader thread got to the line.
+    sys.stdout.write(f"{marker}@{time.monotonic():.6f}\n")
     sys.stdout.flush()
 
 
@@ -257,7 +259,11 @@ class _Child:
     def _read(self) -> None:
         with open(self.fifo, encoding="utf-8") as fh:
             for line in fh:
-                self.markers.put((time.monotonic(), line.strip()))
+                name, _, stamp = line.strip().rpartition("@")
+                try:
+                    self.markers.put((float(stamp), name))
+                except ValueError:              # a line the zygote wrote (an error report): no stamp
+                    self.markers.put((time.monotonic(), line.strip()))
         self.markers.put((time.monotonic(), "<eof>"))
 
     def wait_for(self, marker: str, timeout: float = 120) -> float | None:
@@ -302,8 +308,9 @@ def _run_child(server: ForkServer, store_path: Path, file: Path, point: str, del
     wait = {"mid_insert": "insert_fact", "mid_commit": "commit", "mid_checkpoint": "checkpoint",
             "random": "start"}.get(point)
     if wait:
-        if c.wait_for(wait) is not None:
-            time.sleep(rnd.uniform(0, delays[point]))
+        began = c.wait_for(wait)
+        if began is not None:
+            time.sleep(max(0.0, began + rnd.uniform(0, delays[point]) - time.monotonic()))
         c.kill()
     return c
 
