@@ -106,6 +106,8 @@ else:
     dates = {ui.i18n.field_label(k, L): st.column_config.DateColumn(format="YYYY-MM-DD")
              for k in ("date_min", "date_max", "as_of")}
     dates[ui.i18n.field_label("loaded_at", L)] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+    # Files with a platform column list every platform they hold: give that column room.
+    dates[ui.i18n.field_label("platform", L)] = st.column_config.TextColumn(width="medium")
     st.dataframe(ui.history_frame(hist), hide_index=True, key="history_table", column_config=dates)
     live = hist[hist["status"] == "loaded"]
     if not live.empty:
