@@ -34,6 +34,7 @@ import os
 import queue
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -409,7 +410,13 @@ def _cycles(server, cycles, rnd, files, paths, digests, db, delays, log) -> Stat
             raise RuntimeError(f"cycle {i} ({point}): child failed with {rc}: {err[-3000:]}")
 
         # The store opens (as the app does on its next start), with no log set aside, and every invariant holds.
-        con = store.connect(db)
+        try:
+            con = store.connect(db)
+        except Exception as e:
+            keep = db.with_name(f"{db.stem}-cycle{i}-{point}{db.suffix}")   # kept for a post-mortem
+            shutil.copyfile(db, keep)
+            raise RuntimeError(f"cycle {i} ({point}, last marker {phase!r}): the store did not open after the kill "
+                               f"(copy kept at {keep}): {e}") from e
         assert not store.set_aside_wals(db), "a write-ahead log was found damaged after a kill"
         verify(con, files, digests)
         present = target in {n for _, n in loaded_batches(con)}

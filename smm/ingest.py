@@ -232,7 +232,7 @@ def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions
     # alias -> (template over the cell "{v}", column index); see _stage for how they are evaluated.
     inner: dict[str, tuple[str, int]] = {}
     exprs: dict[str, str] = {}
-    errs: list[str] = []
+    errs: list[tuple[str, str]] = []
 
     def text(i: int) -> str:
         inner.setdefault(f"t{i}", (TEXT_TEMPLATE, i))
@@ -244,8 +244,7 @@ def _field_exprs(sql: _Sql, plan: _Plan, opts: LoadOptions
         if (i, code) in seen_errs:  # one column feeding two fields (成交订单 → conversions, orders): report once
             return
         seen_errs.add((i, code))
-        errs.append(f"CASE WHEN {cond} THEN {{'column': {sql.bind(headers[i])}, 'code': {sql.bind(code)}, "
-                    f"'value': t{i}}} END")
+        errs.append((cond, f"{{'column': {sql.bind(headers[i])}, 'code': {sql.bind(code)}, 'value': t{i}}}"))
 
     num = "smm_num_eu" if opts.decimal == "," else "smm_num"
     numbers: set[int] = set()
@@ -345,7 +344,7 @@ def _number_text(inner: dict[str, tuple[str, int]], numbers: set[int], wide: boo
     return out
 
 
-def _required_key_errors(sql: _Sql, plan: _Plan, exprs: dict[str, str]) -> list[str]:
+def _required_key_errors(sql: _Sql, plan: _Plan, exprs: dict[str, str]) -> list[tuple[str, str]]:
     """Blank natural-key fields reject the row: never an unkeyed duplicate."""
     p = plan.match.profile
     m = plan.match.mapping
@@ -358,8 +357,8 @@ def _required_key_errors(sql: _Sql, plan: _Plan, exprs: dict[str, str]) -> list[
         key = [f for f in ("content_id", "content_url", "content_title") if f in m]
         if key:
             cond = " AND ".join(f"({exprs[f]}) IS NULL" for f in key)
-            return [f"CASE WHEN {cond} THEN {{'column': {sql.bind(plan.raw.headers[m[key[0]]])}, "
-                    f"'code': 'missing_key', 'value': NULL}} END"]
+            return [(cond, f"{{'column': {sql.bind(plan.raw.headers[m[key[0]]])}, 'code': 'missing_key', "
+                           "'value': NULL}")]
     elif p.kind == "kol_roster":
         need = ["kol"] + (["platform"] if p.platform is None else [])
     elif p.kind == "budget_plan":
@@ -370,8 +369,8 @@ def _required_key_errors(sql: _Sql, plan: _Plan, exprs: dict[str, str]) -> list[
     for f in need:
         if f not in m:
             continue
-        out.append(f"CASE WHEN ({exprs[f]}) IS NULL AND t{m[f]} IS NULL THEN "
-                   f"{{'column': {sql.bind(plan.raw.headers[m[f]])}, 'code': 'missing_key', 'value': NULL}} END")
+        out.append((f"({exprs[f]}) IS NULL AND t{m[f]} IS NULL",
+                    f"{{'column': {sql.bind(plan.raw.headers[m[f]])}, 'code': 'missing_key', 'value': NULL}}"))
     return out
 
 
@@ -425,13 +424,18 @@ def _stage(con: duckdb.DuckDBPyConnection, plan: _Plan, opts: LoadOptions, stg: 
     noyear = " OR ".join(f"(d{i} IS NULL AND y{i} IS NOT NULL)" for f, i in plan.match.mapping.items()
                          if FIELD_KINDS[f] == "date") or "false"
     lookups = frozenset(i for f, i in plan.match.mapping.items() if FIELD_KINDS[f] in ("date", "timestamp"))
-    err_list = "[" + ", ".join(errs) + "]" if errs else "[]::STRUCT(\"column\" VARCHAR, code VARCHAR, value VARCHAR)[]"
+    # The list of a row's errors is built only for a row that has one: nearly every row has none, and building
+    # then filtering a list of every check per row is the dearest part of staging a large file.
+    no_errs = "[]::STRUCT(\"column\" VARCHAR, code VARCHAR, value VARCHAR)[]"
+    err_list = (f"CASE WHEN {' OR '.join(f'({c})' for c, _ in errs)} THEN list_filter(["
+                + ", ".join(f"CASE WHEN {c} THEN {v} END" for c, v in errs)
+                + f"], lambda x: x IS NOT NULL) ELSE {no_errs} END") if errs else no_errs
     # MATERIALIZED keeps the optimiser from inlining each cleaning macro into every check that uses it.
     src = f"(SELECT *, {', '.join(lazy)} FROM cells)" if lazy else "cells"
     q = (f"CREATE OR REPLACE TEMP TABLE {stg} AS WITH cells AS MATERIALIZED "
          f"({_cells_sql(inner, raw, wide, lookups)}) "
          f"SELECT _row, ({summary}) AS _summary, ({noyear}) AS _noyear, "
-         f"list_filter({err_list}, lambda x: x IS NOT NULL) AS _errs, {cols} FROM {src}")
+         f"{err_list} AS _errs, {cols} FROM {src}")
     _execute(con, q, sql)
 
 
@@ -489,22 +493,23 @@ def _write_daily(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql:
         + ", string_agg(flags, ';') AS flags "
         "FROM ok_rows GROUP BY row_key"
     )
-    _execute(con, f"CREATE OR REPLACE TEMP TABLE ok_rows AS {inner}", sql)
-    con.execute(f"DROP TABLE IF EXISTS {stg}")  # no longer needed: free its memory before the writes
-    # Rows of one key are summed into one (an export split by a dimension we do not keep); most files have
-    # none, and checking is much cheaper than aggregating a million rows.
-    if con.execute("SELECT count(*) - count(DISTINCT row_key) FROM ok_rows").fetchall()[0][0]:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE ok_agg AS {agg}")
-        con.execute("DROP TABLE ok_rows")
-        con.execute("ALTER TABLE ok_agg RENAME TO ok_rows")
-    superseded = con.execute(
-        "UPDATE fact SET superseded_by = ? WHERE superseded_by IS NULL AND row_key IN (SELECT row_key FROM ok_rows)",
-        [batch]).fetchall()[0][0]
     all_cols = ["src_row", "row_key", "platform", *dims, "published_at", "date", "period_start", "period_end",
                 "currency", *metric_cols, "flags"]
     col_list = ", ".join(quote_ident(c) if c not in ("src_row", "row_key") else c for c in all_cols)
-    con.execute(f"INSERT INTO fact (batch_id, profile, {col_list}) "
-                f"SELECT ?, ?, {col_list} FROM ok_rows", [batch, plan.match.profile.id])
+    insert = f"INSERT INTO fact (batch_id, profile, {col_list}) SELECT {sql.bind(batch)}, {sql.bind(plan.match.profile.id)}, "
+    # The valid rows go straight from staging into fact (no copy of a million rows in between). Rows of one key
+    # are summed into one (an export split by a dimension we do not keep): most files have none, and checking
+    # the batch's own rows afterwards is much cheaper than aggregating every file; a file that has some is
+    # written again, aggregated, inside the same transaction.
+    _execute(con, f"{insert}{col_list} FROM ({inner})", sql)
+    if con.execute("SELECT count(*) - count(DISTINCT row_key) FROM fact WHERE batch_id = ?", [batch]).fetchall()[0][0]:
+        con.execute("DELETE FROM fact WHERE batch_id = ?", [batch])
+        _execute(con, f"CREATE OR REPLACE TEMP TABLE ok_rows AS {inner}", sql)
+        _execute(con, f"{insert}{col_list} FROM ({agg})", sql)
+    con.execute(f"DROP TABLE IF EXISTS {stg}")  # no longer needed: free its memory
+    superseded = con.execute(
+        "UPDATE fact SET superseded_by = ? WHERE superseded_by IS NULL AND batch_id <> ? AND row_key IN "
+        "(SELECT row_key FROM fact WHERE batch_id = ?)", [batch, batch, batch]).fetchall()[0][0]
     return superseded, 0
 
 

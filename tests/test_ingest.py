@@ -828,6 +828,29 @@ def test_an_overlapping_export_replaces_the_overlap_and_delete_revives_it(con):
     ]
 
 
+def test_rows_of_one_key_in_one_file_are_summed_into_one_row_and_replaced_together(con):
+    # An export split by a dimension we do not keep (here: the rows repeat platform, date and campaign).
+    r1 = loaded(
+        con,
+        generic(
+            ["weibo", "2026-03-02", "a", "1.5", "100", "3", ""],
+            ["weibo", "2026-03-03", "a", "7", "50", "1", ""],
+            ["weibo", "2026-03-02", "a", "2", "10万+", "4", ""],
+        ),
+        "split.csv",
+    )
+    assert r1.rows_loaded == 3
+    assert facts(con, r1.batch_id, "src_row, date, spend, impressions, clicks, flags") == [
+        (2, D(2026, 3, 2), 3.5, 100100.0, 7.0, "impressions:lower_bound"),
+        (3, D(2026, 3, 3), 7.0, 50.0, 1.0, None),
+    ]
+    r2 = loaded(con, generic(["weibo", "2026-03-02", "a", "9", "900", "9", ""]), "fix.csv")
+    assert r2.rows_superseded == 1
+    assert _sums(con) == (2, 16.0, 950.0, 10.0)
+    assert ingest.delete_batch(con, r2.batch_id)
+    assert _sums(con) == (2, 10.5, 100150.0, 8.0)
+
+
 def test_delete_batch_removes_exactly_its_rows_from_the_sample_store(sample_con):
     before = store.table_fingerprint(sample_con)
     r = loaded(sample_con, generic(["weibo", "2026-03-02", "new", "123.45", "1000", "9", "3"]), "extra.csv")
