@@ -414,9 +414,12 @@ def _cycles(server, cycles, rnd, files, paths, digests, db, delays, log) -> Stat
             con = store.connect(db)
         except Exception as e:
             keep = db.with_name(f"{db.stem}-cycle{i}-{point}{db.suffix}")   # kept for a post-mortem
-            shutil.copyfile(db, keep)
+            kept = "the store file is missing"
+            if db.exists():
+                shutil.copyfile(db, keep)
+                kept = f"copy kept at {keep}"
             raise RuntimeError(f"cycle {i} ({point}, last marker {phase!r}): the store did not open after the kill "
-                               f"(copy kept at {keep}): {e}") from e
+                               f"({kept}): {e}") from e
         assert not store.set_aside_wals(db), "a write-ahead log was found damaged after a kill"
         verify(con, files, digests)
         present = target in {n for _, n in loaded_batches(con)}
