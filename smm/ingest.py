@@ -684,8 +684,11 @@ def _rejected_csv(con, stg: str, raw: readers.RawTable) -> bytes:
 
 
 def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opts: LoadOptions | None = None,
-                 *, extra_profiles: tuple[Profile, ...] = ()) -> LoadReport:
-    """Load one file's bytes; write nothing unless every check passes (or the user chose to load valid rows)."""
+                 *, extra_profiles: tuple[Profile, ...] = (), source: Path | None = None) -> LoadReport:
+    """Load one file's bytes; write nothing unless every check passes (or the user chose to load valid rows).
+
+    `source` is the file the bytes were read from (ingest_file): a text file is then read in place, not copied.
+    """
     opts = opts or LoadOptions()
     report = LoadReport(file=filename)
     digest = sha256(data)
@@ -697,7 +700,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
     raw_name, stg = f"raw_{n}", f"stg_{n}"
     try:
         try:
-            raw = readers.read_table(con, data, filename, table=raw_name)
+            raw = readers.read_table(con, data, filename, table=raw_name, source=source)
         except IngestError as e:
             report.errors.append({"row": e.row, "column": e.column, "code": e.code, "message": str(e),
                                   **{k: v for k, v in e.params.items() if isinstance(v, str | int | float)}})
@@ -845,7 +848,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, opts: LoadOpti
                 **kw) -> LoadReport:
     """Load one file from disk (see ingest_bytes)."""
     p = Path(path)
-    return ingest_bytes(con, p.read_bytes(), p.name, opts, **kw)
+    return ingest_bytes(con, p.read_bytes(), p.name, opts, source=p, **kw)
 
 
 

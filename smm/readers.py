@@ -35,6 +35,8 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pyarrow as pa
@@ -57,11 +59,17 @@ _RATIO_MIN_SIZE = 1024 * 1024             # tiny parts may compress >100x legiti
 _DELIMITERS = (",", "\t", ";", "|")
 # Stripped around every cell: ASCII controls and space, NBSP, ideographic space, BOM.
 _WS = "".join(map(chr, range(1, 33))) + "\u00a0\u3000\ufeff"
+_WS_ASCII = "".join(map(chr, range(1, 33)))
+# Encodings read byte for byte (as Latin-1) by DuckDB and decoded cell by cell afterwards: every byte of a
+# multi-byte character is 0x30 or above, so none is ever a delimiter below, a quote or a line break.
+_BYTE_SAFE_CODECS = frozenset({"gb18030"})
+_BYTE_SAFE_DELIMITERS = (",", "\t", ";")
 _WS_RARE = ("\u00a0", "\u3000", "\ufeff")   # whitespace beyond ASCII, looked for only where present
 _SENTINEL = "\ue000smm-eof\ue001"          # private-use line appended to detect an open quote at EOF
 
 _TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _BAD_FILENAME = re.compile(r"[\x00-\x1f\x7f]|:\$|::")
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _SEP_LINE = re.compile(r'^"?sep=(.)"?[ \t]*\r?$', re.IGNORECASE)
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # A cell that reads as a value (number, money, percent, date, time, empty token), not a header name.
@@ -136,8 +144,11 @@ class _WrongEncoding(Exception):
 
 
 def read_table(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, *, table: str,
-               max_rows: int = 5_000_000, max_unzipped: int = MAX_UNZIPPED) -> RawTable:
-    """Stage an uploaded CSV/TSV/TXT/XLSX/XLS file as TEMP table `table` of raw strings."""
+               max_rows: int = 5_000_000, max_unzipped: int = MAX_UNZIPPED, source: Path | None = None) -> RawTable:
+    """Stage an uploaded CSV/TSV/TXT/XLSX/XLS file as TEMP table `table` of raw strings.
+
+    `source` is the file `data` was read from: a large text file is then read in place, not from a copy.
+    """
     if not isinstance(table, str) or not _TABLE_NAME.fullmatch(table):
         raise ValueError(f"table name must match [a-z_][a-z0-9_]*: {table!r}")
     _check_filename(filename)
@@ -145,7 +156,7 @@ def read_table(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, *, ta
         raise IngestError("no_data_rows", file=filename)
     kind = sniff_kind(data, filename)
     if kind == "text":
-        return _read_text(con, bytes(data), filename, table, max_rows)
+        return _read_text(con, bytes(data), filename, table, max_rows, source)
     return _read_excel(con, bytes(data), filename, table=table, max_rows=max_rows, max_unzipped=max_unzipped)
 
 
@@ -351,18 +362,20 @@ def _decode_error_line(data: bytes, start: int, enc: _Encoding) -> int:
 # -------------------------------------------------------------------------------------------- text
 
 
-def _read_text(con, data: bytes, filename: str, table: str, max_rows: int) -> RawTable:
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n") and b"\x00" not in data:
+def _read_text(con, data: bytes, filename: str, table: str, max_rows: int, source: Path | None) -> RawTable:
+    if b"\r" in data and _LONE_CR.search(data) and b"\x00" not in data:
         # Lone CR line ends (old Mac): make them LF so that lines count the way editors show them.
-        data = re.sub(rb"\r(?!\n)", b"\n", data)
+        data, source = _LONE_CR.sub(b"\n", data), None
     enc = _sniff_encoding(data, filename, full=False)
     try:
-        return _read_text_as(con, data, filename, table, max_rows, enc)
+        return _read_text_as(con, data, filename, table, max_rows, enc, source)
     except _WrongEncoding:
-        return _read_text_as(con, data, filename, table, max_rows, _sniff_encoding(data, filename, full=True))
+        return _read_text_as(con, data, filename, table, max_rows, _sniff_encoding(data, filename, full=True),
+                             source)
 
 
-def _read_text_as(con, data: bytes, filename: str, table: str, max_rows: int, enc: _Encoding) -> RawTable:
+def _read_text_as(con, data: bytes, filename: str, table: str, max_rows: int, enc: _Encoding,
+                  source: Path | None) -> RawTable:
     layout = _layout(data, filename, enc)
     names = layout.names
     _check_duplicates([n for n in names if n], filename)
@@ -370,7 +383,7 @@ def _read_text_as(con, data: bytes, filename: str, table: str, max_rows: int, en
     try:
         has_data = None
         if _insertion_order_kept(con):
-            has_data = _stage_csv_duckdb(con, qt, data, filename, enc, layout)
+            has_data = _stage_csv_duckdb(con, qt, data, filename, enc, layout, source)
         if has_data is None:
             rownums, rows = _parse_csv_python(data, filename, enc, layout)
             has_data = _stage_rows(con, qt, rownums, rows, len(names))
@@ -618,16 +631,22 @@ def _insertion_order_kept(con) -> bool:
     return bool(con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0])
 
 
-def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, layout: _Layout):
+def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, layout: _Layout,
+                      source: Path | None):
     """Load the data region with DuckDB; list which columns hold data, or None to take the exact path."""
     ncols = len(layout.names)
     cols = ", ".join(f"c{i} VARCHAR" for i in range(ncols))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {qt} (_row INTEGER, {cols})")
-    params = {"ws": _WS, "delim": layout.delimiter, "columns": {f"c{i}": "VARCHAR" for i in range(ncols)},
-              "max_line": MAX_LINE_BYTES}
+    as_bytes = enc.codec in _BYTE_SAFE_CODECS and layout.delimiter in _BYTE_SAFE_DELIMITERS
+    params = {"ws": _WS_ASCII if as_bytes else _WS, "delim": layout.delimiter,
+              "columns": {f"c{i}": "VARCHAR" for i in range(ncols)}, "max_line": MAX_LINE_BYTES,
+              "encoding": "latin-1" if as_bytes else "utf-8"}
     failed: list[BaseException] = []
     with tempfile.TemporaryDirectory(prefix="smm-read-") as tmp:
-        parts = _utf8_parts(data, layout.data_start, enc, tmp, filename)
+        if as_bytes or enc.codec == "utf-8":
+            parts = _byte_parts(data, layout.data_start, tmp, _in_place(data, layout, source), not as_bytes)
+        else:
+            parts = _utf8_parts(data, layout.data_start, enc, tmp, filename)
         lines = _insert_parts(con, lambda tails: _insert_sql(qt, ncols, tails), params, parts, failed)
     if failed:
         if enc.name == "utf-8" and not enc.verified and _utf8_error(data, final=True) is not None:
@@ -647,6 +666,8 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
             con.execute(f"UPDATE {qt} SET _row = s.line FROM {_quote_ident(view)} s WHERE {qt}.rowid = s.rid")  # noqa: S608
         finally:
             con.unregister(view)
+    if as_bytes:
+        _decode_cells(con, qt, ncols, data, filename, enc, layout)
     all_null = " AND ".join(f"c{i} IS NULL" for i in range(ncols))
     con.execute(f"DELETE FROM {qt} WHERE {all_null}")  # noqa: S608
     unnamed = [i for i, n in enumerate(layout.names) if not n]
@@ -656,6 +677,46 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
         for i, n in zip(unnamed, counts, strict=True):
             has_data[i] = n > 0
     return has_data
+
+
+def _decode_cells(con, qt: str, ncols: int, data: bytes, filename: str, enc: _Encoding, layout: _Layout) -> None:
+    """Decode the cells of a table read byte for byte (as Latin-1) from a file in `enc`.
+
+    Only cells with a byte above 0x7F differ from their text, and a column holds few distinct ones (names,
+    `万` values): those are decoded here, once each, then stripped like every cell. A cell that does not
+    decode is an encoding error at the file's first undecodable line, as if the whole file was decoded.
+    """
+    # A Latin-1 character above 0x7F takes two bytes in UTF-8: strlen (bytes) then exceeds length (characters).
+    found = con.execute(" UNION ALL ".join(  # noqa: S608 - identifiers are ours
+        f"SELECT {i} AS col, v FROM (SELECT DISTINCT c{i} AS v FROM {qt} WHERE strlen(c{i}) <> length(c{i}))"
+        for i in range(ncols))).fetchall()
+    if not found:
+        return
+    cols, keys, values = [], [], []
+    for col, v in found:
+        try:
+            text = v.encode("latin-1").decode(enc.codec)
+        except UnicodeDecodeError:
+            raise IngestError("encoding", file=filename, row=_decode_error_line(data, layout.data_start, enc),
+                              tried=enc.name) from None
+        cols.append(col)
+        keys.append(v)
+        values.append(_clean(text))
+    view = f"__smm_text_{threading.get_ident()}"
+    text_qt = _quote_ident(f"{qt[1:-1]}__text")
+    con.register(view, pa.table({"col": pa.array(cols, pa.int32()), "k": pa.array(keys, pa.string()),
+                                 "v": pa.array(values, pa.string())}))
+    try:
+        with_text = sorted(set(cols))
+        sel = ", ".join(f"CASE WHEN m{i}.k IS NULL THEN r.c{i} ELSE m{i}.v END AS c{i}" if i in with_text
+                        else f"r.c{i}" for i in range(ncols))
+        joins = " ".join(f"LEFT JOIN (SELECT k, v FROM {_quote_ident(view)} WHERE col = {i}) m{i} ON r.c{i} = m{i}.k"
+                         for i in with_text)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {text_qt} AS SELECT r._row, {sel} FROM {qt} r {joins}")  # noqa: S608
+    finally:
+        con.unregister(view)
+    con.execute(f"DROP TABLE {qt}")
+    con.execute(f"ALTER TABLE {text_qt} RENAME TO {qt}")
 
 
 def _record_starts(data: bytes, enc: _Encoding, layout: _Layout) -> list[int]:
@@ -690,35 +751,43 @@ def _insert_sql(qt: str, ncols: int, tails: str) -> str:
     cells = ", ".join(clean(f"c{i}") for i in range(ncols))
     return (f"INSERT INTO {qt} SELECT NULL, {cells} FROM read_csv($path, header = false, "  # noqa: S608 - identifiers are ours
             "auto_detect = false, all_varchar = true, delim = $delim, quote = '\"', escape = '\"', "
-            "columns = $columns, strict_mode = true, null_padding = false, max_line_size = $max_line)")
+            "columns = $columns, strict_mode = true, null_padding = false, max_line_size = $max_line, "
+            "encoding = $encoding, skip = $skip)")
 
 
-def _insert_parts(con, make_sql, params: dict, parts: Iterator[tuple[str, int, str]],
-                  failed: list[BaseException]) -> int:
+class _Part(NamedTuple):
+    path: str
+    lines: int          # line breaks + 1 in the data lines it holds
+    tails: str          # whitespace characters besides space that cells may end in (see _tails)
+    skip: int           # lines above the data: 0 for a part file we wrote
+    ours: bool          # a part file we wrote (removed once read), not the user's file read in place
+
+
+def _insert_parts(con, make_sql, params: dict, parts: Iterator[_Part], failed: list[BaseException]) -> int:
     """Insert each part on a worker thread (DuckDB releases the GIL) while the next one is made."""
-    todo: queue.Queue[tuple[str, str] | None] = queue.Queue(maxsize=2)
+    todo: queue.Queue[_Part | None] = queue.Queue(maxsize=2)
     sql: dict[str, str] = {}
 
     def work() -> None:
-        while (item := todo.get()) is not None:
-            path, tails = item
+        while (part := todo.get()) is not None:
             try:
                 if not failed:
-                    if tails not in sql:
-                        sql[tails] = make_sql(tails)
-                    con.execute(sql[tails], {**params, "path": path})
+                    if part.tails not in sql:
+                        sql[part.tails] = make_sql(part.tails)
+                    con.execute(sql[part.tails], {**params, "path": part.path, "skip": part.skip})
             except Exception as e:      # noqa: BLE001 - any failure sends the file down the exact path
                 failed.append(e)
             finally:
-                os.remove(path)
+                if part.ours:
+                    os.remove(part.path)
 
     worker = threading.Thread(target=work, name="smm-read-csv", daemon=True)
     worker.start()
     lines = 0
     try:
-        for path, n, tails in parts:
-            lines += n
-            todo.put((path, tails))
+        for part in parts:
+            lines += part.lines
+            todo.put(part)
             if failed:
                 break
     finally:
@@ -727,25 +796,11 @@ def _insert_parts(con, make_sql, params: dict, parts: Iterator[tuple[str, int, s
     return lines
 
 
-def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str,
-                filename: str) -> Iterator[tuple[str, int, str]]:
-    """Write data[start:] as UTF-8 part files that end on a line break.
+def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str, filename: str) -> Iterator[_Part]:
+    """Write data[start:] (in an encoding other than UTF-8) as UTF-8 part files that end on a line break.
 
-    Yield (path, line count, whitespace characters that occur in the part besides space).
     Line breaks at the very end of the file are dropped so that they do not count as blank lines.
     """
-    if enc.codec == "utf-8":
-        end = len(data)
-        while end > start and data[end - 1] in b"\r\n":
-            end -= 1
-        path = os.path.join(tmp, "part-0.csv")
-        with open(path, "wb") as fh:
-            fh.write(memoryview(data)[start:end])
-            fh.write(b"\n")
-        rare = "" if data.isascii() else "".join(w for w in _WS_RARE if data.find(w.encode(), start, end) >= 0)
-        yield path, data.count(b"\n", start, end) + 1, _tails(data.find(b"\t", start, end) >= 0, rare,
-                                                          _break_before_quote(data, start, end))
-        return
     dec = codecs.getincrementaldecoder(enc.codec)("strict")
     view, carry = memoryview(data), b""
     for k, pos in enumerate(range(start, len(data), _DECODE_CHUNK)):
@@ -775,8 +830,47 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str,
             fh.write(memoryview(out)[:cut])
             if last:
                 fh.write(b"\n")
-        yield path, carry.count(b"\n") + out.count(b"\n", 0, cut) + last, tails
+        yield _Part(path, carry.count(b"\n") + out.count(b"\n", 0, cut) + last, tails, 0, True)
         carry = out[cut:]
+
+
+def _in_place(data: bytes, layout: _Layout, source: Path | None) -> tuple[str, int] | None:
+    """(path, lines to skip) to read the data lines from `source` itself, or None to write them out first.
+
+    Only where DuckDB's `skip` (which counts line breaks) lands exactly on the first data line: no quote
+    above it, and the file still holds the very bytes that were checked.
+    """
+    if source is None or b'"' in data[:layout.data_start]:
+        return None
+    try:
+        if os.path.getsize(source) != len(data):
+            return None
+    except OSError:
+        return None
+    return str(source), data.count(b"\n", 0, layout.data_start)
+
+
+def _byte_parts(data: bytes, start: int, tmp: str, in_place: tuple[str, int] | None, utf8: bool
+                ) -> Iterator[_Part]:
+    """Hand data[start:] to DuckDB as it is: UTF-8, or (not `utf8`) to be read byte for byte as Latin-1.
+
+    The one part is the source file itself where `in_place` allows, else a copy of the data lines.
+    """
+    end = len(data)
+    while end > start and data[end - 1] in b"\r\n":
+        end -= 1
+    if in_place is not None:
+        path, skip = in_place
+    else:
+        path, skip = os.path.join(tmp, "part-0.csv"), 0
+        with open(path, "wb") as fh:
+            fh.write(memoryview(data)[start:end])
+            fh.write(b"\n")
+    # Whitespace beyond ASCII: a UTF-8 part tests for what it holds; a Latin-1 read strips it when decoding.
+    rare = ("" if not utf8 or data.isascii()
+            else "".join(w for w in _WS_RARE if data.find(w.encode(), start, end) >= 0))
+    tails = _tails(data.find(b"\t", start, end) >= 0, rare, _break_before_quote(data, start, end))
+    yield _Part(path, data.count(b"\n", start, end) + 1, tails, skip, in_place is None)
 
 
 def _break_before_quote(data: bytes, start: int, end: int) -> bool:

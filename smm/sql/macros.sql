@@ -40,9 +40,10 @@ CREATE OR REPLACE MACRO smm__is_masked(t) AS
     regexp_full_match(t, '[<＜][\s\p{Z}\x{FEFF}\x{200B}]*=?[\s\p{Z}\x{FEFF}\x{200B}]*\d+(?:\.\d+)?[\s\p{Z}\x{FEFF}\x{200B}]*[%％]?');
 
 -- name: smm__num_fast
--- Returns TRY_CAST(s AS DOUBLE) when that is finite and s has no underscore (the cheap path for plain numbers), else NULL.
+-- Returns TRY_CAST(s AS DOUBLE) when that is finite and s has no underscore (the cheap path for plain numbers), else NULL. A comma or a non-ASCII character (1,234 / 1.2万) fails the cast anyway, and a failing cast costs ~10x a contains() or length(), so those are tested first.
 CREATE OR REPLACE MACRO smm__num_fast(s) AS
-    CASE WHEN isfinite(TRY_CAST(s AS DOUBLE)) AND NOT contains(s, '_') THEN TRY_CAST(s AS DOUBLE) END;
+    CASE WHEN NOT contains(s, ',') AND strlen(s) = length(s) AND isfinite(TRY_CAST(s AS DOUBLE)) AND NOT contains(s, '_')
+         THEN TRY_CAST(s AS DOUBLE) END;
 
 -- name: smm__unit_exp
 -- Returns the power of ten of a unit or percent sign u ('' 0, k/K/千 3, w/W/万 4, m/M 6, 亿 8, b/B 9, %/％ -2); NULL for anything else.
