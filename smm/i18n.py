@@ -36,6 +36,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "You are looking at the bundled sample data (CLARITY LAB, 12 weeks). Upload your own exports, "
                       "then clear the sample on the Data page."),
     "sample.loading": ("首次启动：正在载入示例数据…", "First start: loading the sample data…"),
+    "sample.loaded": ("首次启动：示例数据已载入", "First start: the sample data is loaded"),
     "sample.clear": ("清除示例数据", "Clear sample data"),
     "sample.cleared": ("示例数据已清除。", "Sample data cleared."),
     "sample.load": ("载入示例数据", "Load sample data"),

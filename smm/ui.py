@@ -288,7 +288,7 @@ def load_sample_with_progress(c: duckdb.DuckDBPyConnection) -> None:
             bar.progress(i / n, text=t("data.progress", i=i, n=n, file=name))
 
         load_sample(c, progress)
-        status.update(state="complete")
+        status.update(label=t("sample.loaded"), state="complete")
     st.cache_data.clear()
 
 
@@ -340,7 +340,8 @@ def history_frame(hist):
     """The load history with translated headers and statuses."""
     L = lang()
     out = hist.copy()
-    out["status"] = out["status"].map(lambda s: i18n.t(f"status.{s}", L) if i18n.has(f"status.{s}") else s)
+    for col in ("status", "kind"):
+        out[col] = out[col].map(lambda v, col=col: i18n.t(f"{col}.{v}", L) if i18n.has(f"{col}.{v}") else v)
     sep = "、" if L == "zh" else ", "
     out["platform"] = out["platform"].map(
         lambda p: sep.join(i18n.platform_label(x, L) for x in p.split(",")) if isinstance(p, str) and p else "—")

@@ -169,6 +169,17 @@ def test_a_batch_is_deleted_from_the_history(sample_db):
     )
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_history_names_each_files_kind_in_the_users_language(sample_db, lang):
+    at = data_page(lang)
+    history = at.dataframe[0].value
+    shown = history[i18n.field_label("kind", lang)]
+    kinds = store_of(sample_db).execute("SELECT DISTINCT kind FROM load_batches").fetchall()
+    assert len(kinds) >= 4     # the sample has daily, snapshot, roster, plan and cost files
+    assert set(shown) == {i18n.t(f"kind.{k}", lang) for (k,) in kinds}
+    assert not set(shown) & {k for (k,) in kinds}   # no raw kind id is left on screen
+
+
 def test_first_start_on_an_empty_store_loads_the_sample_and_clear_removes_it(empty_db):
     from smm.sample import sample_files
 

@@ -13,6 +13,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "累计快照（每行是一条内容截至今天的累计数）",
         "Lifetime snapshot (each row is one post's total so far)",
     ),
+    # the load history's kind column (short: a table cell on a projector)
+    "kind.daily": ("按日数据", "Daily"),
+    "kind.snapshot": ("累计快照", "Lifetime snapshot"),
+    "kind.kol_roster": ("达人名单", "KOL roster"),
+    "kind.budget_plan": ("预算计划", "Budget plan"),
+    "kind.other_costs": ("其他费用", "Other costs"),
     # column labels of the load history that smm.i18n.field_label looks up as field.<column>
     "field.rows_summary": ("合计行", "Summary rows"),
     "field.is_sample": ("示例数据", "Sample data"),
