@@ -307,7 +307,7 @@ def platform_spend_chart(table: pd.DataFrame, lang: str, currency: str, *, big: 
     unit = f"{spend_name}（{_symbol(currency)}）" if lang == "zh" else f"{spend_name} ({_symbol(currency)})"
     bars = {"mark": {"type": "bar", "cornerRadiusEnd": 3}, "encoding": {
         "y": y, "x": {"field": "spend", "type": "quantitative", "title": unit, "scale": {"domain": [0, top * 1.35]},
-                      "axis": {"labelExpr": number_axis(lang)}},
+                      "axis": {"labelExpr": number_axis(lang), "tickCount": 6}},   # readable from the back
         "color": {"field": "platform_label", "type": "nominal", "scale": {"domain": order, "range": colors},
                   "legend": None},
         "tooltip": tips}}

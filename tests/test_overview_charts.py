@@ -75,6 +75,21 @@ def test_platform_colours_and_the_bottleneck_outline(views):
     assert oc.funnel_chart(xhs, "en", "CNY")["layer"][0]["mark"]["color"] == palette.PLATFORM_COLORS["xiaohongshu"]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_platform_spend_axis_has_few_labels_that_read_from_the_back_of_the_room(views, lang):
+    import re
+
+    import vl_convert as vlc
+
+    spec = oc.platform_spend_chart(views[lang].table, lang, "CNY")
+    svg = vlc.vegalite_to_svg({**spec, "width": 1200})
+    unit = "万" if lang == "zh" else "K"
+    ticks = re.findall(rf">(\d+(?:\.\d+)?){unit}</text>", svg)
+    # the axis reaches past the largest bar (room for its label), in a handful of round steps
+    assert 3 <= len(ticks) <= 8, ticks
+    assert max(float(t) for t in ticks) * (1e4 if lang == "zh" else 1e3) >= views[lang].table["spend"].max()
+
+
 def test_charts_export_as_png_pictures_for_the_review_report(views):
     """The Overview's "download charts" ZIP: one PNG per chart, slide-sized, with something drawn."""
     import io
