@@ -370,6 +370,14 @@ def test_zero_byte_and_header_only_files_have_no_data_rows(db):
     assert error(db, b"\n \n").code == "no_data_rows"
 
 
+def test_a_line_just_under_the_limit_is_read_whole(db):
+    # Longer than DuckDB's own 2,000,000-byte line limit, shorter than ours: read by the exact path, whole.
+    long = "x" * 2_050_000
+    raw = read(db, ("a,b\n" + "".join(f"{i},y{i}\n" for i in range(3000)) + f"7,{long}\n8,z\n").encode())
+    got = rows(db)
+    assert raw.n_rows == 3002 and got[-2] == (3002, "7", long) and got[-1] == (3003, "8", "z")
+
+
 def test_line_over_2mb_is_refused_with_its_line(db):
     big = b"x" * (2 * 1024 * 1024 + 10)
     e = error(db, b"a,b\n1,2\n3," + big + b"\n5,6\n")
