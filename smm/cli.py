@@ -49,7 +49,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             _print_json({**r.as_json(), "file": f})
         else:
             print(f"{r.file}: {r.status} profile={r.profile} rows_loaded={r.rows_loaded} "
-                  f"rows_rejected={r.rows_rejected} summary_rows={r.rows_summary} dates={r.date_min}..{r.date_max}")
+                  f"rows_rejected={r.rows_rejected} summary_rows={r.rows_summary} rows_merged={r.rows_merged} "
+                  f"dates={r.date_min}..{r.date_max}")
             for e in r.errors[:20]:
                 print("  " + str(e.get("message")), file=sys.stderr)
     con.close()

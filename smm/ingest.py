@@ -90,6 +90,7 @@ class LoadReport:
     rows_rejected: int = 0
     rows_summary: int = 0
     rows_superseded: int = 0
+    rows_merged: int = 0                # rows summed into another row of the same file (same key)
     date_min: dt.date | None = None
     date_max: dt.date | None = None
     as_of: dt.date | None = None
@@ -455,7 +456,7 @@ def _v(stg_cols: set[str], f: str, default: str = "NULL") -> str:
     return quote_ident(f) if f in stg_cols else default
 
 
-def _write_daily(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql: _Sql) -> tuple[int, int]:
+def _write_daily(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql: _Sql) -> int:
     cols = set(plan.match.mapping)
     platform = _v(cols, "platform", sql.bind(plan.platform))
     currency = f"coalesce({_v(cols, 'currency')}, {sql.bind(plan.currency)})"
@@ -510,10 +511,10 @@ def _write_daily(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql:
     superseded = con.execute(
         "UPDATE fact SET superseded_by = ? WHERE superseded_by IS NULL AND batch_id <> ? AND row_key IN "
         "(SELECT row_key FROM fact WHERE batch_id = ?)", [batch, batch, batch]).fetchall()[0][0]
-    return superseded, 0
+    return superseded
 
 
-def _write_snapshot(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql: _Sql) -> tuple[int, int]:
+def _write_snapshot(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql: _Sql) -> int:
     cols = set(plan.match.mapping)
     platform = _v(cols, "platform", sql.bind(plan.platform))
     currency = f"coalesce({_v(cols, 'currency')}, {sql.bind(plan.currency)})"
@@ -553,7 +554,7 @@ def _write_snapshot(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, s
     con.execute(f"INSERT INTO snapshots (batch_id, profile, {col_list}) SELECT ?, ?, {col_list} FROM ok_rows",
                 [batch, plan.match.profile.id])
     rederive_snapshot_deltas(con, "SELECT post_key FROM ok_rows")
-    return superseded, 0
+    return superseded
 
 
 def rederive_snapshot_deltas(con: duckdb.DuckDBPyConnection, post_keys_sql: str, params: list | None = None) -> None:
@@ -587,7 +588,7 @@ def rederive_snapshot_deltas(con: duckdb.DuckDBPyConnection, post_keys_sql: str,
     )
 
 
-def _write_aux(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql: _Sql) -> tuple[int, int]:
+def _write_aux(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql: _Sql) -> int:
     p = plan.match.profile
     cols = set(plan.match.mapping)
     cur = f"coalesce({_v(cols, 'currency')}, {sql.bind(plan.currency)})"
@@ -623,7 +624,7 @@ def _write_aux(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql: _
         "(SELECT row_key FROM ok_rows)", [batch]).fetchall()[0][0]
     col_list = "src_row, row_key, " + ", ".join(quote_ident(c) for c in out)
     con.execute(f"INSERT INTO {table} (batch_id, {col_list}) SELECT ?, {col_list} FROM ok_rows", [batch])
-    return superseded, 0
+    return superseded
 
 
 _WRITERS = {"daily": _write_daily, "snapshot": _write_snapshot, "kol_roster": _write_aux,
@@ -819,28 +820,31 @@ def _commit(con, plan: _Plan, opts: LoadOptions, stg: str, filename: str, digest
             report.status, report.batch_id = "already_loaded", prior
             return
         batch = con.execute("SELECT nextval('batch_seq')").fetchall()[0][0]
-        notes = "; ".join(f"{k}:{v}" for k, v in report.notes) or None
         con.execute(
             "INSERT INTO load_batches (batch_id, file_name, sha256, profile, platform, kind, rows_loaded, "
-            "rows_rejected, rows_summary, as_of, currency, is_sample, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "rows_rejected, rows_summary, as_of, currency, is_sample) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [batch, filename, digest, p.id, p.platform, p.kind, n_ok, report.rows_rejected, report.rows_summary,
-             plan.as_of, plan.currency, opts.is_sample, notes])
+             plan.as_of, plan.currency, opts.is_sample])
         sql = _Sql()
-        superseded, _ = _WRITERS[p.kind](con, plan, opts, stg, batch, sql)
+        superseded = _WRITERS[p.kind](con, plan, opts, stg, batch, sql)
         table = {"daily": "fact", "snapshot": "snapshots"}.get(p.kind, p.kind)
         date_col = {"fact": "date", "snapshots": "as_of", "kol_roster": "as_of", "budget_plan": "period_start",
                     "other_costs": "date"}[table]
-        dmin, dmax = con.execute(
-            f"SELECT min({date_col}), max({'period_end' if table == 'budget_plan' else date_col}) "
+        dmin, dmax, stored = con.execute(
+            f"SELECT min({date_col}), max({'period_end' if table == 'budget_plan' else date_col}), count(*) "
             f"FROM {table} WHERE batch_id = ?", [batch]).fetchall()[0]
-        con.execute("UPDATE load_batches SET date_min = ?, date_max = ? WHERE batch_id = ?", [dmin, dmax, batch])
+        # Rows of one key (an export split by a dimension we do not keep) were summed into one: say so.
+        notes = report.notes + ([("ingest.note_merged", {"rows": n_ok - stored, "stored": stored})]
+                                if stored < n_ok else [])
+        con.execute("UPDATE load_batches SET date_min = ?, date_max = ?, notes = ? WHERE batch_id = ?",
+                    [dmin, dmax, "; ".join(f"{k}:{v}" for k, v in notes) or None, batch])
         rollups.refresh_batch(con, batch)
         con.execute("COMMIT")
     except Exception:
         _rollback(con)
         raise
-    report.status, report.batch_id = "loaded", batch
-    report.rows_loaded, report.rows_superseded = n_ok, superseded
+    report.status, report.batch_id, report.notes = "loaded", batch, notes
+    report.rows_loaded, report.rows_superseded, report.rows_merged = n_ok, superseded, n_ok - stored
     report.date_min, report.date_max = dmin, dmax
 
 

@@ -14,7 +14,7 @@ import io
 import pytest
 from ingestkit import csv_bytes, facts, load, loaded, note_codes, rejected, xlsx_bytes
 
-from smm import ingest, store
+from smm import i18n, ingest, store
 
 D = dt.date
 T = dt.datetime
@@ -839,13 +839,20 @@ def test_rows_of_one_key_in_one_file_are_summed_into_one_row_and_replaced_togeth
         ),
         "split.csv",
     )
-    assert r1.rows_loaded == 3
+    assert (r1.rows_loaded, r1.rows_merged) == (3, 1)
+    # the report (and the load history) says that 3 rows read became 2 rows stored
+    merged = ("ingest.note_merged", {"rows": 1, "stored": 2})
+    assert merged in r1.notes
+    [(stored_notes,)] = con.execute("SELECT notes FROM load_batches WHERE batch_id = ?", [r1.batch_id]).fetchall()
+    assert stored_notes.endswith(f"; {merged[0]}:{merged[1]}")   # after the currency note
+    text = i18n.t(merged[0], "en", **merged[1])
+    assert text.startswith("1 rows shared their key") and text.endswith("2 rows stored")
     assert facts(con, r1.batch_id, "src_row, date, spend, impressions, clicks, flags") == [
         (2, D(2026, 3, 2), 3.5, 100100.0, 7.0, "impressions:lower_bound"),
         (3, D(2026, 3, 3), 7.0, 50.0, 1.0, None),
     ]
     r2 = loaded(con, generic(["weibo", "2026-03-02", "a", "9", "900", "9", ""]), "fix.csv")
-    assert r2.rows_superseded == 1
+    assert (r2.rows_superseded, r2.rows_merged) == (1, 0) and not [n for n in r2.notes if n[0] == merged[0]]
     assert _sums(con) == (2, 16.0, 950.0, 10.0)
     assert ingest.delete_batch(con, r2.batch_id)
     assert _sums(con) == (2, 10.5, 100150.0, 8.0)
