@@ -143,8 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.set_defaults(func=cmd_sample)
 
-    from smm.metrics import CVR_BASES, ER_BASES, ROI_BASES
     from smm.periods import COMPARE_MODES
+    from smm.schema import CVR_BASES, ER_BASES, ROI_BASES
 
     p = sub.add_parser("kpis", help="every registry metric with its comparison period (the Overview's numbers)",
                        description="Every registry metric for the filters, the comparison period's value and the "

@@ -11,16 +11,13 @@ import pandas as pd
 
 from smm import rollups
 from smm.queries import Filters, where
-from smm.schema import quote_ident
+from smm.schema import CVR_BASES, ER_BASES, ROI_BASES, quote_ident
 
 # Base sums available to formulas. Money is already in the reporting currency.
 BASE_SUMS = ("spend", "revenue", "impressions", "reach", "views", "clicks", "likes", "comments", "shares",
              "saves", "follows", "conversions", "orders", "exposure", "interactions")
 COST_SUMS = ("cost_kol", "cost_content", "cost_staff", "cost_other")
 
-ER_BASES = ("impressions", "reach", "views", "followers")
-CVR_BASES = ("clicks", "impressions")
-ROI_BASES = ("full", "paid")
 
 
 @dataclass(frozen=True)

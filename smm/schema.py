@@ -25,6 +25,12 @@ METRICS: tuple[str, ...] = (
 MONEY_METRICS: tuple[str, ...] = ("spend", "revenue")
 MAY_BE_NEGATIVE: frozenset[str] = frozenset({"follows"})
 
+# The bases of the metric definitions teams disagree on (settings, see smm.metrics). Kept here, with no
+# pandas behind them, so that `smm ingest` (whose parser lists them) starts without importing pandas.
+ER_BASES: tuple[str, ...] = ("impressions", "reach", "views", "followers")
+CVR_BASES: tuple[str, ...] = ("clicks", "impressions")
+ROI_BASES: tuple[str, ...] = ("full", "paid")
+
 # Imported ratio columns: kept only to cross-check (never summed, never shown as our numbers).
 CHECK_FIELDS: tuple[str, ...] = ("ctr", "cpc", "cpm", "cpa", "roas", "cvr", "er")
 

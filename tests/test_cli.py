@@ -104,6 +104,19 @@ def test_ingest_json_prints_one_object_per_file_with_the_issue_keys(tmp_path, fi
     assert (out[1]["status"], out[1]["rows_loaded"]) == ("loaded", 1)
 
 
+def test_ingest_of_a_chinese_export_starts_without_pandas(tmp_path):
+    # A cron job's `smm ingest` of a GB18030 Qianchuan export: importing pandas alone would cost ~0.4 s.
+    src = ROOT / "sample_data" / "files" / "qianchuan_ads_2026-11-01_2026-11-22.csv"
+    with pytest.raises(UnicodeDecodeError):
+        src.read_bytes().decode("utf-8")          # really a GB18030 file, with 万 values
+    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "smm", "ingest", str(src), "--json",
+                          "--db", str(tmp_path / "s.duckdb")], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert json_lines(res.stdout)[0]["status"] == "loaded"
+    imported = {line.rsplit("|", 1)[-1].strip() for line in res.stderr.splitlines() if line.startswith("import time:")}
+    assert "duckdb" in imported and "pandas" not in imported
+
+
 def test_ingest_again_is_already_loaded_and_exit_zero(tmp_path, files):
     db = tmp_path / "s.duckdb"
     assert smm("ingest", files["weibo.csv"], "--db", db, "--json").returncode == 0

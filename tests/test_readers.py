@@ -220,7 +220,11 @@ _LATIN1_LOOKALIKES = [["仩", "亝", "匑x"], ["燗", "\u3000计划\u3000", " �
 
 @pytest.mark.parametrize("delim", [",", "\t", ";", "|"])
 @pytest.mark.parametrize("in_place", [False, True])
-def test_gb18030_cells_are_decoded_before_whitespace_is_stripped(db, tmp_path, delim, in_place):
+@pytest.mark.parametrize("bind_max", [None, 0])   # decoded cells bound as lists, or registered as Arrow
+def test_gb18030_cells_are_decoded_before_whitespace_is_stripped(db, tmp_path, monkeypatch, delim, in_place,
+                                                                 bind_max):
+    if bind_max is not None:
+        monkeypatch.setattr(readers, "_DECODE_BIND_MAX", bind_max)
     # GB18030 is read byte for byte and decoded cell by cell ('|' can be a byte of a character, so such a
     # file is decoded whole first): only real whitespace is stripped, never a byte of a character.
     data = (delim.join(["账户", "计划", "花费"]) + "\r\n"
