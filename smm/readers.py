@@ -8,8 +8,11 @@ names the columns. Everything that can go wrong raises `IngestError` with one of
 `ragged`, `duplicate_header`, `too_large`, `xml_bomb`, `excel_unreadable`.
 
 CSV path: choose the encoding, parse the first few hundred KB in Python to find the delimiter,
-preamble and header, then stream the data region as UTF-8 part files that DuckDB reads
-(`read_csv` with explicit options and strict mode) while the next part is transcoded. When every
+preamble and header, then hand the data region to DuckDB (`read_csv` with explicit options and strict
+mode). A UTF-8 file is read as it is, in place when it came from disk; a GB18030 file with a delimiter
+no byte of a character can be is read byte for byte as Latin-1 and its non-ASCII cells are decoded
+afterwards, once per distinct value; other encodings stream as UTF-8 part files that DuckDB reads
+while the next part is transcoded. When every
 line is one record, `_row` is the rowid plus the first data line; with quoted line breaks or
 blank lines, a `csv` pass finds where each record starts. When DuckDB refuses the file, the exact
 Python `csv` path loads it or names the offending line. Call it outside an explicit transaction:
