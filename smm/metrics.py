@@ -19,7 +19,6 @@ BASE_SUMS = ("spend", "revenue", "impressions", "reach", "views", "clicks", "lik
 COST_SUMS = ("cost_kol", "cost_content", "cost_staff", "cost_other")
 
 
-
 @dataclass(frozen=True)
 class Settings:
     """Definitions users disagree on; always stated on screen next to the numbers."""

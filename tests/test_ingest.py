@@ -846,7 +846,7 @@ def test_rows_of_one_key_in_one_file_are_summed_into_one_row_and_replaced_togeth
     [(stored_notes,)] = con.execute("SELECT notes FROM load_batches WHERE batch_id = ?", [r1.batch_id]).fetchall()
     assert stored_notes.endswith(f"; {merged[0]}:{merged[1]}")   # after the currency note
     text = i18n.t(merged[0], "en", **merged[1])
-    assert text.startswith("1 rows shared their key") and text.endswith("2 rows stored")
+    assert text.startswith("1 rows had the same key") and text.endswith("2 rows stored")
     assert facts(con, r1.batch_id, "src_row, date, spend, impressions, clicks, flags") == [
         (2, D(2026, 3, 2), 3.5, 100100.0, 7.0, "impressions:lower_bound"),
         (3, D(2026, 3, 3), 7.0, 50.0, 1.0, None),

@@ -14,9 +14,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Lifetime snapshot (each row is one post's total so far)",
     ),
     "ingest.note_merged": (
-        "{rows} 行与本文件中键相同（平台、账户、计划、广告组、广告、内容、达人、日期）的其他行合并、数值相加：实际存入 {stored} 行",
-        "{rows} rows shared their key (platform, account, campaign, ad group, ad, content, KOL, date) with another "
-        "row of this file and were summed into it: {stored} rows stored",
+        "{rows} 行与本文件中另一行的键相同（同一平台、同一对象、同一日期），数值已相加：实际存入 {stored} 行",
+        "{rows} rows had the same key as another row of this file (same platform, item and date) and were summed "
+        "into it: {stored} rows stored",
     ),
     # the load history's kind column (short: a table cell on a projector)
     "kind.daily": ("按日数据", "Daily"),
