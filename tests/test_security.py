@@ -299,9 +299,10 @@ def test_no_script_runs_in_a_real_browser_on_any_page(evil_master, tmp_path, bro
         box = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]', has_text="KOL").first
         box.locator("input").click()
         page.keyboard.type("onerror")
-        option = page.get_by_role("option")
-        option.first.wait_for()
-        assert option.all_inner_texts() == [XSS_IMG]
+        # Retried until the typed filter has applied: the list first shows every name (and "Select 3 matches").
+        from playwright.sync_api import expect
+
+        expect(page.get_by_role("option")).to_have_text([XSS_IMG], timeout=30_000)
         assert page.evaluate("window.__smm_xss") is None and not dialogs
         screenshot(page, "security_kol_names_as_text")
         ctx.close()
