@@ -31,7 +31,7 @@ def test_compare_flow_zh(st_server, page):
     expect(picker).to_be_visible()
     # Add the planted KOL to the three preselected ones.
     picker.locator("input").click()
-    page.keyboard.type("桃子酱")
+    picker.locator("input").press_sequentially("桃子酱")      # into the box, never at the page
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     wait_idle(page)
