@@ -129,22 +129,38 @@ def _corrupt(data: bytes, at: int) -> bytes:
     return bytes(b)
 
 
+def _refused_corruption(src: Path, data: bytes, tmp_path: Path) -> tuple[Path, bytes]:
+    """A copy of the store whose log DuckDB alone refuses to open: corrupted a third of the way in, or further on.
+
+    DuckDB does not check every byte of its log: a scan of one log in 256-byte steps found 2 spots of 406 where
+    16 flipped bytes went unnoticed (its first bytes, and one spot inside), and the log's layout moves a little
+    from run to run. So the spot is chosen by asking DuckDB, not assumed.
+    """
+    import duckdb
+
+    for at in range(len(data) // 3, len(data) - 16, 256):
+        bad = _corrupt(data, at)
+        db = _copy(src, bad, tmp_path / f"bad{at}")
+        try:
+            duckdb.connect(str(db)).close()
+        except duckdb.Error as e:
+            if "wal" in str(e).lower():
+                return db, bad
+    pytest.fail("DuckDB opened the store with every corrupted log tried")
+
+
 def test_corrupt_wal_is_set_aside_never_deleted_and_the_app_opens(wal_store, tmp_path, monkeypatch):
     src, wal, sums = wal_store
     data = wal.read_bytes()
-    db = _copy(src, _corrupt(data, len(data) // 3), tmp_path / "bad")
     # DuckDB alone refuses to open it: without smm's handling the app would fail on every start.
-    import duckdb
-
-    with pytest.raises(duckdb.Error, match="(?i)wal"):
-        duckdb.connect(str(db)).close()
+    db, bad = _refused_corruption(src, data, tmp_path)
     monkeypatch.setenv("SMM_DB", str(db))
     at = app_test(lang="en")
     with pytest.warns(RuntimeWarning, match="set aside|renamed"):
         at.run()
     assert not at.exception
     aside = store.set_aside_wals(db)
-    assert len(aside) == 1 and aside[0].read_bytes() == _corrupt(data, len(data) // 3)  # kept byte for byte
+    assert len(aside) == 1 and aside[0].read_bytes() == bad  # kept byte for byte
     assert not Path(str(db) + ".wal").exists() or Path(str(db) + ".wal").stat().st_size < len(data)
     notes = [w.value for w in at.warning]
     assert any(aside[0].name in n and "write-ahead log" in n for n in notes), notes
