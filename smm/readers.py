@@ -853,8 +853,10 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str, filename: str
 def _in_place(data: bytes, layout: _Layout, source: Path | None) -> tuple[str, int] | None:
     """(path, lines to skip) to read the data lines from `source` itself, or None to write them out first.
 
-    Only where DuckDB's `skip` (which counts line breaks) lands exactly on the first data line: no quote
-    above it, and the file still holds the very bytes that were checked.
+    Only where DuckDB's `skip` (which counts line breaks) lands exactly on the first data line (no quote
+    above it), and where the file still has the size of the bytes that were checked. Only the size is
+    compared (reading it again would cost what reading in place saves): a file rewritten since with other
+    bytes of the very same size would be read as it is now.
     """
     if source is None or b'"' in data[:layout.data_start]:
         return None
