@@ -891,8 +891,13 @@ def _byte_parts(data: bytes, start: int, tmp: str, in_place: tuple[str, int] | N
     yield _Part(path, data.count(b"\n", start, end) + 1, tails, skip, in_place is None)
 
 
+_BREAK_QUOTE = (re.compile(rb'\n"'), re.compile(rb'\r"'))
+
+
 def _break_before_quote(data: bytes, start: int, end: int) -> bool:
-    return data.find(b'\n"', start, end) >= 0 or data.find(b'\r"', start, end) >= 0
+    # re's literal search is ~3x faster than bytes.find for these two-byte needles: find's skip test keys
+    # on the needle's last byte, a quote, which is common in CSV (0.04 s against 0.12 s per 110 MB each).
+    return any(p.search(data, start, end) is not None for p in _BREAK_QUOTE)
 
 
 def _tails(tab: bool, rare: str, breaks: bool) -> str:
