@@ -57,7 +57,7 @@ def build(path: Path, posts: int) -> None:
                    (list_value({", ".join(repr(w) for w in WORDS)}))[(1 + hash(i * 3) % {len(WORDS)})::BIGINT] AS word
             FROM range({posts}) t(i)
         )
-        SELECT 1, md5(i || '-' || w), platform, 'bench', 'c' || i, word || ' 标题 ' || i, ctype, pub, kol,
+        SELECT 1, hash(i || '-' || w), platform, 'bench', 'c' || i, word || ' 标题 ' || i, ctype, pub, kol,
                DATE '2026-09-06' + (7 * w)::INTEGER, 'CNY',
                CASE WHEN platform IN ('xiaohongshu', 'douyin') THEN 1000 + (hash(i + w) % 50000)::BIGINT END,
                500 + hash(i * 11 + w) % 20000, hash(i * 13 + w) % 900, hash(i * 17 + w) % 90,
@@ -68,7 +68,7 @@ def build(path: Path, posts: int) -> None:
     """)
     con.execute("""
         INSERT INTO other_costs (batch_id, row_key, date, platform, category, amount, currency, kol)
-        SELECT 1, md5(platform || kol || d), d, platform, 'kol', 5000, 'CNY', kol
+        SELECT 1, hash(platform || kol || d), d, platform, 'kol', 5000, 'CNY', kol
         FROM (SELECT DISTINCT platform, kol, published_at::DATE AS d FROM fact WHERE kol IS NOT NULL)
     """)
     con.execute("CHECKPOINT")

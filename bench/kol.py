@@ -41,7 +41,7 @@ def build(path: Path, kols: int, background: int) -> None:
     con.execute(f"""
         INSERT INTO fact (batch_id, row_key, platform, profile, campaign, date, currency, spend, impressions,
                           clicks, conversions, revenue)
-        SELECT 1, 'bg' || i, (['douyin','xiaohongshu','weibo','kuaishou'])[1 + i % 4], 'bench', 'c' || (i % 50),
+        SELECT 1, hash('bg' || i), (['douyin','xiaohongshu','weibo','kuaishou'])[1 + i % 4], 'bench', 'c' || (i % 50),
                DATE '2026-08-31' + (i % 84)::INTEGER, 'CNY', 100 + i % 900, 10000 + i % 5000, 100 + i % 300,
                i % 20, (i % 20) * 200
         FROM range({background}) t(i)""")
@@ -52,7 +52,7 @@ def build(path: Path, kols: int, background: int) -> None:
         WITH p AS (SELECT k, j, (['xiaohongshu','douyin','weibo'])[1 + k % 3] AS platform,
                           TIMESTAMP '2026-08-31 10:00' + INTERVAL (((k * 7 + j * 23) % 70)) DAY AS pub
                    FROM range({kols}) a(k), range(3) b(j))
-        SELECT 1, 'k' || k || '-' || j || '-' || w, platform, 'bench', 'p' || k || '-' || j, 'kol' || k, pub,
+        SELECT 1, hash('k' || k || '-' || j || '-' || w), platform, 'bench', 'p' || k || '-' || j, 'kol' || k, pub,
                CAST(pub AS DATE) + (7 * w)::INTEGER, 'CNY', 20000 / (w + 1), 4000 / (w + 1),
                (200 + hash(k) % 300) / (w + 1), (20 + hash(k * 3) % 30) / (w + 1), 5, 10, 40 / (w + 1),
                (hash(k * 5 + j) % 8) / (w + 1), (hash(k * 5 + j) % 8) * 230 / (w + 1), true
@@ -61,12 +61,12 @@ def build(path: Path, kols: int, background: int) -> None:
                 "VALUES (2, 'bench costs', 'bench2', 'bench', 'other_costs')")
     con.execute(f"""
         INSERT INTO other_costs (batch_id, row_key, date, platform, category, amount, currency, kol)
-        SELECT 2, 'f' || k || '-' || j, DATE '2026-08-31' + ((k * 7 + j * 23) % 70)::INTEGER,
+        SELECT 2, hash('f' || k || '-' || j), DATE '2026-08-31' + ((k * 7 + j * 23) % 70)::INTEGER,
                (['xiaohongshu','douyin','weibo'])[1 + k % 3], 'kol', 2000 + hash(k) % 50000, 'CNY', 'kol' || k
         FROM range({kols}) a(k), range(3) b(j)""")
     con.execute(f"""
         INSERT INTO kol_roster (batch_id, row_key, kol, platform, followers, fee, posts, currency, as_of)
-        SELECT 2, 'r' || k || s, 'kol' || k, (['xiaohongshu','douyin','weibo'])[1 + k % 3],
+        SELECT 2, hash('r' || k || s), 'kol' || k, (['xiaohongshu','douyin','weibo'])[1 + k % 3],
                (5000 + hash(k) % 1500000) * (1 + 0.05 * s), 30000, 3, 'CNY',
                DATE '2026-08-31' + (49 * s)::INTEGER
         FROM range({kols}) a(k), range(2) b(s)""")

@@ -69,7 +69,7 @@ def build(path: Path, n_rows: int) -> float:
                    1 + 0.35 * sin(day / 58.0) + 0.2 * (day % 7 IN (5, 6))::INT AS season
             FROM g
         )
-        SELECT 1, CAST(i AS VARCHAR), platform, CASE WHEN is_ad THEN 'generic_facts' ELSE 'creator' END,
+        SELECT 1, CAST(i AS HUGEINT), platform, CASE WHEN is_ad THEN 'generic_facts' ELSE 'creator' END,
                platform || '_main',
                CASE WHEN is_ad THEN platform || '_campaign_' || (r % 25) END,
                CASE WHEN is_ad THEN platform || '_group_' || (r % 60) END,

@@ -448,8 +448,25 @@ def _execute(con: duckdb.DuckDBPyConnection, q: str, sql: _Sql) -> None:
 
 # ---------------------------------------------------------------- writing
 
+def _key_text(parts: list[str]) -> str:
+    """The md5 (hex text) of the parts, NULL-safe: a post's key, kept as text."""
+    return "md5(" + _key_concat(parts) + ")"
+
+
+# Row keys are the md5 of the natural key as a number: its top 127 bits, as a HUGEINT (UHUGEINT has no NumPy
+# conversion, so `SELECT *` into pandas would fail). 2^-127 per pair is as safe from collisions as the md5 hex
+# text of schema versions 1-5 (migration 006 turned those into these very numbers), and cheaper: no hex text to
+# build, store and compare (−0.2 s on a million-row load).
+_KEY = "CAST(md5_number({}) >> 1 AS HUGEINT)"
+
+
 def _key_expr(parts: list[str]) -> str:
-    return "md5(concat_ws(chr(31), " + ", ".join(f"coalesce(CAST({p} AS VARCHAR), chr(0))" for p in parts) + "))"
+    """A row key of the parts (NULL-safe)."""
+    return _KEY.format(_key_concat(parts))
+
+
+def _key_concat(parts: list[str]) -> str:
+    return "concat_ws(chr(31), " + ", ".join(f"coalesce(CAST({p} AS VARCHAR), chr(0))" for p in parts) + ")"
 
 
 def _v(stg_cols: set[str], f: str, default: str = "NULL") -> str:
@@ -527,7 +544,7 @@ def _write_snapshot(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, s
         cid = "'row ' || CAST(s._row AS VARCHAR)"
     as_of = sql.bind(plan.as_of) + "::DATE"
     prof = sql.bind(plan.match.profile.id)
-    post_key = _key_expr([platform, prof, dims["account"], cid, dims["kol"]])
+    post_key = _key_text([platform, prof, dims["account"], cid, dims["kol"]])
     metric_cols = [*METRICS, "watch_hours"]
     inner = (
         f"SELECT s._row AS src_row, {post_key} AS post_key, {platform} AS platform, {cid} AS content_id, "
@@ -536,8 +553,9 @@ def _write_snapshot(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, s
         + ", ".join(f"{_v(cols, mm)} AS {quote_ident(mm)}" for mm in metric_cols)
         + f", s.flags AS flags FROM {stg} s WHERE NOT s._summary AND len(s._errs) = 0"
     )
+    row_key = _KEY.format(f"post_key || CAST({as_of} AS VARCHAR)")
     agg = (
-        f"SELECT min(src_row) AS src_row, post_key, md5(post_key || CAST({as_of} AS VARCHAR)) AS row_key, "
+        f"SELECT min(src_row) AS src_row, post_key, {row_key} AS row_key, "
         "any_value(platform) AS platform, any_value(content_id) AS content_id, "
         + ", ".join(f"any_value({quote_ident(d)}) AS {quote_ident(d)}" for d in dims)
         + f", max(published_at) AS published_at, {as_of} AS as_of, any_value(currency) AS currency, "
@@ -685,10 +703,11 @@ def _rejected_csv(con, stg: str, raw: readers.RawTable) -> bytes:
 
 
 def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opts: LoadOptions | None = None,
-                 *, extra_profiles: tuple[Profile, ...] = (), source: Path | None = None) -> LoadReport:
+                 *, extra_profiles: tuple[Profile, ...] = (), source: readers.Source | None = None) -> LoadReport:
     """Load one file's bytes; write nothing unless every check passes (or the user chose to load valid rows).
 
-    `source` is the file the bytes were read from (ingest_file): a text file is then read in place, not copied.
+    `source` is the file the bytes were read from (ingest_file, readers.read_file): a text file is then read in
+    place, not copied.
     """
     opts = opts or LoadOptions()
     report = LoadReport(file=filename)
@@ -851,8 +870,8 @@ def _commit(con, plan: _Plan, opts: LoadOptions, stg: str, filename: str, digest
 def ingest_file(con: duckdb.DuckDBPyConnection, path: str | Path, opts: LoadOptions | None = None,
                 **kw) -> LoadReport:
     """Load one file from disk (see ingest_bytes)."""
-    p = Path(path)
-    return ingest_bytes(con, p.read_bytes(), p.name, opts, source=p, **kw)
+    data, source = readers.read_file(path)
+    return ingest_bytes(con, data, Path(path).name, opts, source=source, **kw)
 
 
 

@@ -143,6 +143,26 @@ class _Layout:
     data_start: int             # byte offset of that line in the original data
 
 
+class Source(NamedTuple):
+    """A file on disk, and its size, mtime, inode and device when its bytes were read (see read_file)."""
+
+    path: Path
+    stamp: tuple[int, int, int, int]
+
+
+def _stamp(path: Path) -> tuple[int, int, int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev
+
+
+def read_file(path: str | os.PathLike) -> tuple[bytes, Source | None]:
+    """Read a file's bytes, and the Source that lets read_table read it in place (None if it changed meanwhile)."""
+    p = Path(path)
+    before = _stamp(p)
+    data = p.read_bytes()
+    return data, (Source(p, before) if _stamp(p) == before and before[0] == len(data) else None)
+
+
 class _WrongEncoding(Exception):
     """UTF-8, chosen from the head of a file without BOM, fails further into the file."""
 
@@ -151,10 +171,11 @@ class _WrongEncoding(Exception):
 
 
 def read_table(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, *, table: str,
-               max_rows: int = 5_000_000, max_unzipped: int = MAX_UNZIPPED, source: Path | None = None) -> RawTable:
+               max_rows: int = 5_000_000, max_unzipped: int = MAX_UNZIPPED, source: Source | None = None) -> RawTable:
     """Stage an uploaded CSV/TSV/TXT/XLSX/XLS file as TEMP table `table` of raw strings.
 
-    `source` is the file `data` was read from: a large text file is then read in place, not from a copy.
+    `source` is the file `data` was read from (read_file): a large text file is then read in place, not from
+    a copy, as long as the file is still what it was when read.
     """
     if not isinstance(table, str) or not _TABLE_NAME.fullmatch(table):
         raise ValueError(f"table name must match [a-z_][a-z0-9_]*: {table!r}")
@@ -369,7 +390,7 @@ def _decode_error_line(data: bytes, start: int, enc: _Encoding) -> int:
 # -------------------------------------------------------------------------------------------- text
 
 
-def _read_text(con, data: bytes, filename: str, table: str, max_rows: int, source: Path | None) -> RawTable:
+def _read_text(con, data: bytes, filename: str, table: str, max_rows: int, source: Source | None) -> RawTable:
     if b"\r" in data and _LONE_CR.search(data) and b"\x00" not in data:
         # Lone CR line ends (old Mac): make them LF so that lines count the way editors show them.
         data, source = _LONE_CR.sub(b"\n", data), None
@@ -382,7 +403,7 @@ def _read_text(con, data: bytes, filename: str, table: str, max_rows: int, sourc
 
 
 def _read_text_as(con, data: bytes, filename: str, table: str, max_rows: int, enc: _Encoding,
-                  source: Path | None) -> RawTable:
+                  source: Source | None) -> RawTable:
     layout = _layout(data, filename, enc)
     names = layout.names
     _check_duplicates([n for n in names if n], filename)
@@ -639,7 +660,7 @@ def _insertion_order_kept(con) -> bool:
 
 
 def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, layout: _Layout,
-                      source: Path | None):
+                      source: Source | None):
     """Load the data region with DuckDB; list which columns hold data, or None to take the exact path."""
     ncols = len(layout.names)
     cols = ", ".join(f"c{i} VARCHAR" for i in range(ncols))
@@ -850,22 +871,22 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str, filename: str
         carry = out[cut:]
 
 
-def _in_place(data: bytes, layout: _Layout, source: Path | None) -> tuple[str, int] | None:
+def _in_place(data: bytes, layout: _Layout, source: Source | None) -> tuple[str, int] | None:
     """(path, lines to skip) to read the data lines from `source` itself, or None to write them out first.
 
     Only where DuckDB's `skip` (which counts line breaks) lands exactly on the first data line (no quote
-    above it), and where the file still has the size of the bytes that were checked. Only the size is
-    compared (reading it again would cost what reading in place saves): a file rewritten since with other
-    bytes of the very same size would be read as it is now.
+    above it), and where the file still has the size, mtime, inode and device it had when its bytes were read
+    and checked. Its bytes are not compared again (that would cost what reading in place saves): a rewrite
+    that kept the size and set the mtime back, or landed within the clock tick of the read, goes unseen.
     """
     if source is None or b'"' in data[:layout.data_start]:
         return None
     try:
-        if os.path.getsize(source) != len(data):
+        if _stamp(source.path) != source.stamp:
             return None
     except OSError:
         return None
-    return str(source), data.count(b"\n", 0, layout.data_start)
+    return str(source.path), data.count(b"\n", 0, layout.data_start)
 
 
 def _byte_parts(data: bytes, start: int, tmp: str, in_place: tuple[str, int] | None, utf8: bool

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import glob
 import os
 import re
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -133,13 +135,20 @@ def memory_limit() -> str:
 
 def _open(p: Path, read_only: bool, *, retried: bool = False) -> duckdb.DuckDBPyConnection:
     """duckdb.connect with clear errors: busy store, damaged write-ahead log (set aside), unwritable folder."""
+    wal = Path(str(p) + ".wal")
+    if not read_only and not retried and _wal_head_damaged(wal):
+        # DuckDB takes a log whose first entry does not parse for one torn while being written: it replays
+        # nothing and deletes the log, with every commit after it. Keep it, and say so.
+        aside = _set_aside_wal(wal)
+        warnings.warn(f"smm: the store's write-ahead log does not start like a DuckDB log (damaged); it was "
+                      f"renamed to {aside} and the store opened at its last checkpoint", RuntimeWarning,
+                      stacklevel=3)
     try:
         con = duckdb.connect(str(p), read_only=read_only)
     except duckdb.Error as e:
         msg = str(e).lower()
         if any(s in msg for s in _LOCK_ERRORS):
             raise StoreBusyError(str(p)) from e
-        wal = Path(str(p) + ".wal")
         if any(s in msg for s in _WAL_ERRORS) and not read_only and not retried and wal.exists():
             # A damaged log must not stop the app from starting (a crash loop): keep it for forensics,
             # open what the main file holds (the state at the last checkpoint), and say so.
@@ -154,6 +163,41 @@ def _open(p: Path, read_only: bool, *, retried: bool = False) -> duckdb.DuckDBPy
     # The value passed memory_limit()'s size pattern, so it is safe as a literal (SET takes no parameters).
     con.execute(f"SET memory_limit = '{memory_limit()}'")
     return con
+
+
+@functools.cache
+def _wal_head() -> bytes:
+    """The bytes every write-ahead log of this DuckDB starts with (its version entry's first fields).
+
+    Learned from a throwaway log once per process (~50 ms), not written down: another DuckDB release may
+    write another header. b"" (no check) when no throwaway store can be made.
+    """
+    try:
+        with tempfile.TemporaryDirectory(prefix="smm-wal-") as d:
+            probe = Path(d) / "probe.duckdb"
+            con = duckdb.connect(str(probe))
+            try:
+                con.execute("CREATE TABLE t (x INTEGER)")
+                with open(str(probe) + ".wal", "rb") as fh:
+                    return fh.read(5)   # field 100 (entry type: version), its value, field 101 (the version)
+            finally:
+                con.close()
+    except (duckdb.Error, OSError):
+        return b""
+
+
+def _wal_head_damaged(wal: Path) -> bool:
+    """True when the log at `wal` exists and its first bytes are not those every log starts with.
+
+    A log cut short inside its first entry (a crash while writing it) holds a prefix of them: not damaged.
+    """
+    try:
+        with open(wal, "rb") as fh:
+            head = fh.read(16)
+    except OSError:     # no log (the usual case), or one we cannot read: DuckDB will say
+        return False
+    expected = _wal_head() if head else b""     # probe only when there is a log to check
+    return bool(expected) and not expected.startswith(head[:len(expected)])
 
 
 def _set_aside_wal(wal: Path) -> Path:

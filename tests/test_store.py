@@ -239,3 +239,74 @@ def test_another_plain_connection_to_the_open_store_still_works(tmp_path):
     assert other.execute("SELECT count(*) FROM fact").fetchall() == [(0,)]
     other.close()
     con.close()
+
+
+_KEYED = ("fact", "snapshots", "kol_roster", "budget_plan", "other_costs")
+_FIRST = ("meta_ads_2026-08-31_2026-10-04.csv", "meta_post_insights_2026-09-06.csv", "kol_roster_2026-08-31.csv",
+          "budget_plan.csv", "other_costs_kol.csv")
+_LATER = ("meta_ads_2026-09-28_2026-11-01.csv", "meta_post_insights_2026-09-13.csv", "kol_roster_2026-10-19_zh.csv")
+
+
+def _keyed_rows(con) -> dict[str, list[tuple]]:
+    return {t: con.execute(f"SELECT row_key, batch_id, superseded_by FROM {t} ORDER BY ALL").fetchall()  # noqa: S608
+            for t in _KEYED}
+
+
+def test_row_keys_of_a_store_from_schema_5_become_numbers_that_still_match_new_rows(tmp_path, monkeypatch):
+    """Migration 006: md5 hex row keys (schema 1-5) become md5_number keys, and later overlapping exports
+    replace the old rows exactly as they do in a store that never had hex keys."""
+    import shutil
+
+    from smm import ingest
+    from smm.sample import sample_dir
+
+    old_dir = tmp_path / "migrations_1_to_5"
+    old_dir.mkdir()
+    for p in store.MIGRATIONS_DIR.glob("*.sql"):
+        if int(p.name[:3]) <= 5:
+            shutil.copy(p, old_dir / p.name)
+    # A store as schema 5 kept it, written by the key code of that time.
+    with monkeypatch.context() as m:
+        m.setattr(store, "MIGRATIONS_DIR", old_dir)
+        m.setattr(ingest, "_KEY", "md5({})")
+        con = store.connect(tmp_path / "old.duckdb")
+        for name in _FIRST:
+            assert ingest.ingest_file(con, sample_dir() / name).status == "loaded", name
+        types = dict(con.execute("SELECT table_name, data_type FROM information_schema.columns "
+                                 "WHERE column_name = 'row_key' AND table_schema = 'main'").fetchall())
+        assert {types[t] for t in _KEYED} == {"VARCHAR"}
+        hex_keys = con.execute("SELECT row_key FROM fact ORDER BY ALL LIMIT 3").fetchall()
+        assert all(re.fullmatch(r"[0-9a-f]{32}", k) for (k,) in hex_keys)
+        con.close()
+
+    old = store.connect(tmp_path / "old.duckdb")      # migrates to the current schema
+    fresh = store.connect(tmp_path / "fresh.duckdb")
+    try:
+        assert old.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] == max(
+            v for v, _, _ in store.migrations())
+        for name in _FIRST:
+            assert ingest.ingest_file(fresh, sample_dir() / name).status == "loaded", name
+        types = dict(old.execute("SELECT table_name, data_type FROM information_schema.columns "
+                                 "WHERE column_name = 'row_key' AND table_schema = 'main'").fetchall())
+        assert {types[t] for t in _KEYED} == {"HUGEINT"}
+        # every converted key is the key the current code computes for the same row
+        assert _keyed_rows(old) == _keyed_rows(fresh)
+        superseded = []
+        for name in _LATER:
+            a, b = ingest.ingest_file(old, sample_dir() / name), ingest.ingest_file(fresh, sample_dir() / name)
+            assert (a.status, a.rows_loaded, a.rows_superseded) == (b.status, b.rows_loaded, b.rows_superseded)
+            superseded.append(a.rows_superseded)
+        # A corrected copy of each file of the first load (other bytes, same rows) replaces every row it holds.
+        for name in _FIRST[1:]:
+            data = (sample_dir() / name).read_bytes() + b"\n"
+            a, b = ingest.ingest_bytes(old, data, name), ingest.ingest_bytes(fresh, data, name)
+            assert (a.status, a.rows_superseded) == (b.status, b.rows_superseded), name
+            superseded.append(a.rows_superseded)
+        assert all(n > 0 for n in superseded[:1] + superseded[3:]), superseded
+        assert _keyed_rows(old) == _keyed_rows(fresh)
+        assert store.table_fingerprint(old) == store.table_fingerprint(fresh)
+        totals = "SELECT count(*), sum(spend), sum(impressions), sum(views) FROM fact_active"
+        assert old.execute(totals).fetchall() == fresh.execute(totals).fetchall()
+    finally:
+        old.close()
+        fresh.close()

@@ -383,3 +383,40 @@ def test_generic_header_used_here_is_the_generic_template():
     from smm.profiles import recognise
 
     assert recognise(GENERIC_HEADER).profile.id == "generic_facts"
+
+
+def test_a_log_with_a_damaged_start_is_set_aside_not_silently_dropped(wal_store, tmp_path):
+    # DuckDB alone takes a log whose first entry does not parse for a torn write: it opens the store at its last
+    # checkpoint and deletes the log, and batches 2 and 3 with it, without a word.
+    src, wal, sums = wal_store
+    data = wal.read_bytes()
+    bad = _corrupt(data, 0)
+    plain = _copy(src, bad, tmp_path / "plain")
+    import duckdb
+
+    for k in range(2):      # the first write overwrites the log: batches 2 and 3 are gone for good
+        con = duckdb.connect(str(plain))
+        assert con.execute("SELECT batch_id FROM load_batches").fetchall() == [(1,)]
+        con.execute(f"CREATE TABLE any_write_{k} (x INTEGER)")
+        con.close()
+        assert not Path(str(plain) + ".wal").exists()
+    # smm keeps it, byte for byte, and says so.
+    db = _copy(src, bad, tmp_path / "smm")
+    with pytest.warns(RuntimeWarning, match="does not start like a DuckDB log"):
+        con = store.connect(db)
+    try:
+        assert con.execute("SELECT batch_id FROM load_batches").fetchall() == [(1,)]
+        _check_batches(con, sums)
+    finally:
+        con.close()
+    aside = store.set_aside_wals(db)
+    assert len(aside) == 1 and aside[0].read_bytes() == bad
+    # A healthy log, and one cut short inside its first entry, are not touched.
+    for cut in (len(data), 3, 5):
+        ok = _copy(src, data[:cut], tmp_path / f"ok{cut}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            con = store.connect(ok)
+        n = len(con.execute("SELECT batch_id FROM load_batches").fetchall())
+        con.close()
+        assert store.set_aside_wals(ok) == [] and n == (3 if cut == len(data) else 1)
