@@ -524,6 +524,28 @@ def test_prop_scalar_never_raises(mcon, s):
     assert n is None or math.isfinite(n)
 
 
+def _smm_num_without_wan_branch(con) -> None:
+    """smm_num_old: smm_num as it was before its quick 万 branch (the macro's own text, that line removed)."""
+    from smm.values import macro_statements
+
+    body = dict(macro_statements())["smm_num"]
+    assert "        smm__num_wan(s),\n" in body
+    con.execute(body.replace("        smm__num_wan(s),\n", "").replace("MACRO smm_num(s)", "MACRO smm_num_old(s)"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ss=st.lists(st.text(alphabet="0123456789.+-eE_ ,万", max_size=10).map(lambda t: t + "万"), min_size=1,
+                   max_size=25))
+def test_prop_quick_wan_branch_gives_what_the_unit_branch_gave(mcon, ss):
+    """smm__num_wan only skips a regular expression: smm_num's value of any '…万' text is what it was without it."""
+    _smm_num_without_wan_branch(mcon)
+    ss = [*ss, "15.39万", "1.万", ".5万", "+1万", "-0万", "1_0万", "1e5万", " 15万", "15 万", "1,234.5万", "万"]
+    got = column(mcon, ss, "[smm_num(s)::VARCHAR, smm_num_old(s)::VARCHAR, smm__num_wan(s)::VARCHAR]")
+    assert [(s, new, old) for s, (new, old, _) in zip(ss, got, strict=True) if new != old] == []
+    quick = dict(zip(ss, (w for _, _, w in got), strict=True))
+    assert quick["15.39万"] == "153900.0" and quick["1_0万"] is None and quick["1,234.5万"] is None
+
+
 MASKED = re.compile(r"[<＜]\s*=?\s*\d+(?:\.\d+)?\s*[%％]?")
 
 

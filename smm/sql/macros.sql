@@ -45,6 +45,13 @@ CREATE OR REPLACE MACRO smm__num_fast(s) AS
     CASE WHEN NOT contains(s, ',') AND strlen(s) = length(s) AND isfinite(TRY_CAST(s AS DOUBLE)) AND NOT contains(s, '_')
          THEN TRY_CAST(s AS DOUBLE) END;
 
+-- name: smm__num_wan
+-- Returns s as a DOUBLE when s is a plain number followed by 万 (15.39万, how Chinese exports write counts of 10万 and more), else NULL. The value of smm_num's unit branch (the same text is cast), without its regular expression: a third of the time on a 万 column.
+CREATE OR REPLACE MACRO smm__num_wan(s) AS
+    CASE WHEN suffix(s, '万') AND NOT contains(s, ',') AND NOT contains(s, '_')
+              AND isfinite(TRY_CAST(left(s, -1) || 'e4' AS DOUBLE))
+         THEN TRY_CAST(left(s, -1) || 'e4' AS DOUBLE) END;
+
 -- name: smm__unit_exp
 -- Returns the power of ten of a unit or percent sign u ('' 0, k/K/千 3, w/W/万 4, m/M 6, 亿 8, b/B 9, %/％ -2); NULL for anything else.
 CREATE OR REPLACE MACRO smm__unit_exp(u) AS
@@ -82,6 +89,7 @@ CREATE OR REPLACE MACRO smm__re_num_eu() AS
 CREATE OR REPLACE MACRO smm_num(s) AS
     coalesce(
         smm__num_fast(s),
+        smm__num_wan(s),
         CASE WHEN regexp_full_match(s, '[+\-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?') THEN TRY_CAST(replace(s, ',', '') AS DOUBLE) END,
         CASE WHEN regexp_full_match(s, '[+\-]?(?:\d+(?:\.\d*)?|\.\d+)[万亿千wWkKmMbB%％]')
              THEN TRY_CAST(left(s, -1) || 'e' || CAST(smm__unit_exp(right(s, 1)) AS VARCHAR) AS DOUBLE) END,
