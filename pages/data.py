@@ -108,7 +108,9 @@ else:
     dates[ui.i18n.field_label("loaded_at", L)] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
     # Files with a platform column list every platform they hold: give that column room.
     dates[ui.i18n.field_label("platform", L)] = st.column_config.TextColumn(width="medium")
-    st.dataframe(ui.history_frame(hist), hide_index=True, key="history_table", column_config=dates)
+    dates[ui.i18n.field_label("profile", L)] = st.column_config.TextColumn(width="medium")
+    st.dataframe(ui.history_frame(hist, (*builtin_profiles(), *mapping.user_profiles(c))), hide_index=True,
+                 key="history_table", column_config=dates)
     live = hist[hist["status"] == "loaded"]
     if not live.empty:
         d1, d2 = st.columns([3, 1])

@@ -336,10 +336,15 @@ def uploaded_bytes(name: str) -> bytes | None:
     return None
 
 
-def history_frame(hist):
-    """The load history with translated headers and statuses."""
+def history_frame(hist, profiles=()):
+    """The load history with translated headers, statuses and kinds, and each format by its name.
+
+    `profiles`: every profile a batch may name (built-in and saved); an id none of them has is shown as it is.
+    """
     L = lang()
     out = hist.copy()
+    names = {p.id: p.label(L) for p in profiles}
+    out["profile"] = out["profile"].map(lambda v: names.get(v, v))
     for col in ("status", "kind"):
         out[col] = out[col].map(lambda v, col=col: i18n.t(f"{col}.{v}", L) if i18n.has(f"{col}.{v}") else v)
     sep = "、" if L == "zh" else ", "

@@ -143,6 +143,10 @@ def test_unknown_format_is_mapped_saved_and_recognised_next_time(sample_db):
     assert con.execute(
         "SELECT profile, platform, rows_loaded FROM load_batches WHERE file_name = 'bili_w1.csv'"
     ).fetchall() == [(pid, "bilibili", 2)]
+    # the load history names the format by the name the user gave it
+    hist = next(d.value for d in at.dataframe if i18n.field_label("file_name", "en") in d.value.columns)
+    fmt = dict(zip(hist[i18n.field_label("file_name", "en")], hist[i18n.field_label("profile", "en")], strict=True))
+    assert fmt["bili_w1.csv"] == "B站投放"
     # next week's file of the same format: recognised without asking
     week2 = csv_bytes(header, [["2026-11-18", "300", "3000"]])
     upload(at, ("bili_w1.csv", week1), ("bili_w2.csv", week2))
@@ -178,6 +182,19 @@ def test_the_history_names_each_files_kind_in_the_users_language(sample_db, lang
     assert len(kinds) >= 4     # the sample has daily, snapshot, roster, plan and cost files
     assert set(shown) == {i18n.t(f"kind.{k}", lang) for (k,) in kinds}
     assert not set(shown) & {k for (k,) in kinds}   # no raw kind id is left on screen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_history_names_each_files_format_not_its_id(sample_db, lang):
+    from smm.profiles import builtin_profiles
+
+    at = data_page(lang)
+    shown = set(at.dataframe[0].value[i18n.field_label("profile", lang)])
+    ids = {p for (p,) in store_of(sample_db).execute("SELECT DISTINCT profile FROM load_batches").fetchall()}
+    labels = {p.id: p.label(lang) for p in builtin_profiles()}
+    assert len(ids) >= 8 and ids <= set(labels)
+    assert shown == {labels[i] for i in ids} and not shown & ids
+    assert ("巨量千川 推广数据" if lang == "zh" else "Qianchuan (Douyin e-commerce ads) report") in shown
 
 
 def test_first_start_on_an_empty_store_loads_the_sample_and_clear_removes_it(empty_db):
