@@ -109,7 +109,7 @@ else:
     # Files with a platform column list every platform they hold: give that column room.
     dates[ui.i18n.field_label("platform", L)] = st.column_config.TextColumn(width="medium")
     dates[ui.i18n.field_label("profile", L)] = st.column_config.TextColumn(width="medium")
-    st.dataframe(ui.history_frame(hist, (*builtin_profiles(), *mapping.user_profiles(c))), hide_index=True,
+    st.dataframe(ui.history_frame(hist, ui.profile_names(c)), hide_index=True,
                  key="history_table", column_config=dates)
     live = hist[hist["status"] == "loaded"]
     if not live.empty:

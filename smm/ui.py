@@ -292,9 +292,20 @@ def load_sample_with_progress(c: duckdb.DuckDBPyConnection) -> None:
     st.cache_data.clear()
 
 
-def report_line(r) -> str:
-    """One line describing a LoadReport in the user's language."""
-    return t("report.line", file=r.file, status=t(f"status.{r.status}"), profile=r.profile or "—",
+def profile_names(c: duckdb.DuckDBPyConnection | None = None) -> dict[str, str]:
+    """{profile id: its name in the user's language}: the built-in formats, and the saved ones when c is given."""
+    from smm import mapping
+    from smm.profiles import builtin_profiles
+
+    L = lang()
+    return {p.id: p.label(L) for p in (*builtin_profiles(), *(mapping.user_profiles(c) if c is not None else ()))}
+
+
+def report_line(r, names: dict[str, str] | None = None) -> str:
+    """One line describing a LoadReport in the user's language; a format by its name and id (see profile_names)."""
+    name = (names or {}).get(r.profile or "")
+    profile = f"{name} ({r.profile})" if name and name != r.profile else (r.profile or "—")
+    return t("report.line", file=r.file, status=t(f"status.{r.status}"), profile=profile,
              rows=r.rows_loaded, rejected=r.rows_rejected, summary=r.rows_summary, superseded=r.rows_superseded,
              dmin=r.date_min or "—", dmax=r.date_max or "—")
 
@@ -304,7 +315,11 @@ def render_report(r, idx: int) -> None:
     if any(e.get("code") == "write_failed" for e in r.errors) and not _store_alive():
         st.rerun()  # the failed write stopped the database: the rerun reopens it (con()) and shows this again
     L = lang()
-    line = report_line(r)
+    try:
+        names = profile_names(con())
+    except (duckdb.Error, StoreBusyError, StoreUnavailableError):
+        names = profile_names()     # the saved formats cannot be read now: built-in names only
+    line = report_line(r, names)
     if r.status == "loaded":
         (st.warning if r.rows_rejected else st.success)(line)
     elif r.status == "already_loaded":
@@ -336,15 +351,14 @@ def uploaded_bytes(name: str) -> bytes | None:
     return None
 
 
-def history_frame(hist, profiles=()):
+def history_frame(hist, names: dict[str, str] | None = None):
     """The load history with translated headers, statuses and kinds, and each format by its name.
 
-    `profiles`: every profile a batch may name (built-in and saved); an id none of them has is shown as it is.
+    `names`: profile_names(); a profile id it does not hold is shown as it is.
     """
     L = lang()
     out = hist.copy()
-    names = {p.id: p.label(L) for p in profiles}
-    out["profile"] = out["profile"].map(lambda v: names.get(v, v))
+    out["profile"] = out["profile"].map(lambda v: (names or {}).get(v, v))
     for col in ("status", "kind"):
         out[col] = out[col].map(lambda v, col=col: i18n.t(f"{col}.{v}", L) if i18n.has(f"{col}.{v}") else v)
     sep = "、" if L == "zh" else ", "

@@ -14,6 +14,7 @@ from conftest import ROOT, app_test
 from ingestkit import csv_bytes
 
 from smm import fmt, i18n, ui
+from smm.profiles import builtin_profiles
 
 D = dt.date
 GENERIC = ["platform", "date", "campaign", "spend", "impressions", "clicks"]
@@ -79,6 +80,8 @@ def test_upload_shows_the_report_reruns_do_not_ingest_again_and_the_overview_fol
     upload(at, ("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)))
     [report] = [s for s in texts(at, "success") if "linkedin_week.csv" in s]
     assert i18n.t("status.loaded", "en") in report and "2026-11-16" in report and "2026-11-17" in report
+    generic = next(p for p in builtin_profiles() if p.id == "generic_facts")
+    assert f"format {generic.label('en')} (generic_facts)" in report     # the format's name, and its id
     assert len(batches_named(sample_db, "linkedin_week.csv")) == 1
     for _ in range(2):
         at.run()
@@ -150,7 +153,7 @@ def test_unknown_format_is_mapped_saved_and_recognised_next_time(sample_db):
     # next week's file of the same format: recognised without asking
     week2 = csv_bytes(header, [["2026-11-18", "300", "3000"]])
     upload(at, ("bili_w1.csv", week1), ("bili_w2.csv", week2))
-    assert [s for s in texts(at, "success") if "bili_w2.csv" in s and pid in s]
+    assert [s for s in texts(at, "success") if "bili_w2.csv" in s and f"B站投放 ({pid})" in s]
     assert con.execute(
         "SELECT sum(spend), sum(impressions) FROM fact_active WHERE platform = 'bilibili'"
     ).fetchall() == [(600.0, 6000.0)]
@@ -186,8 +189,6 @@ def test_the_history_names_each_files_kind_in_the_users_language(sample_db, lang
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_history_names_each_files_format_not_its_id(sample_db, lang):
-    from smm.profiles import builtin_profiles
-
     at = data_page(lang)
     shown = set(at.dataframe[0].value[i18n.field_label("profile", lang)])
     ids = {p for (p,) in store_of(sample_db).execute("SELECT DISTINCT profile FROM load_batches").fetchall()}
