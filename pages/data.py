@@ -26,6 +26,7 @@ with st.expander(ui.t("data.profile") + " · " + ui.t("data.as_of") + " · " + u
     decimal = col4.radio(ui.t("data.decimal"), [".", ","], key="up_decimal", horizontal=True,
                          format_func=lambda x: "1,234.56" if x == "." else "1.234,56")
 
+ui.localize_uploader()
 files = st.file_uploader(ui.t("data.upload"), accept_multiple_files=True, key="uploader",
                          help=ui.t("data.upload_help"))
 done = st.session_state.setdefault("_done_file_ids", set())

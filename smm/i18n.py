@@ -47,6 +47,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.title": ("数据：上传与载入记录", "Data: uploads and load history"),
     "data.upload": ("上传平台导出文件（CSV / TSV / TXT / XLSX，可多选）",
                     "Upload platform exports (CSV / TSV / TXT / XLSX, several at once)"),
+    "data.upload_button": ("选择文件", "Browse files"),
+    "data.upload_limit": ("或拖放到此处 · 每个文件不超过 {mb} MB", "or drag and drop here · up to {mb} MB per file"),
     "data.upload_help": ("自动识别编码、分隔符、表头前的说明行、合计行和平台格式。同一文件重复上传不会重复计数。",
                          "Encoding, delimiter, title lines, totals rows and the platform format are detected. "
                          "Uploading the same file again never counts it twice."),

@@ -262,6 +262,28 @@ BASE_CSS = """
 """
 
 
+# Streamlit writes its uploader's button ("Upload") and size limit ("200MB per file") in English, with no
+# parameter to change them (streamlit/streamlit#13500): they are replaced by our own strings with CSS.
+_UPLOADER_CSS = """
+<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after
+  { content: BUTTON; font-size: 0.9rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: LIMIT; font-size: 0.875rem; }
+</style>
+"""
+
+
+def localize_uploader() -> None:
+    """The uploader's button and size limit in the user's language (static CSS with our own strings only)."""
+    import json
+
+    mb = st.get_option("server.maxUploadSize")
+    st.html(_UPLOADER_CSS.replace("BUTTON", json.dumps(t("data.upload_button"), ensure_ascii=False))
+            .replace("LIMIT", json.dumps(t("data.upload_limit", mb=mb), ensure_ascii=False)))
+
+
 def apply_presentation() -> None:
     """Static CSS only (no user text): large tiles always, sidebar and toolbar hidden in presentation mode."""
     st.html(PRESENT_CSS if st.session_state.get("present") else BASE_CSS)

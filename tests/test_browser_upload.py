@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
+import tomllib
 
 import pytest
-from conftest import screenshot, wait_idle
+from conftest import ROOT, screenshot, wait_idle
 from ingestkit import csv_bytes
 from playwright.sync_api import expect
 
@@ -31,6 +33,19 @@ def gb18030_file(tmp_path):
     return path
 
 
+def _uploader_speaks(page, lang: str) -> None:
+    """Streamlit's own uploader text ("Upload", "200MB per file") is hidden and ours shown in its place."""
+    limit = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    for sel, want in (('[data-testid="stBaseButton-secondary"] p', i18n.t("data.upload_button", lang)),
+                      ('[data-testid="stFileUploaderDropzoneInstructions"] span',
+                       i18n.t("data.upload_limit", lang, mb=limit))):
+        el = zone.locator(sel).first
+        assert el.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+        assert el.evaluate("e => getComputedStyle(e, '::after').content") == json.dumps(want, ensure_ascii=False)
+        assert el.evaluate("e => getComputedStyle(e, '::after').fontSize") != "0px"
+
+
 def test_upload_a_gb18030_file_and_see_the_new_totals(st_server, page, gb18030_file):
     # as a user does: open the app, then the Data page from the sidebar menu
     page.goto(st_server.url + "/?lang=zh")
@@ -38,6 +53,7 @@ def test_upload_a_gb18030_file_and_see_the_new_totals(st_server, page, gb18030_f
     page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.data", "zh")).click()
     wait_idle(page)
     expect(page.locator("h1").first).to_have_text(i18n.t("data.title", "zh"))
+    _uploader_speaks(page, "zh")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(gb18030_file))
     report = page.locator('[data-testid="stAlertContentSuccess"]', has_text=gb18030_file.name)
     expect(report).to_be_visible(timeout=60000)
@@ -59,3 +75,10 @@ def test_upload_a_gb18030_file_and_see_the_new_totals(st_server, page, gb18030_f
     tile = page.locator('[data-testid="stMetric"]', has_text=i18n.t("field.spend", "en"))
     expect(tile.locator('[data-testid="stMetricValue"]')).to_have_text(fmt.money(SPEND, "CNY", "en"))
     screenshot(page, "upload_gb18030_overview_en")
+
+
+def test_the_uploader_speaks_english_too(st_server, page):
+    page.goto(st_server.url + "/data?lang=en")
+    wait_idle(page)
+    expect(page.locator("h1").first).to_have_text(i18n.t("data.title", "en"))
+    _uploader_speaks(page, "en")
