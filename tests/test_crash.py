@@ -11,6 +11,8 @@ import sys
 
 from conftest import ROOT
 
+from smm import store
+
 CYCLES = 56          # 8 per kill point
 ROWS = 2000          # rows per file (5 files, each overlapping the next by a week)
 
@@ -28,6 +30,9 @@ def test_kill_during_load_loses_nothing_and_never_half_loads(tmp_path):
     stats = crash.run(CYCLES, ROWS, seed=7, workdir=tmp_path, log=None)   # raises on any broken invariant
     print("kill-during-load:", json.dumps(stats.as_dict(), sort_keys=True))
     assert stats.cycles == CYCLES
+    # DuckDB's own torn metadata block after a mid-checkpoint kill (bench/crash.py: torn_live_metadata_block) is
+    # rare (2 in ~4,500 cycles seen): once in a run is tolerated and recorded, twice fails.
+    assert stats.duckdb_torn <= 1, stats.duckdb_torn
     assert stats.by_point == {p: CYCLES // len(crash.POINTS) for p in crash.POINTS}
     # The self-inflicted kills happen exactly where they are aimed.
     for point, marker in (("before_begin", "begin"), ("before_commit", "commit"), ("after_commit", "committed")):
@@ -56,3 +61,60 @@ def test_model_matches_a_plain_load(tmp_path, con):
     got = crash.verify(con, files, digests, full_rollup=True)
     assert got == crash.model(files, order)
     assert got[0] < sum(len(f) for f in files.values())  # overlapping weeks were superseded, not added
+
+
+def test_the_torn_metadata_signature_is_recognised_only_where_it_fits(tmp_path):
+    """The harness forgives exactly one DuckDB failure: a checksum error in the block the current header's
+    metadata pointer names. Another block, another error, or a file that is not a store is not forgiven."""
+    import struct
+
+    crash = _crash_module()
+    db = tmp_path / "s.duckdb"
+    store.connect(db).close()
+    head = bytearray(db.read_bytes()[:3 * 4096])
+    (h1, h2) = (struct.unpack_from("<QQQQQQ", head, off) for off in (4096, 8192))
+    current = max(h1, h2, key=lambda h: h[1])
+    loc = 3 * 4096 + (current[2] & ((1 << 56) - 1)) * current[5]
+
+    def err(at):
+        return OSError(f"Corrupt database file: computed checksum 1 does not match stored checksum 2 in block at "
+                       f"location {at}")
+
+    assert crash.torn_live_metadata_block(db, err(loc))
+    assert not crash.torn_live_metadata_block(db, err(loc + current[5]))     # a data block
+    assert not crash.torn_live_metadata_block(db, OSError("IO Error: something else"))
+    other = tmp_path / "not_a_store.duckdb"
+    other.write_bytes(b"x" * 20000)
+    assert not crash.torn_live_metadata_block(other, err(loc))
+
+
+def test_a_torn_metadata_block_after_a_checkpoint_kill_is_restored_and_counted(tmp_path, monkeypatch):
+    """The restore path, on a real corruption: after the mid-checkpoint kill, bytes of the live metadata block
+    are flipped (as a torn write leaves them); the store fails to open with DuckDB's checksum error, the harness
+    restores the store from before the cycle, counts one event, and every later cycle checks out."""
+    import struct
+
+    crash = _crash_module()
+    real = crash._run_child
+    torn = []
+
+    def run_child(server, store_path, file, point, delays, rnd):
+        c = real(server, store_path, file, point, delays, rnd)
+        if point == "mid_checkpoint" and not torn:
+            c.finish_orig, c.finish = c.finish, lambda: _tear(store_path, c.finish_orig())
+        return c
+
+    def _tear(path, result):
+        head = path.read_bytes()[:3 * 4096]
+        current = max((struct.unpack_from("<QQQQQQ", head, off) for off in (4096, 8192)), key=lambda h: h[1])
+        at = 3 * 4096 + (current[2] & ((1 << 56) - 1)) * current[5] + 64
+        with open(path, "r+b") as fh:
+            fh.seek(at)
+            fh.write(bytes(b ^ 0xFF for b in path.read_bytes()[at:at + 512]))
+        torn.append(at)
+        return result
+
+    monkeypatch.setattr(crash, "_run_child", run_child)
+    stats = crash.run(len(crash.POINTS) * 2, 300, seed=5, workdir=tmp_path, log=None)
+    assert torn and stats.duckdb_torn == 1
+    assert stats.cycles == len(crash.POINTS) * 2
