@@ -263,25 +263,28 @@ BASE_CSS = """
 
 
 # Streamlit writes its uploader's button ("Upload") and size limit ("200MB per file") in English, with no
-# parameter to change them (streamlit/streamlit#13500): they are replaced by our own strings with CSS.
-_UPLOADER_CSS = """
-<style>
+# parameter to change them (streamlit/streamlit#13500): CSS puts our own words in their place. Static constants
+# only (raw HTML is never built at run time); a test checks that they hold i18n's data.upload_button and
+# data.upload_limit, and .streamlit/config.toml's maxUploadSize.
+UPLOADER_CSS_ZH = """<style>
+:root { --smm-upload-button: "选择文件"; --smm-upload-limit: "或拖放到此处 · 每个文件不超过 200 MB"; }
+</style>"""
+UPLOADER_CSS_EN = """<style>
+:root { --smm-upload-button: "Browse files"; --smm-upload-limit: "or drag and drop here · up to 200 MB per file"; }
+</style>"""
+UPLOADER_RULES_CSS = """<style>
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,
 [data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after
-  { content: BUTTON; font-size: 0.9rem; }
-[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: LIMIT; font-size: 0.875rem; }
-</style>
-"""
+  { content: var(--smm-upload-button); font-size: 0.9rem; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after { content: var(--smm-upload-limit); font-size: 0.875rem; }
+</style>"""
 
 
 def localize_uploader() -> None:
-    """The uploader's button and size limit in the user's language (static CSS with our own strings only)."""
-    import json
-
-    mb = st.get_option("server.maxUploadSize")
-    st.html(_UPLOADER_CSS.replace("BUTTON", json.dumps(t("data.upload_button"), ensure_ascii=False))
-            .replace("LIMIT", json.dumps(t("data.upload_limit", mb=mb), ensure_ascii=False)))
+    """The uploader's button and size limit in the user's language (static CSS constants only)."""
+    st.html(UPLOADER_RULES_CSS)
+    st.html(UPLOADER_CSS_ZH if lang() == "zh" else UPLOADER_CSS_EN)
 
 
 def apply_presentation() -> None:

@@ -332,3 +332,16 @@ def test_deep_link_on_a_fresh_server_goes_through_the_entry_point_and_its_gate(s
             ctx.close()
         finally:
             server.stop()
+
+
+def test_the_uploader_css_holds_the_i18n_strings_and_the_configured_limit():
+    """The uploader's words are static CSS (the raw-HTML rule above): they must still say what i18n says."""
+    import json
+
+    from smm import i18n, ui
+
+    limit = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
+    for css, lang in ((ui.UPLOADER_CSS_ZH, "zh"), (ui.UPLOADER_CSS_EN, "en")):
+        for var, text in (("button", i18n.t("data.upload_button", lang)),
+                          ("limit", i18n.t("data.upload_limit", lang, mb=limit))):
+            assert f"--smm-upload-{var}: {json.dumps(text, ensure_ascii=False)};" in css, (lang, var)
