@@ -14,12 +14,12 @@ top = st.container()  # the sample-data notice, filled once this run's uploads a
 
 user_profiles = mapping.user_profiles(c)
 profile_ids = [None] + [p.id for p in (*user_profiles, *builtin_profiles())]
-labels = {p.id: f"{p.label(L)} ({p.id})" for p in (*user_profiles, *builtin_profiles())}
+names = ui.profile_names((*user_profiles, *builtin_profiles()))
 
 with st.expander(ui.t("data.profile") + " · " + ui.t("data.as_of") + " · " + ui.t("data.on_invalid")):
     col1, col2, col3, col4 = st.columns(4)
     profile_id = col1.selectbox(ui.t("data.profile"), profile_ids, key="up_profile",
-                                format_func=lambda x: ui.i18n.t("data.profile_auto", L) if x is None else labels[x])
+                                format_func=lambda x: ui.i18n.t("data.profile_auto", L) if x is None else ui.profile_label(x, names))
     as_of = col2.date_input(ui.t("data.as_of"), value=None, key="up_as_of", help=ui.t("data.as_of_help"))
     on_invalid = col3.radio(ui.t("data.on_invalid"), ["reject", "load_valid"], key="up_on_invalid",
                             format_func=lambda x: ui.i18n.t(f"data.on_invalid.{x}", L))
@@ -48,7 +48,7 @@ if pending:
 if reports:
     st.subheader(ui.t("data.report"))
     for i, r in enumerate(reversed(reports[-20:])):
-        ui.render_report(r, i)
+        ui.render_report(r, i, names)
 
 with top:
     if sample.sample_loaded(c):
@@ -89,6 +89,7 @@ if unknown:
                 st.error(ui.t("ingest.mapping_need_metric"))
             else:
                 mapping.save_user_profile(c, prof)
+                names[prof.id] = prof.label(L)
                 st.success(ui.t("data.mapping_saved", name=prof.id))
                 data = ui.uploaded_bytes(r.file)
                 if data is not None:
@@ -96,7 +97,7 @@ if unknown:
                                               extra_profiles=(prof,))
                     reports.remove(r)
                     reports.append(new)
-                    ui.render_report(new, 999)
+                    ui.render_report(new, 999, names)
                 st.cache_data.clear()
 
 st.subheader(ui.t("data.history"))
@@ -110,7 +111,7 @@ else:
     # Files with a platform column list every platform they hold: give that column room.
     dates[ui.i18n.field_label("platform", L)] = st.column_config.TextColumn(width="medium")
     dates[ui.i18n.field_label("profile", L)] = st.column_config.TextColumn(width="medium")
-    st.dataframe(ui.history_frame(hist, ui.profile_names(c)), hide_index=True,
+    st.dataframe(ui.history_frame(hist, names), hide_index=True,
                  key="history_table", column_config=dates)
     live = hist[hist["status"] == "loaded"]
     if not live.empty:

@@ -317,33 +317,30 @@ def load_sample_with_progress(c: duckdb.DuckDBPyConnection) -> None:
     st.cache_data.clear()
 
 
-def profile_names(c: duckdb.DuckDBPyConnection | None = None) -> dict[str, str]:
-    """{profile id: its name in the user's language}: the built-in formats, and the saved ones when c is given."""
-    from smm import mapping
-    from smm.profiles import builtin_profiles
-
+def profile_names(profiles) -> dict[str, str]:
+    """{profile id: its name in the user's language} for the given profiles (built-in and saved)."""
     L = lang()
-    return {p.id: p.label(L) for p in (*builtin_profiles(), *(mapping.user_profiles(c) if c is not None else ()))}
+    return {p.id: p.label(L) for p in profiles}
+
+
+def profile_label(pid: str | None, names: dict[str, str]) -> str:
+    """A format as the Data page shows it: its name and id ('巨量千川 推广数据 (qianchuan_ads)'), else the id."""
+    name = names.get(pid or "")
+    return f"{name} ({pid})" if name and name != pid else (pid or "—")
 
 
 def report_line(r, names: dict[str, str] | None = None) -> str:
-    """One line describing a LoadReport in the user's language; a format by its name and id (see profile_names)."""
-    name = (names or {}).get(r.profile or "")
-    profile = f"{name} ({r.profile})" if name and name != r.profile else (r.profile or "—")
-    return t("report.line", file=r.file, status=t(f"status.{r.status}"), profile=profile,
+    """One line describing a LoadReport in the user's language; `names`: profile_names()."""
+    return t("report.line", file=r.file, status=t(f"status.{r.status}"), profile=profile_label(r.profile, names or {}),
              rows=r.rows_loaded, rejected=r.rows_rejected, summary=r.rows_summary, superseded=r.rows_superseded,
              dmin=r.date_min or "—", dmax=r.date_max or "—")
 
 
-def render_report(r, idx: int) -> None:
+def render_report(r, idx: int, names: dict[str, str] | None = None) -> None:
     """Show one file's load report: status, notes, errors naming row and column, rejected-rows download."""
     if any(e.get("code") == "write_failed" for e in r.errors) and not _store_alive():
         st.rerun()  # the failed write stopped the database: the rerun reopens it (con()) and shows this again
     L = lang()
-    try:
-        names = profile_names(con())
-    except (duckdb.Error, StoreBusyError, StoreUnavailableError):
-        names = profile_names()     # the saved formats cannot be read now: built-in names only
     line = report_line(r, names)
     if r.status == "loaded":
         (st.warning if r.rows_rejected else st.success)(line)

@@ -141,6 +141,8 @@ def test_unknown_format_is_mapped_saved_and_recognised_next_time(sample_db):
     [save] = [b for b in at.button if b.label == i18n.t("data.mapping_save", "en")]
     save.click().run()
     assert not at.exception
+    # the report of the file loaded right away with the new format names it
+    assert [s for s in texts(at, "success") if "bili_w1.csv" in s and "B站投放 (user_" in s]
     con = store_of(sample_db)
     [(pid,)] = con.execute("SELECT profile_id FROM user_profiles").fetchall()
     assert con.execute(
