@@ -204,22 +204,29 @@ _TORN = re.compile(r"Corrupt database file: computed checksum \d+ does not match
                    r"location (\d+)")
 
 
-def torn_live_metadata_block(db: Path, error: BaseException) -> bool:
-    """True when `error` names the block holding the metadata the store's current header points to."""
+def live_metadata_location(db: Path) -> tuple[int, int] | None:
+    """(file offset, size) of the block holding the metadata the store's current header points to; None when
+    `db` is not a DuckDB store file."""
     import struct
 
-    m = _TORN.search(str(error))
-    if not m or not db.exists():
-        return False
     with open(db, "rb") as fh:
         head = fh.read(3 * 4096)
     if len(head) < 3 * 4096 or head[8:12] != b"DUCK":
-        return False
+        return None
     # The two database headers (at 4 KB and 8 KB): checksum, iteration, meta pointer, free list, block count,
     # block size. The current one has the higher iteration; a pointer's low 56 bits are its block id.
     current = max((struct.unpack_from("<QQQQQQ", head, off) for off in (4096, 8192)), key=lambda h: h[1])
     block_id, block_size = current[2] & ((1 << 56) - 1), current[5]
-    return int(m.group(1)) == 3 * 4096 + block_id * block_size
+    return 3 * 4096 + block_id * block_size, block_size
+
+
+def torn_live_metadata_block(db: Path, error: BaseException) -> bool:
+    """True when `error` names the block holding the metadata the store's current header points to."""
+    m = _TORN.search(str(error))
+    if not m or not db.exists():
+        return False
+    live = live_metadata_location(db)
+    return live is not None and int(m.group(1)) == live[0]
 
 
 class ForkServer:

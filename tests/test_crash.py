@@ -92,8 +92,6 @@ def test_a_torn_metadata_block_after_a_checkpoint_kill_is_restored_and_counted(t
     """The restore path, on a real corruption: after the mid-checkpoint kill, bytes of the live metadata block
     are flipped (as a torn write leaves them); the store fails to open with DuckDB's checksum error, the harness
     restores the store from before the cycle, counts one event, and every later cycle checks out."""
-    import struct
-
     crash = _crash_module()
     real = crash._run_child
     torn = []
@@ -105,9 +103,7 @@ def test_a_torn_metadata_block_after_a_checkpoint_kill_is_restored_and_counted(t
         return c
 
     def _tear(path, result):
-        head = path.read_bytes()[:3 * 4096]
-        current = max((struct.unpack_from("<QQQQQQ", head, off) for off in (4096, 8192)), key=lambda h: h[1])
-        at = 3 * 4096 + (current[2] & ((1 << 56) - 1)) * current[5] + 64
+        at = crash.live_metadata_location(path)[0] + 64
         with open(path, "r+b") as fh:
             fh.seek(at)
             fh.write(bytes(b ^ 0xFF for b in path.read_bytes()[at:at + 512]))
