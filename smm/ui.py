@@ -306,14 +306,14 @@ def load_sample_with_progress(c: duckdb.DuckDBPyConnection) -> None:
     from smm.sample import load_sample
 
     st.session_state["_sample_tried"] = True
-    with st.status(t("sample.loading"), expanded=False) as status:
+    with st.status(t("sample.loading"), expanded=True) as status:    # open: the bar names each file
         bar = st.progress(0.0)
 
         def progress(i: int, n: int, name: str) -> None:
             bar.progress(i / n, text=t("data.progress", i=i, n=n, file=name))
 
         load_sample(c, progress)
-        status.update(label=t("sample.loaded"), state="complete")
+        status.update(label=t("sample.loaded"), state="complete", expanded=False)
     st.cache_data.clear()
 
 
