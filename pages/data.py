@@ -108,9 +108,12 @@ else:
     dates = {ui.i18n.field_label(k, L): st.column_config.DateColumn(format="YYYY-MM-DD")
              for k in ("date_min", "date_max", "as_of")}
     dates[ui.i18n.field_label("loaded_at", L)] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
-    # Files with a platform column list every platform they hold: give that column room.
+    # Files with a platform column list every platform they hold: give that column room. The format's name is
+    # sized to fit; batch and file stay in view when the table scrolls sideways.
     dates[ui.i18n.field_label("platform", L)] = st.column_config.TextColumn(width="medium")
-    dates[ui.i18n.field_label("profile", L)] = st.column_config.TextColumn(width="medium")
+    dates[ui.i18n.field_label("batch_id", L)] = st.column_config.NumberColumn(pinned=True)
+    dates[ui.i18n.field_label("file_name", L)] = st.column_config.TextColumn(pinned=True)
+    dates[ui.i18n.field_label("is_sample", L)] = st.column_config.CheckboxColumn()
     st.dataframe(ui.history_frame(hist, names), hide_index=True,
                  key="history_table", column_config=dates)
     live = hist[hist["status"] == "loaded"]

@@ -161,7 +161,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "period_end": ("结束日期", "Period end"), "watch_hours": ("观看时长（小时）", "Watch time (hours)"),
         "duration": ("时长", "Duration"), "followers": ("粉丝数", "Followers"), "fee": ("费用", "Fee"),
         "posts": ("发布数", "Posts"), "planned": ("预算", "Planned"), "amount": ("金额", "Amount"),
-        "category": ("类别", "Category"), "note": ("备注", "Note"), "as_of": ("日期", "As of"),
+        "category": ("类别", "Category"), "note": ("备注", "Note"), "as_of": ("截至日期", "As of"),
         "file_name": ("文件", "File"), "profile": ("格式", "Format"), "kind": ("类型", "Kind"),
         "rows_loaded": ("载入行数", "Rows loaded"), "rows_rejected": ("拒绝行数", "Rows rejected"),
         "date_min": ("最早日期", "First date"), "date_max": ("最晚日期", "Last date"),

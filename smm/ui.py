@@ -373,13 +373,19 @@ def uploaded_bytes(name: str) -> bytes | None:
     return None
 
 
+# The history's columns, in the order a reader scans them: which file, did it load, what it was, how much.
+HISTORY_COLUMNS = ("batch_id", "file_name", "status", "profile", "platform", "kind", "rows_loaded", "rows_rejected",
+                   "rows_summary", "date_min", "date_max", "as_of", "loaded_at", "is_sample")
+
+
 def history_frame(hist, names: dict[str, str] | None = None):
     """The load history with translated headers, statuses and kinds, and each format by its name.
 
     `names`: profile_names(); a profile id it does not hold is shown as it is.
     """
     L = lang()
-    out = hist.copy()
+    out = hist[[c for c in HISTORY_COLUMNS if c in hist.columns]
+               + [c for c in hist.columns if c not in HISTORY_COLUMNS]].copy()
     out["profile"] = out["profile"].map(lambda v: (names or {}).get(v, v))
     for col in ("status", "kind"):
         out[col] = out[col].map(lambda v, col=col: i18n.t(f"{col}.{v}", L) if i18n.has(f"{col}.{v}") else v)

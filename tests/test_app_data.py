@@ -190,6 +190,17 @@ def test_the_history_names_each_files_kind_in_the_users_language(sample_db, lang
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_history_shows_each_files_status_next_to_its_name_under_translated_headers(sample_db, lang):
+    """On a projector the table scrolls sideways: whether a file loaded must not be its last column."""
+    at = data_page(lang)
+    shown = list(at.dataframe[0].value.columns)
+    assert shown[:3] == [i18n.field_label(c, lang) for c in ("batch_id", "file_name", "status")]
+    stored = store_of(sample_db).execute("SELECT * FROM load_batches LIMIT 0").df().columns
+    assert not set(shown) & set(stored)     # every header is in the user's language, none is a column id
+    assert i18n.field_label("is_sample", lang) in shown and i18n.field_label("profile", lang) in shown
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_history_names_each_files_format_not_its_id(sample_db, lang):
     at = data_page(lang)
     shown = set(at.dataframe[0].value[i18n.field_label("profile", lang)])
