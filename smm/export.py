@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import io
+import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:   # pandas is imported where a frame is exported: `smm ingest` needs only neutralize()
+    import pandas as pd
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number (sign, digits, decimal point, exponent; nothing around it): a spreadsheet reads it as a number,
+# never as a formula. The SQL macro smm_neutralize (sql/macros.sql) holds the same pattern.
+NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_NUMBER = re.compile(NUMBER)
 
 
 def neutralize(value: object) -> object:
     """Prefix a cell that a spreadsheet would run as a formula; real numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(_TRIGGERS):
-        try:
-            float(value)
-            return value if value.strip() == value else "'" + value
-        except ValueError:
-            return "'" + value
+    if isinstance(value, str) and value.startswith(_TRIGGERS) and not _NUMBER.fullmatch(value):
+        return "'" + value
     return value
 
 
 def neutralize_frame(df: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     out = df.copy()
     for c in out.columns:
         if pd.api.types.is_string_dtype(out[c]) or out[c].dtype == object:

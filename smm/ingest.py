@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import hashlib
+import io
 import itertools
 import re
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -690,16 +693,26 @@ def _errors_and_rejects(con, stg: str, raw: readers.RawTable, filename: str, lim
 
 
 def _rejected_csv(con, stg: str, raw: readers.RawTable) -> bytes:
-    df = con.execute(
-        f"SELECT r.*, list_transform(s._errs, lambda e: e.\"column\" || ': ' || e.code) AS _reasons "
-        f"FROM {raw.name} r JOIN {stg} s USING (_row) WHERE NOT s._summary AND len(s._errs) > 0 ORDER BY _row"
-    ).df()
-    df["_reasons"] = df["_reasons"].map(lambda x: "; ".join(x))
-    names = {f"c{i}": h for i, h in enumerate(raw.headers)}
-    df = df.rename(columns={"_row": "row", "_reasons": "reason", **names})
-    from smm.export import to_csv_bytes
+    """The rejected rows as the file had them, each with its line number and reasons: CSV for a spreadsheet.
 
-    return to_csv_bytes(df)
+    DuckDB writes it (COPY), each cell through smm_neutralize: a file of 500,000 bad rows took 13 s and 1.7 GB
+    through pandas and a per-cell Python check. UTF-8 with BOM and CRLF rows, as smm.export.to_csv_bytes.
+    """
+    from smm.export import neutralize
+
+    cells = ", ".join(f"smm_neutralize(r.c{i})" for i in range(len(raw.headers)))
+    reasons = "array_to_string(list_transform(s._errs, lambda e: e.\"column\" || ': ' || e.code), '; ')"
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\r\n").writerow(
+        [neutralize(str(h)) for h in ("row", *raw.headers, "reason")])
+    with tempfile.TemporaryDirectory(prefix="smm-rejected-") as tmp:
+        out = Path(tmp) / "rejected.csv"
+        con.execute(
+            f"COPY (SELECT r._row, {cells}, smm_neutralize({reasons}) FROM {raw.name} r JOIN {stg} s USING (_row) "  # noqa: S608
+            "WHERE NOT s._summary AND len(s._errs) > 0 ORDER BY _row) "
+            "TO $out (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n')",
+            {"out": str(out)})
+        return head.getvalue().encode("utf-8-sig") + out.read_bytes()
 
 
 def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opts: LoadOptions | None = None,

@@ -37,6 +37,7 @@ MACRO_NAMES: tuple[str, ...] = (
     "smm_duration_bad",   # (s) -> BOOLEAN
     "smm_text",           # (s) -> VARCHAR
     "smm_is_summary",     # (s) -> BOOLEAN
+    "smm_neutralize",     # (s) -> VARCHAR, a formula behind an apostrophe (exports)
 )
 
 #: Name of the zero-argument macro install_macros() creates last; it returns the file's hash.

@@ -769,6 +769,33 @@ def test_load_valid_rows_loads_exactly_the_valid_rows_and_offers_the_rejected_on
     assert "spend: negative" in out[0]["reason"] and "impressions: not_a_number" in out[1]["reason"]
 
 
+def test_the_rejected_rows_csv_holds_each_bad_row_as_the_file_had_it_safe_for_a_spreadsheet(con):
+    """Line number, every cell as written (a formula behind an apostrophe, a plain number as it is, a line break
+    kept inside its quoted cell) and the reasons; UTF-8 with BOM and CRLF rows, as every export."""
+    header = ["platform", "date", "=HYPERLINK(\"x\")", "spend", "impressions", "clicks", "row"]
+    cmd = "=cmd|' /C calc'!A0"
+    data = csv_bytes(header, [
+        ["weibo", "2026-03-01", cmd, "-5", "100", "1", "a"],
+        ["weibo", "2026-03-02", "two\r\nlines", "10", "x", "1", "-"],
+        ["weibo", "2026-03-03", "ok", "10", "100", "1", "+1.5e3"],
+        ["weibo", "2026-03-04", "@SUM(A1)", "-2.50", "100", "200", "-inf"],
+    ])
+    r = rejected(con, data, "bad.csv", profile_id="generic_facts")
+    raw = r.rejected_csv
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "").replace("two\r\nlines", "")
+    col = "'=HYPERLINK(\"x\")"
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [
+        ["row", "platform", "date", col, "spend", "impressions", "clicks", "row", "reason"],
+        ["2", "weibo", "2026-03-01", "'" + cmd, "-5", "100", "1", "a", "spend: negative"],
+        ["3", "weibo", "2026-03-02", "two\r\nlines", "10", "x", "1", "'-", "impressions: not_a_number"],
+        # the line the row starts on: the cell above spans two
+        ["6", "weibo", "2026-03-04", "'@SUM(A1)", "-2.50", "100", "200", "'-inf",
+         "spend: negative; clicks: clicks_gt_impressions"],
+    ]
+
+
 def test_a_rejected_file_leaves_the_store_unchanged(sample_con):
     # rejected() compares store.table_fingerprint before and after on the loaded sample store
     rejected(sample_con, generic(["weibo", "2026-03-02", "a", "-1", "10", "1", ""]), code="negative")

@@ -614,3 +614,41 @@ def test_install_is_idempotent_and_versioned(mcon):
     v = one(mcon, f"SELECT {VERSION_MACRO}()")
     assert re.fullmatch(r"[0-9a-f]{16}", v)
     assert one(mcon, "SELECT smm_num('3.3k')") == 3300.0
+
+
+# ---------------------------------------------------------------------------------------------
+# smm_neutralize: the formula guard of exports DuckDB writes, the same rule as smm.export.neutralize
+NEUTRALIZE = [
+    ("-12.5", "-12.5"), ("+5", "+5"), ("-.5", "-.5"), ("-5.", "-5."), ("+1.5e3", "+1.5e3"), ("-1E-3", "-1E-3"),
+    ("-", "'-"), ("+", "'+"), ("=1+1", "'=1+1"), ("@SUM(A1)", "'@SUM(A1)"), ("\t3", "'\t3"), ("\r=x", "'\r=x"),
+    ("-3 ", "'-3 "), ("-inf", "'-inf"), ("-nan", "'-nan"), ("-1_000", "'-1_000"), ("-١٢", "'-١٢"),
+    ("-1,234", "'-1,234"), ("-1e", "'-1e"), ("--5", "'--5"), (" -3", " -3"), ("12", "12"), ("a=b", "a=b"),
+    ("中文", "中文"), ("", ""), (None, None),
+]
+
+
+def test_smm_neutralize_cases(ev):
+    from smm.export import neutralize
+
+    got = ev("smm_neutralize(s)", [v for v, _ in NEUTRALIZE])
+    for v, want in NEUTRALIZE:
+        assert got[v] == want, (v, got[v])
+        assert neutralize(v) == want, v
+
+
+_NEUTRAL_TEXT = st.one_of(
+    st.text(max_size=12),
+    st.builds(lambda a, b: a + b, st.sampled_from(["=", "+", "-", "@", "\t", "\r", "", " "]),
+              st.text(alphabet="0123456789.eE+-_ ,=@\t\r:;x中", max_size=10)),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NEUTRAL_TEXT, min_size=1, max_size=40))
+def test_smm_neutralize_is_the_rule_of_smm_export(mcon, values):
+    from smm.export import NUMBER, neutralize
+
+    assert NUMBER in MACROS_SQL.read_text(encoding="utf-8")     # one pattern, written in both places
+    values = [v.replace("\x00", "") for v in values]             # DuckDB text holds no NUL
+    assert column(mcon, values, "smm_neutralize(s)") == [neutralize(v) for v in values]

@@ -323,3 +323,10 @@ CREATE OR REPLACE MACRO smm_is_summary(s) AS
     coalesce(regexp_full_match(lower(smm__trim(s)),
         '(?:totals?|grand[\s\p{Z}\x{FEFF}\x{200B}]*totals?|summary|合计|合計|总计|總計|汇总|彙總|總和|总和|全部|小计|小計)[\s\p{Z}\x{FEFF}\x{200B}]*[:：]?|total[\s\p{Z}\x{FEFF}\x{200B}]*(?:[:：(（]|[\-–—]).*'),
         false);
+
+-- name: smm_neutralize
+-- Returns s with an apostrophe in front when a spreadsheet would run it as a formula (it starts with = + - @, a tab or a CR and is not a plain number: optional sign, digits, decimal point, exponent); otherwise s unchanged. The rule of smm.export.neutralize, for exports written by DuckDB.
+CREATE OR REPLACE MACRO smm_neutralize(s) AS
+    CASE WHEN left(s, 1) IN ('=', '+', '-', '@', chr(9), chr(13))
+              AND NOT regexp_full_match(s, '[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?')
+         THEN '''' || s ELSE s END;
