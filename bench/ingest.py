@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Ingest benchmark: a 1,000,000-row messy export, against DuckDB alone (the floor) and pandas (the peer).
 
-Usage: python bench/ingest.py [--rows N] [--runs K] [--keep DIR]
+Usage: python bench/ingest.py [--rows N] [--runs K] [--keep DIR] [--invalid-every N]
 
 The export is a 巨量千川 (Qianchuan) plan report as Chinese Windows Excel writes it: GB18030, dates
 `2026/08/31`, impressions of 10万 and more written `15.39万`, other counts and money with thousands
@@ -14,6 +14,8 @@ Printed figures (each measured in a fresh subprocess, so peak RSS is that proces
 - peer:   a straightforward pandas pipeline doing the same cleaning (read GB18030 as text, drop the totals
           row, parse dates, strip separators, expand 万, percent → ratio) and writing the frame to a fresh
           DuckDB file.
+- with --invalid-every N, ours again on a copy where every N-th row has a negative spend: the file is rejected
+  whole, and the time includes the error report and the rejected-rows CSV (no target: a figure to watch).
 Targets: ours ≤ 2× floor, ≥ 3× faster than the peer, peak RSS < 1 GB. The script also checks that ours and
 the peer load exactly the floor's totals, so a fast wrong answer cannot pass for a result.
 """
@@ -85,6 +87,18 @@ FROM conv
 """
 
 
+def make_invalid(messy: Path, every: int) -> Path:
+    """A copy of the export where every `every`-th data row has a negative spend (a row the load rejects)."""
+    lines = messy.read_bytes().split(b"\r\n")
+    for k in range(1, len(lines) - 1, every):       # not the header, not the totals row at the bottom
+        parts = lines[k].split(b",", 4)             # date, account, campaign, ad: no commas in these
+        parts[4] = b'"-' + parts[4][1:] if parts[4].startswith(b'"') else b"-" + parts[4]
+        lines[k] = b",".join(parts)
+    bad = messy.with_name(f"invalid_every_{every}.csv")
+    bad.write_bytes(b"\r\n".join(lines))
+    return bad
+
+
 def make_files(n: int, out: Path) -> tuple[Path, Path]:
     """Write the messy GB18030 export and the clean UTF-8 CSV of the same rows; return their paths."""
     messy, clean, tmp = out / "qianchuan_ads_bench.csv", out / "clean.csv", out / "messy_utf8.csv"
@@ -141,7 +155,8 @@ secs, cpu = time.perf_counter() - t0, time.process_time() - c0
 sums = con.execute("SELECT sum(spend), sum(impressions), sum(clicks), sum(conversions), sum(orders), sum(revenue), "
                    "count(*) FROM fact_active").fetchall()[0]
 print(json.dumps({"seconds": secs, "cpu": cpu, "rss_mb": rss_mb(), "base_rss_mb": base, "status": r.status,
-                  "rows": r.rows_loaded, "summary_rows": r.rows_summary, "sums": sums[:6], "n": sums[6]}))
+                  "rows": r.rows_loaded, "summary_rows": r.rows_summary, "sums": sums[:6], "n": sums[6],
+                  "rejected": r.rows_rejected, "rejected_csv_mb": len(r.rejected_csv or b"") / 1e6}))
 """
 )
 
@@ -231,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--peer-runs", type=int, default=1, help="runs of the (slow) pandas peer")
     ap.add_argument("--keep", type=Path, help="write the files here and keep them")
+    ap.add_argument("--invalid-every", type=int, default=0, metavar="N",
+                    help="also time ours on a copy where every N-th row is invalid (the file is rejected whole)")
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="smm-bench-") as tmp:
@@ -246,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         floor = best(FLOOR, clean, out / "floor.duckdb", args.runs)
         ours = best(OURS, messy, out / "ours.duckdb", args.runs)
         peer = best(PEER, messy, out / "peer.duckdb", args.peer_runs)
+        bad = (best(OURS, make_invalid(messy, args.invalid_every), out / "bad.duckdb", args.runs)
+               if args.invalid_every else None)
 
     ok_ours = (
         ours["status"] == "loaded" and ours["n"] == floor["n"] and same_sums(ours["sums"], floor["sums"])
@@ -259,6 +278,12 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name:28s}{r['seconds']:9.2f}{r['cpu']:9.2f}{r['rss_mb']:13.0f}{r['base_rss_mb']:17.0f}  "
             f"{r['all_seconds']}"
+        )
+    if bad is not None:
+        print(
+            f"{'ours, 1 row in ' + str(args.invalid_every) + ' invalid':28s}{bad['seconds']:9.2f}{bad['cpu']:9.2f}"
+            f"{bad['rss_mb']:13.0f}{bad['base_rss_mb']:17.0f}  {bad['all_seconds']}  ({bad['status']}: "
+            f"{bad['rejected']:,} rows rejected, {bad['rejected_csv_mb']:.0f} MB rejected-rows CSV)"
         )
     print(
         f"ours / floor  = {vs_floor:5.2f}x wall, {ours['cpu'] / floor['cpu']:5.2f}x CPU   (target <= 2.00x)  "
