@@ -123,6 +123,7 @@ class RawTable:
     preamble: list[str]         # non-empty lines above the header, cells joined by a space
     header_row: int             # 1-based line/row of the (lowest) header row
     sheet: str | None
+    parser: str = "duckdb"      # CSV: 'duckdb' (read_csv) or 'python' (the exact path, when DuckDB cannot)
 
 
 @dataclass(frozen=True)
@@ -409,19 +410,19 @@ def _read_text_as(con, data: bytes, filename: str, table: str, max_rows: int, en
     _check_duplicates([n for n in names if n], filename)
     qt = _quote_ident(table)
     try:
-        has_data = None
+        has_data, parser = None, "duckdb"
         if _insertion_order_kept(con):
             has_data = _stage_csv_duckdb(con, qt, data, filename, enc, layout, source)
         if has_data is None:
             rownums, rows = _parse_csv_python(data, filename, enc, layout)
-            has_data = _stage_rows(con, qt, rownums, rows, len(names))
+            has_data, parser = _stage_rows(con, qt, rownums, rows, len(names)), "python"
         headers = _finish_columns(con, qt, names, has_data, filename)
         n_rows = _checked_count(con, qt, filename, max_rows)
     except BaseException:
         _drop(con, qt)
         raise
     return RawTable(table, headers, n_rows, "csv", enc.name, layout.delimiter, layout.preamble,
-                    layout.header_row, None)
+                    layout.header_row, None, parser)
 
 
 def _layout(data: bytes, filename: str, enc: _Encoding) -> _Layout:
@@ -836,7 +837,9 @@ def _insert_parts(con, make_sql, params: dict, parts: Iterator[_Part], failed: l
 def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str, filename: str) -> Iterator[_Part]:
     """Write data[start:] (in an encoding other than UTF-8) as UTF-8 part files that end on a line break.
 
-    Line breaks at the very end of the file are dropped so that they do not count as blank lines.
+    Line breaks at the very end of the file are dropped so that they do not count as blank lines, and the last
+    part ends with no line break of its own: in strict mode DuckDB rejects a file whose lines end in CRLF
+    but its last in LF, and an added LF sent every CRLF export (Excel's UTF-16 text) down the exact path.
     """
     dec = codecs.getincrementaldecoder(enc.codec)("strict")
     view, carry = memoryview(data), b""
@@ -865,8 +868,6 @@ def _utf8_parts(data: bytes, start: int, enc: _Encoding, tmp: str, filename: str
         with open(path, "wb") as fh:
             fh.write(carry)
             fh.write(memoryview(out)[:cut])
-            if last:
-                fh.write(b"\n")
         yield _Part(path, carry.count(b"\n") + out.count(b"\n", 0, cut) + last, tails, 0, True)
         carry = out[cut:]
 
@@ -902,9 +903,8 @@ def _byte_parts(data: bytes, start: int, tmp: str, in_place: tuple[str, int] | N
         path, skip = in_place
     else:
         path, skip = os.path.join(tmp, "part-0.csv"), 0
-        with open(path, "wb") as fh:
+        with open(path, "wb") as fh:       # no line break added at the end: see _utf8_parts
             fh.write(memoryview(data)[start:end])
-            fh.write(b"\n")
     # Whitespace beyond ASCII: a UTF-8 part tests for what it holds; a Latin-1 read strips it when decoding.
     rare = ("" if not utf8 or data.isascii()
             else "".join(w for w in _WS_RARE if data.find(w.encode(), start, end) >= 0))
