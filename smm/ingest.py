@@ -697,6 +697,7 @@ def _rejected_csv(con, stg: str, raw: readers.RawTable) -> bytes:
 
     DuckDB writes it (COPY), each cell through smm_neutralize: a file of 500,000 bad rows took 13 s and 1.7 GB
     through pandas and a per-cell Python check. UTF-8 with BOM and CRLF rows, as smm.export.to_csv_bytes.
+    It is written in slices of `_REJECTED_SLICE` lines, so that sorting by line holds one slice in memory.
     """
     from smm.export import neutralize
 
@@ -705,14 +706,22 @@ def _rejected_csv(con, stg: str, raw: readers.RawTable) -> bytes:
     head = io.StringIO()
     csv.writer(head, lineterminator="\r\n").writerow(
         [neutralize(str(h)) for h in ("row", *raw.headers, "reason")])
+    bad = "NOT s._summary AND len(s._errs) > 0"
+    lo, hi = con.execute(f"SELECT min(_row), max(_row) FROM {stg} s WHERE {bad}").fetchall()[0]  # noqa: S608
+    parts = [head.getvalue().encode("utf-8-sig")]
     with tempfile.TemporaryDirectory(prefix="smm-rejected-") as tmp:
         out = Path(tmp) / "rejected.csv"
-        con.execute(
-            f"COPY (SELECT r._row, {cells}, smm_neutralize({reasons}) FROM {raw.name} r JOIN {stg} s USING (_row) "  # noqa: S608
-            "WHERE NOT s._summary AND len(s._errs) > 0 ORDER BY _row) "
-            "TO $out (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n')",
-            {"out": str(out)})
-        return head.getvalue().encode("utf-8-sig") + out.read_bytes()
+        for start in range(lo, hi + 1, _REJECTED_SLICE) if lo is not None else ():
+            con.execute(
+                f"COPY (SELECT r._row, {cells}, smm_neutralize({reasons}) FROM {raw.name} r JOIN {stg} s "  # noqa: S608
+                f"USING (_row) WHERE {bad} AND _row >= $lo AND _row < $hi ORDER BY _row) "
+                "TO $out (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n')",
+                {"out": str(out), "lo": start, "hi": start + _REJECTED_SLICE})
+            parts.append(out.read_bytes())
+    return b"".join(parts)
+
+
+_REJECTED_SLICE = 200_000      # file lines per COPY of the rejected rows (see _rejected_csv)
 
 
 def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opts: LoadOptions | None = None,

@@ -769,9 +769,13 @@ def test_load_valid_rows_loads_exactly_the_valid_rows_and_offers_the_rejected_on
     assert "spend: negative" in out[0]["reason"] and "impressions: not_a_number" in out[1]["reason"]
 
 
-def test_the_rejected_rows_csv_holds_each_bad_row_as_the_file_had_it_safe_for_a_spreadsheet(con):
+@pytest.mark.parametrize("slice_lines", [200_000, 1, 2, 3])
+def test_the_rejected_rows_csv_holds_each_bad_row_as_the_file_had_it_safe_for_a_spreadsheet(con, monkeypatch,
+                                                                                           slice_lines):
     """Line number, every cell as written (a formula behind an apostrophe, a plain number as it is, a line break
-    kept inside its quoted cell) and the reasons; UTF-8 with BOM and CRLF rows, as every export."""
+    kept inside its quoted cell) and the reasons; UTF-8 with BOM and CRLF rows, as every export. Written in
+    slices of lines (to bound the sort's memory), it is the same file whatever the slice."""
+    monkeypatch.setattr(ingest, "_REJECTED_SLICE", slice_lines)
     header = ["platform", "date", "=HYPERLINK(\"x\")", "spend", "impressions", "clicks", "row"]
     cmd = "=cmd|' /C calc'!A0"
     data = csv_bytes(header, [
