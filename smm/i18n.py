@@ -90,9 +90,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.unrecognised": ("格式未识别", "format not recognised"),
     "status.deleted": ("已删除", "deleted"),
     "report.line": ("{file}：{status} · 格式 {profile} · 载入 {rows} 行 · 拒绝 {rejected} 行 · 合计行 {summary} 行 · "
-                    "替换 {superseded} 行 · 日期 {dmin} – {dmax}",
+                    "替换 {superseded} 行",
                     "{file}: {status} · format {profile} · {rows} rows loaded · {rejected} rejected · "
-                    "{summary} summary rows skipped · {superseded} replaced · dates {dmin} – {dmax}"),
+                    "{summary} summary rows skipped · {superseded} replaced"),
+    "report.dates": (" · 日期 {dmin} – {dmax}", " · dates {dmin} – {dmax}"),
+    "report.counts_column": ("列", "Column"),
+    "report.counts_reason": ("问题", "Problem"),
+    "report.counts_rows": ("被拒绝行数", "Rows rejected"),
+    "report.more_rows": ("… 另有 {n} 行被拒绝，全部见下方「{download}」", "… {n} more rejected rows: all of them are in "
+                         "“{download}” below"),
+    "why.not_a_number": ("不是数字", "not a number"),
+    "why.negative": ("负数", "negative value"),
+    "why.bad_date": ("无法识别的日期", "not a date"),
+    "why.date_out_of_range": ("日期超出范围", "date out of range"),
+    "why.not_a_duration": ("不是时长", "not a duration"),
+    "why.clicks_gt_impressions": ("点击数大于展示数", "clicks exceed impressions"),
+    "why.unknown_content_type": ("未知内容形式", "unknown content type"),
+    "why.unknown_platform": ("未知平台", "unknown platform"),
+    "why.unknown_category": ("未知预算类别", "unknown budget category"),
+    "why.missing_key": ("关键字段为空", "key field is empty"),
     "note.as_of": ("快照日期 {date}（来源：{source}）", "snapshot date {date} (from: {source})"),
     "note.currency_assumed": ("文件未注明币种，按 {currency} 处理", "no currency in the file; taken as {currency}"),
     # errors

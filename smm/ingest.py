@@ -99,6 +99,9 @@ class LoadReport:
     as_of: dt.date | None = None
     currency: str | None = None
     errors: list[dict] = field(default_factory=list)
+    # Every rejected row counted by column and reason (errors lists only the first MAX_ERRORS_REPORTED):
+    # [{"column", "code", "rows"}], the most frequent first.
+    error_counts: list[dict] = field(default_factory=list)
     notes: list[tuple[str, dict]] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
     preview: list[list] = field(default_factory=list)
@@ -680,11 +683,19 @@ def _plan(con, raw: readers.RawTable, match: Match, opts: LoadOptions, filename:
                  dedupe_as_of=as_of if as_of_matters and src in ("filename", "user") else None)
 
 
+def _error_counts(con, stg: str) -> list[dict]:
+    """Rejected rows counted by column and reason, the most frequent first."""
+    return [{"column": col, "code": code, "rows": n} for col, code, n in con.execute(
+        f"SELECT e.\"column\", e.code, count(*) AS n FROM (SELECT unnest(_errs) AS e FROM {stg} "  # noqa: S608
+        "WHERE NOT _summary AND len(_errs) > 0) GROUP BY ALL ORDER BY n DESC, e.\"column\", e.code").fetchall()]
+
+
 def _errors_and_rejects(con, stg: str, raw: readers.RawTable, filename: str, limit: int) -> tuple[int, list[dict]]:
     n_bad = con.execute(f"SELECT count(*) FROM {stg} WHERE NOT _summary AND len(_errs) > 0").fetchall()[0][0]
     rows = con.execute(
-        f"SELECT _row, e.\"column\", e.code, e.value FROM (SELECT _row, unnest(_errs) AS e FROM {stg} "
-        "WHERE NOT _summary AND len(_errs) > 0) ORDER BY _row LIMIT ?", [limit]).fetchall()
+        f"SELECT _row, e.\"column\", e.code, e.value FROM (SELECT _row, unnest(_errs) AS e, "
+        f"generate_subscripts(_errs, 1) AS k FROM {stg} WHERE NOT _summary AND len(_errs) > 0) "
+        "ORDER BY _row, k LIMIT ?", [limit]).fetchall()       # a row's problems in the order of its columns
     errors = []
     for r, col, code, value in rows:
         errors.append({"row": r, "column": col, "code": code, "value": value,
@@ -795,6 +806,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
         report.rows_rejected = n_bad
         n_ok = n_total - n_summary - n_bad
         if n_bad:
+            report.error_counts = _error_counts(con, stg)
             report.rejected_csv = _rejected_csv(con, stg, raw)
         if n_ok == 0:
             if not n_bad:

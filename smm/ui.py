@@ -331,9 +331,23 @@ def profile_label(pid: str | None, names: dict[str, str]) -> str:
 
 def report_line(r, names: dict[str, str] | None = None) -> str:
     """One line describing a LoadReport in the user's language; `names`: profile_names()."""
-    return t("report.line", file=r.file, status=t(f"status.{r.status}"), profile=profile_label(r.profile, names or {}),
-             rows=r.rows_loaded, rejected=r.rows_rejected, summary=r.rows_summary, superseded=r.rows_superseded,
-             dmin=r.date_min or "—", dmax=r.date_max or "—")
+    line = t("report.line", file=r.file, status=t(f"status.{r.status}"), profile=profile_label(r.profile, names or {}),
+             rows=f"{r.rows_loaded:,}", rejected=f"{r.rows_rejected:,}", summary=f"{r.rows_summary:,}",
+             superseded=f"{r.rows_superseded:,}")
+    return line + (t("report.dates", dmin=r.date_min, dmax=r.date_max) if r.date_min and r.date_max else "")
+
+
+def error_counts_frame(r):
+    """A LoadReport's rejected rows counted by column and reason, under headers in the user's language."""
+    import pandas as pd
+
+    L = lang()
+    return pd.DataFrame({
+        t("report.counts_column"): [c["column"] or "—" for c in r.error_counts],
+        t("report.counts_reason"): [i18n.t(f"why.{c['code']}", L) if i18n.has(f"why.{c['code']}") else c["code"]
+                                    for c in r.error_counts],
+        t("report.counts_rows"): [c["rows"] for c in r.error_counts],
+    })
 
 
 def render_report(r, idx: int, names: dict[str, str] | None = None) -> None:
@@ -350,10 +364,18 @@ def render_report(r, idx: int, names: dict[str, str] | None = None) -> None:
         st.error(line)
     for code, params in r.notes:
         st.caption("· " + i18n.t(code, L, **params))
+    if r.error_counts:          # what is wrong, in how many rows: one look for a file of many bad rows
+        st.dataframe(error_counts_frame(r), hide_index=True, width="content",
+                     column_config={t("report.counts_rows"): st.column_config.NumberColumn(format="localized")})
     if r.errors:
-        lines = [i18n.error_text(e, L, r.file) for e in r.errors[:20]]
-        more = len(r.errors) - 20
-        st.code("\n".join(lines) + (f"\n… (+{more})" if more > 0 else ""), language=None)
+        shown = r.errors[:20]
+        lines = [i18n.error_text(e, L, r.file) for e in shown]
+        more_rows = r.rows_rejected - len({e.get("row") for e in shown if e.get("row") is not None})
+        if r.rejected_csv and more_rows > 0:
+            lines.append(t("report.more_rows", n=f"{more_rows:,}", download=t("data.rejected_download")))
+        elif len(r.errors) > len(shown):
+            lines.append(f"… (+{len(r.errors) - len(shown)})")
+        st.code("\n".join(lines), language=None)
     if r.rejected_csv:
         st.download_button(t("data.rejected_download"), r.rejected_csv, file_name=f"rejected_{r.file}.csv",
                            mime="text/csv", key=f"rej_{idx}_{r.file}")

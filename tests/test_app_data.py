@@ -7,6 +7,7 @@ app writes to.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -260,3 +261,34 @@ def test_every_page_runs_without_exception(sample_db, page, lang):
     title = at.title[0].value
     # the page speaks the chosen language: Chinese characters in the zh title, none in the en one
     assert any("\u4e00" <= ch <= "\u9fff" for ch in title) == (lang == "zh"), title
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_of_many_bad_rows_is_reported_by_column_and_reason_then_by_row(sample_db, lang):
+    """4,200 rows: every 3rd has a negative spend, every 7th impressions that are not a number (some rows both).
+    The report counts them by column and reason in full, lists the first rows, and says how many more."""
+    header = ["platform", "date", "campaign", "spend", "impressions", "clicks"]
+    body = [["weibo", f"2026-11-{i % 20 + 1:02d}", f"camp {i}", "-5" if i % 3 == 0 else "5",
+             "n/a?" if i % 7 == 0 else "100", "1"] for i in range(4200)]
+    at = data_page(lang)
+    upload(at, ("many_bad.csv", csv_bytes(header, body)))
+    negative = sum(1 for i in range(4200) if i % 3 == 0)
+    not_number = sum(1 for i in range(4200) if i % 7 == 0)
+    bad_rows = sum(1 for i in range(4200) if i % 3 == 0 or i % 7 == 0)
+    line = next(e.value for e in at.error if "many_bad.csv" in e.value)
+    assert f"{bad_rows:,}" in line and "," in f"{bad_rows:,}"       # 1,800: counts read with separators
+    counts = at.dataframe[0].value
+    assert counts.columns.tolist() == [i18n.t(k, lang) for k in
+                                       ("report.counts_column", "report.counts_reason", "report.counts_rows")]
+    assert counts.values.tolist() == [["spend", i18n.t("why.negative", lang), negative],
+                                      ["impressions", i18n.t("why.not_a_number", lang), not_number]]
+    listed = at.code[0].value.splitlines()
+    # The first 20 problems in file order, a row's problems in the order of its columns (both, for a row with two).
+    problems = [(i + 2, c) for i in range(4200) for c in ("spend", "impressions")
+                if (c == "spend" and i % 3 == 0) or (c == "impressions" and i % 7 == 0)][:20]
+    assert len(listed) == 21
+    for text, (row, col) in zip(listed, problems, strict=False):
+        assert re.search(rf"(?<![0-9]){row}(?![0-9])", text) and col in text, (text, row, col)
+    more = bad_rows - len({r for r, _ in problems})
+    assert listed[-1] == i18n.t("report.more_rows", lang, n=f"{more:,}", download=i18n.t("data.rejected_download", lang))
+    assert at.get("download_button")
