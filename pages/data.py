@@ -121,11 +121,16 @@ else:
         d1, d2 = st.columns([3, 1])
         pick = d1.selectbox(ui.t("data.delete_pick"), live["batch_id"].tolist(), key="delete_pick",
                             format_func=lambda b: f"#{b} · {live.set_index('batch_id').loc[b, 'file_name']}")
-        if d2.button(ui.t("data.delete"), key="delete_batch"):
-            ingest.delete_batch(c, int(pick))
-            st.cache_data.clear()
-            st.success(ui.t("data.deleted", batch=pick))
-            st.rerun()
+        # A second, explicit click: one stray click must not remove a week of data.
+        with d2.popover(ui.t("data.delete"), width="stretch"):
+            row = live.set_index("batch_id").loc[pick]
+            st.warning(ui.t("data.delete_confirm", batch=pick, file=row["file_name"],
+                            rows=f"{int(row['rows_loaded']):,}"))
+            if st.button(ui.t("data.delete_yes"), key="delete_batch", type="primary"):
+                ingest.delete_batch(c, int(pick))
+                st.cache_data.clear()
+                st.success(ui.t("data.deleted", batch=pick))
+                st.rerun()
 
 with st.expander(ui.t("data.fx")):
     rates = st.data_editor(queries.fx_rates(c), num_rows="dynamic", key="fx_editor", hide_index=True)

@@ -66,6 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.history": ("载入记录", "Load history"),
     "data.delete": ("删除所选批次", "Delete selected batch"),
     "data.delete_pick": ("选择要删除的批次", "Batch to delete"),
+    "data.delete_confirm": ("将删除批次 #{batch}（{file}）载入的 {rows} 行，及其对汇总的全部影响。重新上传该文件即可恢复。",
+                            "This removes the {rows} rows batch #{batch} ({file}) loaded, and all they added to the "
+                            "totals. Uploading the file again brings them back."),
+    "data.delete_yes": ("确认删除", "Delete"),
     "data.deleted": ("批次 {batch} 已删除，其数据已移除。", "Batch {batch} deleted; its rows are gone."),
     "data.templates": ("模板下载", "Templates"),
     "data.fx": ("汇率（1 单位 = ? 人民币）", "Exchange rates (CNY per unit)"),

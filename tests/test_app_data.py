@@ -166,7 +166,11 @@ def test_a_batch_is_deleted_from_the_history(sample_db):
     at = data_page()
     upload(at, ("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)))
     [(batch, _)] = batches_named(sample_db, "linkedin_week.csv")
-    at.selectbox(key="delete_pick").set_value(batch)
+    at.selectbox(key="delete_pick").set_value(batch).run()
+    # Picking a batch deletes nothing: the delete button sits behind a confirmation naming file and rows.
+    assert batches_named(sample_db, "linkedin_week.csv") == [(batch, "loaded")]
+    want = i18n.t("data.delete_confirm", "en", batch=batch, file="linkedin_week.csv", rows=f"{len(NEW_ROWS):,}")
+    assert want in texts(at, "warning")
     at.button(key="delete_batch").click().run()
     assert not at.exception
     assert batches_named(sample_db, "linkedin_week.csv") == [(batch, "deleted")]
