@@ -156,6 +156,14 @@ def _stamp(path: Path) -> tuple[int, int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev
 
 
+def _still(source: Source) -> bool:
+    """Whether the file still has the size, mtime, inode and device it had when its bytes were read."""
+    try:
+        return _stamp(source.path) == source.stamp
+    except OSError:
+        return False
+
+
 def read_file(path: str | os.PathLike) -> tuple[bytes, Source | None]:
     """Read a file's bytes, and the Source that lets read_table read it in place (None if it changed meanwhile)."""
     p = Path(path)
@@ -671,11 +679,18 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
               "columns": {f"c{i}": "VARCHAR" for i in range(ncols)}, "encoding": "latin-1" if as_bytes else "utf-8"}
     failed: list[BaseException] = []
     with tempfile.TemporaryDirectory(prefix="smm-read-") as tmp:
+        in_place = None
         if as_bytes or enc.codec == "utf-8":
-            parts = _byte_parts(data, layout.data_start, tmp, _in_place(data, layout, source), not as_bytes)
+            in_place = _in_place(data, layout, source)
+            parts = _byte_parts(data, layout.data_start, tmp, in_place, not as_bytes)
         else:
             parts = _utf8_parts(data, layout.data_start, enc, tmp, filename)
         lines = _insert_parts(con, lambda tails: _insert_sql(qt, ncols, tails), params, parts, failed)
+        if in_place is not None and not failed and not _still(source):
+            # The file changed while DuckDB read it: read again from the bytes that were hashed and checked.
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {qt} (_row INTEGER, {cols})")
+            lines = _insert_parts(con, lambda tails: _insert_sql(qt, ncols, tails), params,
+                                  _byte_parts(data, layout.data_start, tmp, None, not as_bytes), failed)
     if failed:
         if enc.name == "utf-8" and not enc.verified and _utf8_error(data, final=True) is not None:
             raise _WrongEncoding    # only the head was checked: choose again knowing the whole file
@@ -877,15 +892,11 @@ def _in_place(data: bytes, layout: _Layout, source: Source | None) -> tuple[str,
 
     Only where DuckDB's `skip` (which counts line breaks) lands exactly on the first data line (no quote
     above it), and where the file still has the size, mtime, inode and device it had when its bytes were read
-    and checked. Its bytes are not compared again (that would cost what reading in place saves): a rewrite
+    and checked; they are compared again once DuckDB has read it (a change meanwhile: the checked bytes are
+    read instead). Its bytes are not compared again (that would cost what reading in place saves): a rewrite
     that kept the size and set the mtime back, or landed within the clock tick of the read, goes unseen.
     """
-    if source is None or b'"' in data[:layout.data_start]:
-        return None
-    try:
-        if _stamp(source.path) != source.stamp:
-            return None
-    except OSError:
+    if source is None or b'"' in data[:layout.data_start] or not _still(source):
         return None
     return str(source.path), data.count(b"\n", 0, layout.data_start)
 

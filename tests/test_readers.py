@@ -290,6 +290,32 @@ def test_a_file_read_in_place_gives_the_rows_of_its_copy_and_is_left_as_it_was(d
     assert rows(db) == copied and used[-1] is None
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+def test_a_file_changed_while_duckdb_reads_it_in_place_is_read_again_from_its_checked_bytes(db, tmp_path,
+                                                                                           monkeypatch, encoding):
+    """The file is checked before DuckDB reads it in place, and again after: rewritten in between (here just
+    before DuckDB opens it, same size), its rows come from the bytes that were hashed, not from the new file."""
+    data = _PREAMBLE_EXPORT.encode(encoding)
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    read(db, data)
+    copied = rows(db)
+    source = readers.read_file(path)[1]
+    real, calls = readers._insert_parts, []
+
+    def rewritten_first(con, make_sql, params, parts, failed):
+        if not calls:
+            time.sleep(0.05)                            # past the file clock's tick
+            path.write_bytes(data.replace("备注".encode(encoding), "附注".encode(encoding)))
+        calls.append(params)
+        return real(con, make_sql, params, parts, failed)
+
+    monkeypatch.setattr(readers, "_insert_parts", rewritten_first)
+    read(db, data, source=source)
+    assert len(calls) == 2                              # read in place, then again from the checked bytes
+    assert rows(db) == copied and not any("附注" in str(r) for r in rows(db))
+
+
 def test_gb18030_bytes_after_a_long_ascii_head(db):
     # The head alone looks like UTF-8; the Chinese rows come later.
     head = "".join(f"2026-03-01,plan{i},{i}\n" for i in range(30000))
