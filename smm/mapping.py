@@ -48,13 +48,16 @@ def save_user_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
 
 
 def formats_table(lang: str) -> pd.DataFrame:
-    """The supported formats (built-in profiles) as a table for the Data page and README."""
-    from smm.i18n import platform_label
+    """The supported formats (built-in profiles) for the Data page, in the user's language: platform, format,
+    kind of file, the fields a file must hold, and the format's id (what `smm ingest --profile` takes)."""
+    from smm.i18n import field_label, platform_label, t
     from smm.profiles import builtin_profiles
 
-    rows = []
-    for p in builtin_profiles():
-        rows.append({"id": p.id, "platform": platform_label(p.platform, lang) if p.platform else "—",
-                     "format": p.label(lang), "kind": p.kind,
-                     "required": ", ".join(p.required)})
+    sep = "、" if lang == "zh" else ", "
+    rows = [{t("formats.platform", lang): platform_label(p.platform, lang) if p.platform else "—",
+             t("formats.format", lang): p.label(lang),
+             t("formats.kind", lang): t(f"kind.{p.kind}", lang),
+             t("formats.required", lang): sep.join(field_label(f, lang) for f in p.required),
+             t("formats.id", lang): p.id}
+            for p in sorted(builtin_profiles(), key=lambda p: (p.platform is None, p.platform or "", p.id))]
     return pd.DataFrame(rows)

@@ -296,3 +296,18 @@ def test_a_file_of_many_bad_rows_is_reported_by_column_and_reason_then_by_row(sa
     more = bad_rows - len({r for r, _ in problems})
     assert listed[-1] == i18n.t("report.more_rows", lang, n=f"{more:,}", download=i18n.t("data.rejected_download", lang))
     assert at.get("download_button")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_supported_formats_table_speaks_the_users_language_and_names_every_format(lang):
+    at = data_page(lang)
+    header = [i18n.t(f"formats.{k}", lang) for k in ("platform", "format", "kind", "required", "id")]
+    [table] = [d.value for d in at.dataframe if list(d.value.columns) == header]
+    profiles = builtin_profiles()
+    assert sorted(table[header[4]]) == sorted(p.id for p in profiles)
+    by_id = table.set_index(header[4])
+    for p in profiles:
+        assert by_id.loc[p.id, header[1]] == p.label(lang)
+        assert by_id.loc[p.id, header[2]] == i18n.t(f"kind.{p.kind}", lang)        # no raw kind id
+        for f in p.required:
+            assert i18n.field_label(f, lang) in by_id.loc[p.id, header[3]]

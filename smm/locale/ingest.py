@@ -19,6 +19,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "into it: {stored} rows stored",
     ),
     # the load history's kind column (short: a table cell on a projector)
+    "formats.platform": ("平台", "Platform"),
+    "formats.format": ("导出格式", "Export format"),
+    "formats.kind": ("类型", "Kind"),
+    "formats.required": ("必需字段", "Required fields"),
+    "formats.id": ("格式 ID（命令行 --profile）", "Format id (CLI --profile)"),
     "kind.daily": ("按日数据", "Daily"),
     "kind.snapshot": ("累计快照", "Lifetime snapshot"),
     "kind.kol_roster": ("达人名单", "KOL roster"),
