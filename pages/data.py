@@ -133,7 +133,14 @@ else:
                 st.rerun()
 
 with st.expander(ui.t("data.fx")):
-    rates = st.data_editor(queries.fx_rates(c), num_rows="dynamic", key="fx_editor", hide_index=True)
+    rates = st.data_editor(queries.fx_rates(c), num_rows="dynamic", key="fx_editor", hide_index=True,
+                           column_config={
+                               "currency": st.column_config.TextColumn(
+                                   ui.i18n.field_label("currency", L), required=True, max_chars=3,
+                                   validate=r"^[A-Za-z]{3}$"),
+                               "cny_per_unit": st.column_config.NumberColumn(
+                                   ui.i18n.field_label("cny_per_unit", L), required=True, min_value=0,
+                                   format="%.6g")})
     if st.button(ui.t("data.fx_save"), key="fx_save"):
         queries.save_fx_rates(c, dict(zip(rates["currency"], rates["cny_per_unit"], strict=True)))
         st.cache_data.clear()
