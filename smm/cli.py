@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -48,13 +49,37 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.json:
             _print_json({**r.as_json(), "file": f})
         else:
-            print(f"{r.file}: {r.status} profile={r.profile} rows_loaded={r.rows_loaded} "
-                  f"rows_rejected={r.rows_rejected} summary_rows={r.rows_summary} rows_merged={r.rows_merged} "
-                  f"dates={r.date_min}..{r.date_max}")
-            for e in r.errors[:20]:
-                print("  " + str(e.get("message")), file=sys.stderr)
+            print(_report_text(r))
+            for line in _problem_lines(r):
+                print("  " + line, file=sys.stderr)
     con.close()
     return 1 if rejected else 0
+
+
+def _report_text(r) -> str:
+    """One line per file: its status, then only the figures it has (no `None`)."""
+    parts = [f"profile={r.profile}"] if r.profile else []
+    if r.status == "already_loaded":
+        parts.append(f"batch={r.batch_id}")
+    else:
+        parts += [f"rows_loaded={r.rows_loaded}", f"rows_rejected={r.rows_rejected}",
+                  f"summary_rows={r.rows_summary}", f"rows_merged={r.rows_merged}"]
+        if r.rows_superseded:
+            parts.append(f"rows_replaced={r.rows_superseded}")
+        if r.date_min and r.date_max:
+            parts.append(f"dates={r.date_min}..{r.date_max}")
+    return f"{r.file}: {r.status}" + "".join(" " + x for x in parts)
+
+
+def _problem_lines(r, shown: int = 20) -> list[str]:
+    """The rejected rows counted by column and reason, then the first problems and how many rows are not listed."""
+    lines = [f"{c['rows']} rows: column {c['column']!r}: {c['code']}" for c in r.error_counts]
+    first = r.errors[:shown]
+    lines += [str(e.get("message")) for e in first]
+    more = r.rows_rejected - len({e.get("row") for e in first if e.get("row") is not None})
+    if r.rows_rejected and more > 0:
+        lines.append(f"... {more} more rejected rows (smm ingest --json lists the first {len(r.errors)} problems)")
+    return lines
 
 
 def cmd_totals(args: argparse.Namespace) -> int:
@@ -174,6 +199,10 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         code = args.func(args)
+        sys.stdout.flush()              # here, where a closed pipe is caught, not at exit
+    except BrokenPipeError:             # `smm totals | head`: the reader has gone; nothing is left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except StoreBusyError as e:
         print(f"smm: the store {e} is in use by another process (close the app or script holding it)",
               file=sys.stderr)

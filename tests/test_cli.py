@@ -301,3 +301,40 @@ def test_help_lists_the_commands():
     assert all(c in res.stdout for c in ("ingest", "totals", "sample"))
     ingest_help = smm("ingest", "--help").stdout
     assert all(o in ingest_help for o in ("--db", "--profile", "--json", "--as-of", "--load-valid"))
+
+
+def test_ingest_text_output_counts_problems_by_column_and_prints_no_none(tmp_path, files):
+    db = tmp_path / "s.duckdb"
+    bad_rows = [["weibo", f"2026-03-{d:02d}", "a", "-5" if d % 2 else "5", "x" if d % 3 == 0 else "100", "1", "0",
+                 "", "CNY"] for d in range(1, 29)]
+    many = tmp_path / "many_bad.csv"
+    many.write_bytes(csv_bytes(GENERIC, bad_rows))
+    res = smm("ingest", files["weibo.csv"], many, "--db", db)
+    assert res.returncode == 1
+    ok, bad = res.stdout.splitlines()
+    assert ok == ("weibo.csv: loaded profile=generic_facts rows_loaded=2 rows_rejected=0 summary_rows=0 "
+                  "rows_merged=0 dates=2026-03-02..2026-03-03")
+    n_negative = sum(1 for d in range(1, 29) if d % 2)
+    n_not_number = sum(1 for d in range(1, 29) if d % 3 == 0)
+    n_rows = sum(1 for d in range(1, 29) if d % 2 or d % 3 == 0)
+    assert bad.startswith(f"many_bad.csv: rejected profile=generic_facts rows_loaded=0 rows_rejected={n_rows} ")
+    assert "None" not in res.stdout and "dates=" not in bad
+    problems = [line.strip() for line in res.stderr.splitlines()]
+    assert problems[:2] == [f"{n_negative} rows: column 'spend': negative",
+                            f"{n_not_number} rows: column 'impressions': not_a_number"]
+    assert problems[-1].startswith(f"... {n_rows - len({p.split(',')[1] for p in problems[2:-1]})} more rejected rows")
+    again = smm("ingest", files["weibo.csv"], "--db", db)
+    assert again.stdout.strip() == "weibo.csv: already_loaded profile=generic_facts batch=1"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path, files):
+    """`smm totals | head -1`: the pipe closes before smm writes; smm ends quietly, exit 0."""
+    db = tmp_path / "s.duckdb"
+    assert smm("ingest", files["weibo.csv"], "--db", db).returncode == 0
+    exe = [sys.executable, "-m", "smm"]
+    proc = subprocess.Popen([*exe, "totals", "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=os.environ.copy())
+    proc.stdout.close()                 # the reader is gone before smm has written a line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
