@@ -33,7 +33,7 @@ done = st.session_state.setdefault("_done_file_ids", set())
 reports = st.session_state.setdefault("_reports", [])
 pending = [f for f in files or [] if f.file_id not in done]
 if pending:
-    opts = ingest.LoadOptions(profile_id=profile_id, as_of=as_of, on_invalid=on_invalid, decimal=decimal)
+    opts = ingest.LoadOptions(profile_id=profile_id, as_of=as_of, on_invalid=on_invalid, decimal=decimal, lang=L)
     with st.status(ui.t("data.report"), expanded=True) as status:
         bar = st.progress(0.0)
         for i, f in enumerate(pending, 1):
@@ -93,7 +93,7 @@ if unknown:
                 st.success(ui.t("data.mapping_saved", name=prof.id))
                 data = ui.uploaded_bytes(r.file)
                 if data is not None:
-                    new = ingest.ingest_bytes(c, data, r.file, ingest.LoadOptions(profile_id=prof.id, as_of=as_of),
+                    new = ingest.ingest_bytes(c, data, r.file, ingest.LoadOptions(profile_id=prof.id, as_of=as_of, lang=L),
                                               extra_profiles=(prof,))
                     reports.remove(r)
                     reports.append(new)

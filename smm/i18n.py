@@ -103,6 +103,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.counts_rows": ("被拒绝行数", "Rows rejected"),
     "report.more_rows": ("… 另有 {n} 行被拒绝，全部见下方「{download}」", "… {n} more rejected rows: all of them are in "
                          "“{download}” below"),
+    "report.csv_row": ("行号", "row"),
+    "report.csv_reason": ("原因", "reason"),
     "why.not_a_number": ("不是数字", "not a number"),
     "why.negative": ("负数", "negative value"),
     "why.bad_date": ("无法识别的日期", "not a date"),

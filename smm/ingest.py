@@ -32,6 +32,10 @@ from smm.schema import (
 )
 
 MAX_ERRORS_REPORTED = 200
+# The reasons a single row is rejected for (each has an i18n "why.<code>" wording).
+ROW_ERROR_CODES = ("not_a_number", "negative", "bad_date", "date_out_of_range", "not_a_duration",
+                   "clicks_gt_impressions", "unknown_content_type", "unknown_platform", "unknown_category",
+                   "missing_key")
 DATE_MIN = dt.date(2000, 1, 1)
 _counter = itertools.count(1)
 # One writer at a time in this process (every app session shares it): DuckDB refuses two transactions that
@@ -79,6 +83,7 @@ class LoadOptions:
     decimal: str = "."                  # "," for files with European decimals (1.234,56)
     is_sample: bool = False
     today: dt.date | None = None        # injected in tests
+    lang: str = "en"                    # language of the rejected-rows CSV's headers and reasons
 
 
 @dataclass
@@ -703,20 +708,27 @@ def _errors_and_rejects(con, stg: str, raw: readers.RawTable, filename: str, lim
     return n_bad, errors
 
 
-def _rejected_csv(con, stg: str, raw: readers.RawTable) -> bytes:
+def _rejected_csv(con, stg: str, raw: readers.RawTable, lang: str = "en") -> bytes:
     """The rejected rows as the file had them, each with its line number and reasons: CSV for a spreadsheet.
 
     DuckDB writes it (COPY), each cell through smm_neutralize: a file of 500,000 bad rows took 13 s and 1.7 GB
     through pandas and a per-cell Python check. UTF-8 with BOM and CRLF rows, as smm.export.to_csv_bytes.
     It is written in slices of `_REJECTED_SLICE` lines, so that sorting by line holds one slice in memory.
     """
+    from smm import i18n
     from smm.export import neutralize
 
     cells = ", ".join(f"smm_neutralize(r.c{i})" for i in range(len(raw.headers)))
-    reasons = "array_to_string(list_transform(s._errs, lambda e: e.\"column\" || ': ' || e.code), '; ')"
+    # Each reason in the user's language ("消耗：负数" / "spend: negative value"); the words are bound values.
+    why = {code: i18n.t(f"why.{code}", lang) for code in ROW_ERROR_CODES}
+    sql = _Sql()
+    say = "CASE e.code " + " ".join(f"WHEN {sql.bind(c)} THEN {sql.bind(w)}" for c, w in why.items()) + " ELSE e.code END"
+    colon, sep = ("：", "；") if i18n.normalize_lang(lang) == "zh" else (": ", "; ")
+    reasons = (f"array_to_string(list_transform(s._errs, lambda e: e.\"column\" || {sql.bind(colon)} || {say}), "
+               f"{sql.bind(sep)})")
     head = io.StringIO()
     csv.writer(head, lineterminator="\r\n").writerow(
-        [neutralize(str(h)) for h in ("row", *raw.headers, "reason")])
+        [neutralize(str(h)) for h in (i18n.t("report.csv_row", lang), *raw.headers, i18n.t("report.csv_reason", lang))])
     bad = "NOT s._summary AND len(s._errs) > 0"
     lo, hi = con.execute(f"SELECT min(_row), max(_row) FROM {stg} s WHERE {bad}").fetchall()[0]  # noqa: S608
     parts = [head.getvalue().encode("utf-8-sig")]
@@ -727,7 +739,7 @@ def _rejected_csv(con, stg: str, raw: readers.RawTable) -> bytes:
                 f"COPY (SELECT r._row, {cells}, smm_neutralize({reasons}) FROM {raw.name} r JOIN {stg} s "  # noqa: S608
                 f"USING (_row) WHERE {bad} AND _row >= $lo AND _row < $hi ORDER BY _row) "
                 "TO $out (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', ESCAPE '\"', NEW_LINE '\\r\\n')",
-                {"out": str(out), "lo": start, "hi": start + _REJECTED_SLICE})
+                {**sql.params, "out": str(out), "lo": start, "hi": start + _REJECTED_SLICE})
             parts.append(out.read_bytes())
     return b"".join(parts)
 
@@ -807,7 +819,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
         n_ok = n_total - n_summary - n_bad
         if n_bad:
             report.error_counts = _error_counts(con, stg)
-            report.rejected_csv = _rejected_csv(con, stg, raw)
+            report.rejected_csv = _rejected_csv(con, stg, raw, opts.lang)
         if n_ok == 0:
             if not n_bad:
                 report.errors.append({"row": None, "column": None, "code": "no_data_rows",

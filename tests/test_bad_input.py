@@ -18,7 +18,7 @@ import textwrap
 import pytest
 from relkit import GENERIC_HEADER, csv_bytes, replace_part, snapshot_state, xlsx_bytes, zip_bytes
 
-from smm import readers
+from smm import i18n, readers
 from smm.ingest import LoadOptions, ingest_bytes
 
 D = dt.date
@@ -481,4 +481,4 @@ def test_blank_kol_in_roster_rejects_the_row_and_load_valid_keeps_only_keyed_row
     ok = loaded(db, data, "roster.csv", on_invalid="load_valid")
     assert ok.rows_loaded == 2 and ok.rows_rejected == 1
     assert db.execute("SELECT count(*), count(kol) FROM kol_roster").fetchall()[0] == (before + 2, before + 2)
-    assert b"missing_key" in ok.rejected_csv
+    assert i18n.t("why.missing_key", "en").encode() in ok.rejected_csv

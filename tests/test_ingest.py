@@ -766,7 +766,7 @@ def test_load_valid_rows_loads_exactly_the_valid_rows_and_offers_the_rejected_on
         ("3", "2026-03-02", "-5", "100"),
         ("5", "2026-03-04", "40", "x"),
     ]
-    assert "spend: negative" in out[0]["reason"] and "impressions: not_a_number" in out[1]["reason"]
+    assert out[0]["reason"] == "spend: negative value" and out[1]["reason"] == "impressions: not a number"
 
 
 @pytest.mark.parametrize("slice_lines", [200_000, 1, 2, 3])
@@ -792,12 +792,18 @@ def test_the_rejected_rows_csv_holds_each_bad_row_as_the_file_had_it_safe_for_a_
     col = "'=HYPERLINK(\"x\")"
     assert list(csv.reader(io.StringIO(text, newline=""))) == [
         ["row", "platform", "date", col, "spend", "impressions", "clicks", "row", "reason"],
-        ["2", "weibo", "2026-03-01", "'" + cmd, "-5", "100", "1", "a", "spend: negative"],
-        ["3", "weibo", "2026-03-02", "two\r\nlines", "10", "x", "1", "'-", "impressions: not_a_number"],
+        ["2", "weibo", "2026-03-01", "'" + cmd, "-5", "100", "1", "a", "spend: negative value"],
+        ["3", "weibo", "2026-03-02", "two\r\nlines", "10", "x", "1", "'-", "impressions: not a number"],
         # the line the row starts on: the cell above spans two
         ["6", "weibo", "2026-03-04", "'@SUM(A1)", "-2.50", "100", "200", "'-inf",
-         "spend: negative; clicks: clicks_gt_impressions"],
+         "spend: negative value; clicks: clicks exceed impressions"],
     ]
+    # In Chinese: the line and reason headers and the reasons, in the user's words.
+    zh = rejected(con, data, "bad.csv", profile_id="generic_facts", lang="zh").rejected_csv.decode("utf-8-sig")
+    zh_rows = list(csv.reader(io.StringIO(zh, newline="")))
+    assert zh_rows[0][0] == "行号" and zh_rows[0][-1] == "原因"
+    assert [r[-1] for r in zh_rows[1:]] == ["spend：负数", "impressions：不是数字", "spend：负数；clicks：点击数大于展示数"]
+    assert [r[:-1] for r in zh_rows[1:]] == [r[:-1] for r in list(csv.reader(io.StringIO(text, newline="")))[1:]]
 
 
 def test_a_rejected_file_leaves_the_store_unchanged(sample_con):
@@ -931,3 +937,21 @@ def test_deleting_the_middle_of_three_overlapping_exports(con):
         D(2026, 3, 1): 10.0,
         D(2026, 3, 2): 10.0,
     }
+
+
+def test_every_reason_a_row_is_rejected_for_has_words_in_both_languages():
+    """ROW_ERROR_CODES (the words of the report and the rejected-rows CSV) holds every code the staging SQL
+    can give a row: each `err(…, "code")` and the missing-key check in smm/ingest.py."""
+    import ast
+    import inspect
+    import re
+
+    src = inspect.getsource(ingest)
+    emitted = {node.args[-1].value for node in ast.walk(ast.parse(src))
+               if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "err"
+               and isinstance(node.args[-1], ast.Constant)}
+    emitted |= set(re.findall(r"'code': '([a-z_]+)'", src))
+    assert emitted and emitted == set(ingest.ROW_ERROR_CODES), emitted ^ set(ingest.ROW_ERROR_CODES)
+    for code in ingest.ROW_ERROR_CODES:
+        zh, en = i18n.t(f"why.{code}", "zh"), i18n.t(f"why.{code}", "en")
+        assert zh != en and code not in (zh, en)
