@@ -37,8 +37,15 @@ if pending:
     with st.status(ui.t("data.report"), expanded=True) as status:
         bar = st.progress(0.0)
         for i, f in enumerate(pending, 1):
-            bar.progress((i - 1) / len(pending), text=ui.t("data.progress", i=i, n=len(pending), file=f.name))
-            r = ingest.ingest_bytes(c, f.getvalue(), f.name, opts, extra_profiles=user_profiles)
+            head = ui.t("data.progress", i=i, n=len(pending), file=f.name)
+
+            def shown(name: str, i: int = i, head: str = head) -> None:   # a large file takes seconds per step
+                k = ingest.LOAD_STEPS.index(name)
+                bar.progress((i - 1 + k / len(ingest.LOAD_STEPS)) / len(pending),
+                             text=f"{head} · {ui.t(f'data.step.{name}')}")
+
+            bar.progress((i - 1) / len(pending), text=head)
+            r = ingest.ingest_bytes(c, f.getvalue(), f.name, opts, extra_profiles=user_profiles, on_step=shown)
             reports.append(r)
             done.add(f.file_id)
         bar.progress(1.0)

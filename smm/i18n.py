@@ -85,6 +85,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.mapping_ignore": ("（忽略）", "(ignore)"),
     "data.mapping_saved": ("已保存格式 {name}，下次会自动识别。", "Saved format {name}; it is recognised next time."),
     "data.mapping_preview": ("预览（前 5 行）", "Preview (first 5 rows)"),
+    "data.step.read": ("读取文件", "reading the file"),
+    "data.step.check": ("清洗并校验每一行", "cleaning and checking every row"),
+    "data.step.write": ("写入数据库", "writing to the store"),
     "data.progress": ("正在载入 {i}/{n}：{file}", "Loading {i}/{n}: {file}"),
     "data.formats": ("支持的导出格式", "Supported export formats"),
     # statuses

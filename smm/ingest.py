@@ -11,6 +11,7 @@ import itertools
 import re
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from smm.schema import (
 )
 
 MAX_ERRORS_REPORTED = 200
+LOAD_STEPS = ("read", "check", "write")    # what ingest_bytes tells on_step, in order
 # The reasons a single row is rejected for (each has an i18n "why.<code>" wording).
 ROW_ERROR_CODES = ("not_a_number", "negative", "bad_date", "date_out_of_range", "not_a_duration",
                    "clicks_gt_impressions", "unknown_content_type", "unknown_platform", "unknown_category",
@@ -748,12 +750,15 @@ _REJECTED_SLICE = 200_000      # file lines per COPY of the rejected rows (see _
 
 
 def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opts: LoadOptions | None = None,
-                 *, extra_profiles: tuple[Profile, ...] = (), source: readers.Source | None = None) -> LoadReport:
+                 *, extra_profiles: tuple[Profile, ...] = (), source: readers.Source | None = None,
+                 on_step: Callable[[str], None] | None = None) -> LoadReport:
     """Load one file's bytes; write nothing unless every check passes (or the user chose to load valid rows).
 
     `source` is the file the bytes were read from (ingest_file, readers.read_file): a text file is then read in
-    place, not copied.
+    place, not copied. `on_step` is told each step as it starts, for a progress display of a large file:
+    one of LOAD_STEPS ("read", "check", "write"); a file that stops early reports fewer.
     """
+    step = on_step or (lambda _name: None)
     opts = opts or LoadOptions()
     report = LoadReport(file=filename)
     digest = sha256(data)
@@ -765,6 +770,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
     raw_name, stg = f"raw_{n}", f"stg_{n}"
     try:
         try:
+            step("read")
             raw = readers.read_table(con, data, filename, table=raw_name, source=source)
         except IngestError as e:
             report.errors.append({"row": e.row, "column": e.column, "code": e.code, "message": str(e),
@@ -806,6 +812,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
             if same is not None:
                 return _report_already_loaded(con, report, same)
         report.as_of, report.currency = plan.as_of, plan.currency
+        step("check")
         _stage(con, plan, opts, stg)
         n_summary, n_total, n_noyear = con.execute(
             f"SELECT count(*) FILTER (WHERE _summary), count(*), count(*) FILTER (WHERE _noyear AND NOT _summary) "
@@ -828,6 +835,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
         if n_bad and opts.on_invalid != "load_valid":
             return report
         con.execute(f"DROP TABLE IF EXISTS {raw_name}")  # the raw cells are cleaned into stg: free them
+        step("write")
         _commit(con, plan, opts, stg, filename, digest, report, n_ok)
         return report
     except (OSError, duckdb.Error) as e:

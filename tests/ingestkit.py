@@ -56,7 +56,8 @@ def load(con: duckdb.DuckDBPyConnection, data: bytes | str, name: str = "export.
     if isinstance(data, str):
         data = data.encode("utf-8")
     opts.setdefault("today", TODAY)
-    return ingest_bytes(con, data, name, LoadOptions(**opts))
+    on_step = opts.pop("on_step", None)         # an argument of ingest_bytes, not a load option
+    return ingest_bytes(con, data, name, LoadOptions(**opts), on_step=on_step)
 
 
 def loaded(con, data, name: str = "export.csv", **opts) -> LoadReport:

@@ -955,3 +955,20 @@ def test_every_reason_a_row_is_rejected_for_has_words_in_both_languages():
     for code in ingest.ROW_ERROR_CODES:
         zh, en = i18n.t(f"why.{code}", "zh"), i18n.t(f"why.{code}", "en")
         assert zh != en and code not in (zh, en)
+
+
+def test_a_load_tells_each_step_as_it_starts(con):
+    """on_step (the Data page's progress text for a large file): read, check, write, in order; a file that stops
+    early tells only the steps it reached."""
+    good = generic(["weibo", "2026-03-01", "a", "10", "100", "1", ""])
+    steps: list[str] = []
+    loaded(con, good, "steps.csv", on_step=steps.append)
+    assert steps == list(ingest.LOAD_STEPS) == ["read", "check", "write"]
+    steps.clear()
+    assert ingest.ingest_bytes(con, good, "steps.csv", on_step=steps.append).status == "already_loaded"
+    assert steps == []
+    rejected(con, generic(["weibo", "2026-03-02", "a", "-1", "100", "1", ""]), "bad.csv", on_step=steps.append)
+    assert steps == ["read", "check"]
+    steps.clear()
+    rejected(con, b"\x89PNG\r\n\x1a\n" + bytes(64), "chart.csv", on_step=steps.append)
+    assert steps == ["read"]
