@@ -334,7 +334,7 @@ with tab_plan:
     done = ss.setdefault("_budget_plan_done", set())
     if up is not None and up.file_id not in done:
         done.add(up.file_id)
-        ss["_budget_plan_report"] = budget.upload_plan(c, up.getvalue(), up.name)
+        ss["_budget_plan_report"] = budget.upload_plan(c, up.getvalue(), up.name, L)
         st.rerun()
     rep = ss.get("_budget_plan_report")
     if rep is not None:
@@ -368,7 +368,7 @@ with tab_plan:
                                     i18n.field_label("currency", L), options=currencies, required=True)})
     st.caption(t("budget.plan.edit_help"))
     if st.button(t("budget.plan.save"), key="budget_plan_save", type="primary"):
-        res = budget.save_plan_edits(c, before, edited)
+        res = budget.save_plan_edits(c, before, edited, lang=L)
         ss["_budget_plan_edit"] = res
         if res.report is not None and res.report.status == "loaded":
             ss["_budget_editor_n"] = n + 1

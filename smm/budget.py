@@ -479,21 +479,25 @@ def plan_edit_csv(before: pd.DataFrame, after: pd.DataFrame, stamp: str) -> tupl
 
 
 def save_plan_edits(con: duckdb.DuckDBPyConnection, before: pd.DataFrame, after: pd.DataFrame,
-                    now: dt.datetime | None = None) -> PlanEdit:
-    """Store the editor's changes as a new plan version (a load batch through the normal ingest path)."""
+                    now: dt.datetime | None = None, lang: str = "en") -> PlanEdit:
+    """Store the editor's changes as a new plan version (a load batch through the normal ingest path).
+
+    `lang`: the language of the report's rejected-rows CSV."""
     now = now or dt.datetime.now()
     stamp = now.isoformat(timespec="microseconds")
     data, res = plan_edit_csv(before, after, stamp)
     if data is None:
         return res
     name = f"plan_edit_{now:%Y%m%d_%H%M%S}.csv"
-    res.report = ingest.ingest_bytes(con, data, name, ingest.LoadOptions(profile_id="budget_plan"))
+    res.report = ingest.ingest_bytes(con, data, name, ingest.LoadOptions(profile_id="budget_plan", lang=lang))
     return res
 
 
-def upload_plan(con: duckdb.DuckDBPyConnection, data: bytes, filename: str) -> ingest.LoadReport:
-    """Load an uploaded plan file (CSV/XLSX in our template, English or Chinese headers) as a new version."""
-    return ingest.ingest_bytes(con, data, filename, ingest.LoadOptions(profile_id="budget_plan"))
+def upload_plan(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, lang: str = "en") -> ingest.LoadReport:
+    """Load an uploaded plan file (CSV/XLSX in our template, English or Chinese headers) as a new version.
+
+    `lang`: the language of the report's rejected-rows CSV."""
+    return ingest.ingest_bytes(con, data, filename, ingest.LoadOptions(profile_id="budget_plan", lang=lang))
 
 
 def plan_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

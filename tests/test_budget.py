@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from pathlib import Path
@@ -334,3 +335,15 @@ def test_plan_upload_is_a_version(sample_con):
     assert budget.restore_before(sample_con, r.batch_id)
     lines = by_line(budget.pacing(sample_con, D(2026, 10, 26), D(2026, 11, 29), D(2026, 11, 22)))
     assert lines[("kuaishou", "paid_ads")]["planned"] == 278000
+
+
+@pytest.mark.parametrize(("lang", "head", "reason"), [("zh", ["行号", "原因"], "planned：负数"),
+                                                      ("en", ["row", "reason"], "planned: negative value")])
+def test_a_rejected_plan_upload_offers_its_rows_in_the_users_language(sample_con, lang, head, reason):
+    data = b"period_start,period_end,platform,category,planned,currency\n" \
+           b"2026-10-26,2026-11-29,kuaishou,paid_ads,-5,CNY\n"
+    r = budget.upload_plan(sample_con, data, "plan_bad.csv", lang)
+    assert r.status == "rejected"
+    rows = list(csv.reader(io.StringIO(r.rejected_csv.decode("utf-8-sig"), newline="")))
+    assert [rows[0][0], rows[0][-1]] == head
+    assert rows[1][-1] == reason        # the file's own header, then the reason in the user's words
