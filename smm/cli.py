@@ -74,9 +74,8 @@ def _report_text(r) -> str:
 def _problem_lines(r, shown: int = 20) -> list[str]:
     """The rejected rows counted by column and reason, then the first problems and how many rows are not listed."""
     lines = [f"{c['rows']} rows: column {c['column']!r}: {c['code']}" for c in r.error_counts]
-    first = r.errors[:shown]
-    lines += [str(e.get("message")) for e in first]
-    more = r.rows_rejected - len({e.get("row") for e in first if e.get("row") is not None})
+    lines += [str(e.get("message")) for e in r.errors[:shown]]
+    more = r.rows_not_listed(shown)
     if r.rows_rejected and more > 0:
         lines.append(f"... {more} more rejected rows (smm ingest --json lists the first {len(r.errors)} problems)")
     return lines

@@ -114,6 +114,10 @@ class LoadReport:
     preview: list[list] = field(default_factory=list)
     rejected_csv: bytes | None = None
 
+    def rows_not_listed(self, listed: int) -> int:
+        """Rejected rows that the first `listed` errors do not name (the rest of them are in rejected_csv)."""
+        return self.rows_rejected - len({e.get("row") for e in self.errors[:listed] if e.get("row") is not None})
+
     def as_json(self) -> dict:
         """The CLI's JSON object for this file: exactly the keys issue 2 specifies (a contract for cron jobs)."""
         return {

@@ -673,7 +673,8 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
     """Load the data region with DuckDB; list which columns hold data, or None to take the exact path."""
     ncols = len(layout.names)
     cols = ", ".join(f"c{i} VARCHAR" for i in range(ncols))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {qt} (_row INTEGER, {cols})")
+    create = f"CREATE OR REPLACE TEMP TABLE {qt} (_row INTEGER, {cols})"
+    con.execute(create)
     as_bytes = enc.codec in _BYTE_SAFE_CODECS and layout.delimiter in _BYTE_SAFE_DELIMITERS
     params = {"ws": _WS_ASCII if as_bytes else _WS, "delim": layout.delimiter,
               "columns": {f"c{i}": "VARCHAR" for i in range(ncols)}, "encoding": "latin-1" if as_bytes else "utf-8"}
@@ -688,7 +689,7 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
         lines = _insert_parts(con, lambda tails: _insert_sql(qt, ncols, tails), params, parts, failed)
         if in_place is not None and not failed and not _still(source):
             # The file changed while DuckDB read it: read again from the bytes that were hashed and checked.
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {qt} (_row INTEGER, {cols})")
+            con.execute(create)
             lines = _insert_parts(con, lambda tails: _insert_sql(qt, ncols, tails), params,
                                   _byte_parts(data, layout.data_start, tmp, None, not as_bytes), failed)
     if failed:

@@ -370,7 +370,7 @@ def render_report(r, idx: int, names: dict[str, str] | None = None) -> None:
     if r.errors:
         shown = r.errors[:20]
         lines = [i18n.error_text(e, L, r.file) for e in shown]
-        more_rows = r.rows_rejected - len({e.get("row") for e in shown if e.get("row") is not None})
+        more_rows = r.rows_not_listed(len(shown))
         if r.rejected_csv and more_rows > 0:
             lines.append(t("report.more_rows", n=f"{more_rows:,}", download=t("data.rejected_download")))
         elif len(r.errors) > len(shown):
