@@ -126,11 +126,12 @@ else:
     live = hist[hist["status"] == "loaded"]
     if not live.empty:
         d1, d2 = st.columns([3, 1])
+        by_batch = live.set_index("batch_id")
         pick = d1.selectbox(ui.t("data.delete_pick"), live["batch_id"].tolist(), key="delete_pick",
-                            format_func=lambda b: f"#{b} · {live.set_index('batch_id').loc[b, 'file_name']}")
+                            format_func=lambda b: f"#{b} · {by_batch.loc[b, 'file_name']}")
         # A second, explicit click: one stray click must not remove a week of data.
         with d2.popover(ui.t("data.delete"), width="stretch"):
-            row = live.set_index("batch_id").loc[pick]
+            row = by_batch.loc[pick]
             st.warning(ui.t("data.delete_confirm", batch=pick, file=row["file_name"],
                             rows=f"{int(row['rows_loaded']):,}"))
             if st.button(ui.t("data.delete_yes"), key="delete_batch", type="primary"):

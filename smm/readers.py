@@ -686,12 +686,15 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
             parts = _byte_parts(data, layout.data_start, tmp, in_place, not as_bytes)
         else:
             parts = _utf8_parts(data, layout.data_start, enc, tmp, filename)
-        lines = _insert_parts(con, lambda tails: _insert_sql(qt, ncols, tails), params, parts, failed)
+        def make_sql(tails: str) -> str:
+            return _insert_sql(qt, ncols, tails)
+
+        lines = _insert_parts(con, make_sql, params, parts, failed)
         if in_place is not None and not failed and not _still(source):
             # The file changed while DuckDB read it: read again from the bytes that were hashed and checked.
             con.execute(create)
-            lines = _insert_parts(con, lambda tails: _insert_sql(qt, ncols, tails), params,
-                                  _byte_parts(data, layout.data_start, tmp, None, not as_bytes), failed)
+            lines = _insert_parts(con, make_sql, params, _byte_parts(data, layout.data_start, tmp, None, not as_bytes),
+                                  failed)
     if failed:
         if enc.name == "utf-8" and not enc.verified and _utf8_error(data, final=True) is not None:
             raise _WrongEncoding    # only the head was checked: choose again knowing the whole file
