@@ -121,6 +121,8 @@ else:
     dates[ui.i18n.field_label("batch_id", L)] = st.column_config.NumberColumn(pinned=True)
     dates[ui.i18n.field_label("file_name", L)] = st.column_config.TextColumn(pinned=True)
     dates[ui.i18n.field_label("is_sample", L)] = st.column_config.CheckboxColumn()
+    for k in ("rows_loaded", "rows_rejected", "rows_summary"):      # 1,000,000 not 1000000 on a projector
+        dates[ui.i18n.field_label(k, L)] = st.column_config.NumberColumn(format="localized")
     st.dataframe(ui.history_frame(hist, names), hide_index=True,
                  key="history_table", column_config=dates)
     live = hist[hist["status"] == "loaded"]

@@ -7,6 +7,7 @@ app writes to.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -203,6 +204,9 @@ def test_the_history_shows_each_files_status_next_to_its_name_under_translated_h
     stored = store_of(sample_db).execute("SELECT * FROM load_batches LIMIT 0").df().columns
     assert not set(shown) & set(stored)     # every header is in the user's language, none is a column id
     assert i18n.field_label("is_sample", lang) in shown and i18n.field_label("profile", lang) in shown
+    config = json.loads(at.dataframe[0].proto.columns)
+    for k in ("rows_loaded", "rows_rejected", "rows_summary"):      # counts read with thousands separators
+        assert config[i18n.field_label(k, lang)]["type_config"]["format"] == "localized"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
