@@ -102,18 +102,21 @@ tab_burn, tab_wi, tab_plan = st.tabs([t("budget.tab.burn"), t("budget.tab.whatif
 # ---------------------------------------------------------------- burn
 with tab_burn:
     if not periods.empty and not pace.empty:
-        k1, k2, k3, k4 = st.columns(4)
-        k1.metric(t("budget.kpi.planned"), money(totals["planned"]))
-        k2.metric(t("budget.kpi.actual"), money(totals["actual"]),
-                  t("budget.kpi.used", pct=fmt.pct(totals["pct_used"], 1)), delta_color="off", delta_arrow="off")
-        k3.metric(t("budget.kpi.elapsed"), fmt.pct(totals["pct_elapsed"], 0),
-                  t("budget.kpi.days", n=int(totals["days_elapsed"] or 0), total=int(totals["days_total"] or 0)),
-                  delta_color="off", delta_arrow="off")
+        burn = [money(totals["planned"]), money(totals["actual"]), fmt.pct(totals["pct_elapsed"], 0),
+                money(totals["projected"])]
         over = totals["projected_over"] or 0.0
-        k4.metric(t("budget.kpi.projected"), money(totals["projected"]),
-                  t("budget.kpi.vs_plan", pct=fmt.pct(totals["projected_pct"], 0),
-                    over=("+" if over > 0 else "") + money(over)),
-                  delta_color="red" if over > 0 else "off", delta_arrow="off")
+        with ui.metric_group("burn", burn):
+            k1, k2, k3, k4 = st.columns(4)
+            k1.metric(t("budget.kpi.planned"), burn[0])
+            k2.metric(t("budget.kpi.actual"), burn[1], t("budget.kpi.used", pct=fmt.pct(totals["pct_used"], 1)),
+                      delta_color="off", delta_arrow="off")
+            k3.metric(t("budget.kpi.elapsed"), burn[2],
+                      t("budget.kpi.days", n=int(totals["days_elapsed"] or 0), total=int(totals["days_total"] or 0)),
+                      delta_color="off", delta_arrow="off")
+            k4.metric(t("budget.kpi.projected"), burn[3],
+                      t("budget.kpi.vs_plan", pct=fmt.pct(totals["projected_pct"], 0),
+                        over=("+" if over > 0 else "") + money(over)),
+                      delta_color="red" if over > 0 else "off", delta_arrow="off")
         st.subheader(t("budget.pacing"))
         st.dataframe(budget.pacing_styler(budget.pacing_display(pace, L, cur), pace, L), hide_index=True,
                      key="budget_pacing_table",
@@ -222,16 +225,17 @@ def _whatif():
         scn_out = whatif.evaluate(models, budgets, days, fixed_costs=fixed, roi_basis=s.roi_basis)
         cmp = whatif.compare(plan_out, scn_out)
 
-        tiles = st.columns(6)
-        for col, r in zip(tiles, cmp.itertuples(), strict=True):
-            m = metrics.get(r.metric)
-            col.metric(m.name(L) + (t("budget.wi.total") if r.metric == "spend" else ""),
-                       fmt.by_unit(r.scenario, m.unit, cur, L),
-                       whatif.delta_text(r.delta, r.delta_pct, m.unit, cur, L),
-                       delta_color="off" if m.direction == 0 or r.delta is None else (
-                           "normal" if m.direction > 0 else "inverse"),
-                       help=t("budget.wi.tile_help", plan=fmt.by_unit(r.plan, m.unit, cur, L),
-                              formula=metrics.formula_text(m, s, L)))
+        wi_values = [fmt.by_unit(r.scenario, metrics.get(r.metric).unit, cur, L) for r in cmp.itertuples()]
+        with ui.metric_group("whatif", wi_values):
+            tiles = st.columns(6)
+            for col, r, value in zip(tiles, cmp.itertuples(), wi_values, strict=True):
+                m = metrics.get(r.metric)
+                col.metric(m.name(L) + (t("budget.wi.total") if r.metric == "spend" else ""), value,
+                           whatif.delta_text(r.delta, r.delta_pct, m.unit, cur, L),
+                           delta_color="off" if m.direction == 0 or r.delta is None else (
+                               "normal" if m.direction > 0 else "inverse"),
+                           help=t("budget.wi.tile_help", plan=fmt.by_unit(r.plan, m.unit, cur, L),
+                                  formula=metrics.formula_text(m, s, L)))
         if keep:
             st.caption(t("budget.wi.kept", total=money(ss["_budget_wi_total"])))
         st.caption(t("budget.wi.roi_note", fixed=money(fixed), basis=t(f"setting.roi_basis.{s.roi_basis}")))

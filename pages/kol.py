@@ -106,16 +106,18 @@ if f.campaigns or f.content_types:
     st.caption(ui.t("kol.basis.filters"))
 
 # ---- tiles
-cols = st.columns(7)
-cols[0].metric(ui.t("kol.tile.kols"), f"{tot['kols_with_results']} / {tot['kols']}")
-cols[1].metric(ui.t("kol.tile.fee"), kol.format_value("fee", tot["fee"], f.currency, L))
-cols[2].metric(ui.t("kol.tile.revenue"), kol.format_value("revenue", tot["revenue"], f.currency, L))
-cols[3].metric(ui.t("kol.tile.roi"), kol.format_value("roi", tot["roi"], f.currency, L), help=ui.t("kol.tile.roi_help"))
-cols[4].metric(ui.t("kol.tile.cpe"), kol.format_value("cpe", tot["cpe"], f.currency, L),
-               help=kol.metric_formula("cpe", s, L))
-cols[5].metric(ui.t("kol.tile.cpa"), kol.format_value("cpa", tot["cpa"], f.currency, L),
-               help=kol.metric_formula("cpa", s, L))
-cols[6].metric(ui.t("kol.tile.flags"), str(fl["key"].nunique()))
+tile_values = [f"{tot['kols_with_results']} / {tot['kols']}",
+               *(kol.format_value(k, tot[k], f.currency, L) for k in ("fee", "revenue", "roi", "cpe", "cpa")),
+               str(fl["key"].nunique())]
+with ui.metric_group("kol", tile_values):
+    cols = st.columns(7)
+    cols[0].metric(ui.t("kol.tile.kols"), tile_values[0])
+    cols[1].metric(ui.t("kol.tile.fee"), tile_values[1])
+    cols[2].metric(ui.t("kol.tile.revenue"), tile_values[2])
+    cols[3].metric(ui.t("kol.tile.roi"), tile_values[3], help=ui.t("kol.tile.roi_help"))
+    cols[4].metric(ui.t("kol.tile.cpe"), tile_values[4], help=kol.metric_formula("cpe", s, L))
+    cols[5].metric(ui.t("kol.tile.cpa"), tile_values[5], help=kol.metric_formula("cpa", s, L))
+    cols[6].metric(ui.t("kol.tile.flags"), tile_values[6])
 if tot["fee_only"]:
     st.caption(ui.t("kol.fee_only", n=tot["fee_only"], platforms=" · ".join(
         ui.t(f"platform.{p}") for p in kol.fee_only_platforms(sc))))

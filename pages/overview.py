@@ -40,10 +40,12 @@ for note in v.notes:
 
 # KPI tiles: the delta is coloured by the metric's direction (lower CPA is green), not by its sign.
 vs = ui.t(f"overview.vs_short.{mode}") if k.previous_period and not big else None
-for row in (v.tiles[:5], v.tiles[5:]):
-    for col, tile in zip(st.columns(len(row)), row, strict=True):
-        col.metric(tile.label, tile.value, tile.delta, delta_color=tile.delta_color, help=tile.help, border=True,
-                   chart_data=tile.spark or None, chart_type=tile.spark_kind, delta_description=vs)
+with ui.metric_group("overview", [tile.value for tile in v.tiles]):   # one size that fits every value
+    for row in (v.tiles[:5], v.tiles[5:]):
+        for col, tile in zip(st.columns(len(row)), row, strict=True):
+            col.metric(tile.label, tile.value, tile.delta, delta_color=tile.delta_color, help=tile.help,
+                       border=True, chart_data=tile.spark or None, chart_type=tile.spark_kind,
+                       delta_description=vs)
 for w in v.warnings:
     st.warning(w, icon=":material/warning:")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 
 DASH = "—"
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$", "KRW": "₩", "IDR": "Rp"}
@@ -68,3 +69,25 @@ def delta_pct(cur: float | None, prev: float | None) -> float | None:
     if _bad(cur) or _bad(prev) or float(prev) == 0:
         return None
     return (float(cur) - float(prev)) / abs(float(prev))
+
+
+# Advance widths in em of the UI font (Streamlit's "sans serif": Source Sans, CJK from Noto), measured in
+# Chromium: every digit and ¥ $ € £ × + are 0.497 em, `, .` 0.249, `%` 0.824, `-` 0.311, `/` 0.350, a space 0.200.
+_EM = {**dict.fromkeys("0123456789¥$€£₩×+−", 0.50), ",": 0.25, ".": 0.25, "%": 0.83, "％": 1.0, "-": 0.32,
+       "/": 0.35, " ": 0.2, "—": 0.8, "·": 0.25}
+
+
+def text_em(text: str) -> float:
+    """How wide `text` is in em of the UI font: what a tile's big number needs to fit without "…".
+
+    Digits and signs as measured; a wide character (CJK, 万, 亿) 1 em; any other character 0.85 em, as wide
+    as the widest of the font's letters (m 0.83 em, W 0.79 em), so an estimate errs towards a smaller font, never
+    towards "…".
+    """
+    total = 0.0
+    for ch in text:
+        w = _EM.get(ch)
+        if w is None:
+            w = 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.85
+        total += w
+    return total

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import duckdb
 import streamlit as st
 
-from smm import auth, i18n, periods, queries, store
+from smm import auth, fmt, i18n, periods, queries, store
 from smm.errors import StoreBusyError, StoreUnavailableError
 from smm.metrics import CVR_BASES, ER_BASES, ROI_BASES, Settings
 
@@ -243,12 +244,28 @@ def compare_mode() -> str:
     return st.session_state.get("compare") or "previous"
 
 
+# A tile's big number never ends in "…" (on a 1280 px projector five tiles are 150 px wide): its font is the
+# smaller of the mode's size and a share of the width the number has (CSS container units: cqi = 1 % of it).
+# The share fits the longest value of the tile's group (metric_group): a group whose values are at most N em of
+# text wide gets 96/N cqi, in steps (FIT_STEPS, in tenths of an em); a tile outside any group fits 4.5 em.
+FIT_STEPS = ("25", "30", "35", "40", "45", "50", "60", "80")
+
 PRESENT_CSS = """
 <style>
 section[data-testid="stSidebar"], header[data-testid="stHeader"], div[data-testid="stToolbar"],
 div[data-testid="stSidebarCollapsedControl"] { display: none !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
-[data-testid="stMetricValue"] { font-size: 3.2rem !important; }
+[data-testid="stMainBlockContainer"] { padding-left: 2rem !important; padding-right: 2rem !important; }
+[data-testid="stMetricValue"] { container-type: inline-size; font-size: 3.2rem !important; }
+[data-testid="stMetricValue"] > div { font-size: min(3.2rem, 21.3cqi) !important; line-height: 1.25; }
+[class*="st-key-smm_fit_25_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 38.4cqi) !important; }
+[class*="st-key-smm_fit_30_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 32cqi) !important; }
+[class*="st-key-smm_fit_35_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 27.4cqi) !important; }
+[class*="st-key-smm_fit_40_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 24cqi) !important; }
+[class*="st-key-smm_fit_45_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 21.3cqi) !important; }
+[class*="st-key-smm_fit_50_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 19.2cqi) !important; }
+[class*="st-key-smm_fit_60_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 16cqi) !important; }
+[class*="st-key-smm_fit_80_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 12cqi) !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
 h1 { font-size: 3rem !important; }
 </style>
@@ -256,10 +273,36 @@ h1 { font-size: 3rem !important; }
 
 BASE_CSS = """
 <style>
-[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricValue"] { container-type: inline-size; font-size: 2.4rem; }
+[data-testid="stMetricValue"] > div { font-size: min(2.4rem, 21.3cqi); line-height: 1.25; }
+[class*="st-key-smm_fit_25_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 38.4cqi); }
+[class*="st-key-smm_fit_30_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 32cqi); }
+[class*="st-key-smm_fit_35_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 27.4cqi); }
+[class*="st-key-smm_fit_40_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 24cqi); }
+[class*="st-key-smm_fit_45_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 21.3cqi); }
+[class*="st-key-smm_fit_50_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 19.2cqi); }
+[class*="st-key-smm_fit_60_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 16cqi); }
+[class*="st-key-smm_fit_80_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 12cqi); }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 </style>
 """
+
+
+def fit_step(values: Iterable[str | None]) -> str:
+    """The FIT_STEPS step for a group of tile values: the first that holds the widest of them."""
+    em = max((fmt.text_em(v) for v in values if v), default=0.0)
+    return next((s for s in FIT_STEPS if em <= int(s) / 10), FIT_STEPS[-1])
+
+
+def fit_key(name: str, values: Iterable[str | None]) -> str:
+    """The key of a tile group's container: Streamlit gives it the class st-key-<key> the CSS rules select."""
+    return f"smm_fit_{fit_step(values)}_{name}"
+
+
+def metric_group(name: str, values: Iterable[str | None]):
+    """A container for a group of st.metric tiles whose values are `values`: one font size for all of them,
+    the largest at which the widest fits its tile (see FIT_STEPS). `name` keeps the key unique on the page."""
+    return st.container(key=fit_key(name, values))
 
 
 # Streamlit writes its uploader's button ("Upload") and size limit ("200MB per file") in English, with no

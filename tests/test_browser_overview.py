@@ -47,7 +47,7 @@ def test_overview_url_tiles_and_presentation_mode(st_server, page, want):
         expect(tile(page, label).locator('[data-testid="stMetricValue"]')).to_have_text(value)
         expect(tile(page, label).locator('[data-testid="stMetricDelta"]')).to_contain_text(delta.lstrip("+-"))
     expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(5)
-    normal_size = font_px(tile(page, "Spend").locator('[data-testid="stMetricValue"]'))
+    normal_size = font_px(tile(page, "Spend").locator('[data-testid="stMetricValue"] > div'))
     sidebar = page.locator('[data-testid="stSidebar"]')
     expect(sidebar).to_be_visible()
     page.set_viewport_size({"width": 1600, "height": 4200})
@@ -72,7 +72,7 @@ def test_overview_url_tiles_and_presentation_mode(st_server, page, want):
     exit_button = page.get_by_role("button", name=i18n.t("present.exit", "en"))
     expect(exit_button).to_be_visible()
     expect(tile(page, "Spend").locator('[data-testid="stMetricValue"]')).to_have_text(want["Spend"][0])
-    big_size = font_px(tile(page, "Spend").locator('[data-testid="stMetricValue"]'))
+    big_size = font_px(tile(page, "Spend").locator('[data-testid="stMetricValue"] > div'))
     assert big_size >= normal_size * 1.25, (normal_size, big_size)
     assert "present=1" in page.url
     page.set_viewport_size({"width": 1920, "height": 1080})

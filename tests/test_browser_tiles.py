@@ -1,0 +1,83 @@
+"""Real browser: no tile's big number is cut to "…" on a meeting-room screen, whatever its width.
+
+On a 1280 px projector the Overview's five tiles are 150 px wide, and at a fixed 2.4rem (3.2rem when presenting)
+"¥33.2亿" showed as "¥33.…" and every presentation-mode number as two digits and "…". Each group of tiles now
+takes one font size, the largest at which its widest value fits (smm.ui.metric_group); these tests measure the
+text Chromium lays out, on the pages that show tiles, in both modes and languages, from 1024 to 1920 px wide.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import screenshot, wait_idle
+from playwright.sync_api import expect
+
+from smm import i18n
+
+pytestmark = pytest.mark.browser
+
+SCREENS = ((1024, 768), (1280, 720), (1366, 768), (1600, 1000), (1920, 1080))
+VALUES = '[data-testid="stMetricValue"] > div'
+
+
+def tile_text(page) -> list[dict]:
+    """Each visible tile value: its text, the width it needs and has, its font size in px."""
+    return page.evaluate("""sel => [...document.querySelectorAll(sel)].filter(d => d.offsetParent !== null).map(
+        d => ({text: d.innerText, need: d.scrollWidth, have: d.clientWidth,
+               px: parseFloat(getComputedStyle(d).fontSize)}))""", VALUES)
+
+
+def check_screens(page, name: str, *, min_px: float, count: int) -> dict[tuple[int, int], list[dict]]:
+    seen = {}
+    for w, h in SCREENS:
+        page.set_viewport_size({"width": w, "height": h})
+        page.wait_for_timeout(150)                      # layout only: no rerun
+        tiles = tile_text(page)
+        assert len(tiles) == count, (name, w, tiles)
+        cut = [t for t in tiles if t["need"] > t["have"]]
+        assert not cut, f"{name} at {w}px: cut to '…': {cut}"
+        assert len({round(t['px'], 1) for t in tiles}) == 1, f"{name} at {w}px: one size per group: {tiles}"
+        if w >= 1280:
+            assert tiles[0]["px"] >= min_px, f"{name} at {w}px: {tiles[0]['px']}px is too small to read"
+        seen[(w, h)] = tiles
+    return seen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_tiles_fit_every_screen(st_server, page, lang):
+    page.goto(f"{st_server.url}/?lang={lang}")
+    wait_idle(page)
+    expect(page.locator(VALUES)).to_have_count(10)
+    normal = check_screens(page, f"overview {lang}", min_px=24, count=10)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    screenshot(page, f"tiles_overview_{lang}_1280")
+
+    page.goto(f"{st_server.url}/?lang={lang}&present=1")
+    wait_idle(page)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    expect(page.locator(VALUES)).to_have_count(10)
+    present = check_screens(page, f"overview {lang} presenting", min_px=36, count=10)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    screenshot(page, f"tiles_overview_{lang}_1280_presenting")
+    for screen, tiles in present.items():
+        # Presenting, the numbers are larger on every screen, and on a 1920 px projector as large as the mode
+        # makes them (3.2rem of 22 px): fitting must not shrink what already fitted.
+        assert tiles[0]["px"] > normal[screen][0]["px"], (screen, tiles[0], normal[screen][0])
+    assert present[(1920, 1080)][0]["px"] >= 3.2 * 22 - 0.5
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_kol_and_budget_tiles_fit_every_screen(st_server, page, lang):
+    page.goto(f"{st_server.url}/kol?lang={lang}")
+    wait_idle(page)
+    expect(page.locator(VALUES)).to_have_count(7)
+    check_screens(page, f"kol {lang}", min_px=24, count=7)
+
+    page.goto(f"{st_server.url}/budget?lang={lang}")
+    wait_idle(page)
+    expect(page.locator(VALUES).first).to_be_visible()
+    check_screens(page, f"budget burn {lang}", min_px=24, count=4)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    page.get_by_role("tab", name=i18n.t("budget.tab.whatif", lang)).click()
+    wait_idle(page)
+    check_screens(page, f"budget what-if {lang}", min_px=24, count=6)
