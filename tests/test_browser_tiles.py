@@ -81,3 +81,29 @@ def test_kol_and_budget_tiles_fit_every_screen(st_server, page, lang):
     page.get_by_role("tab", name=i18n.t("budget.tab.whatif", lang)).click()
     wait_idle(page)
     check_screens(page, f"budget what-if {lang}", min_px=24, count=6)
+
+
+CUT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(e =>
+    e.offsetParent !== null && e.innerText && e.innerText.trim() && e.scrollWidth > e.clientWidth + 1
+    && ['hidden', 'clip'].includes(getComputedStyle(e).overflowX)
+    && !e.closest('[data-testid="stMetricLabel"], [data-testid="stDataFrame"], [data-baseweb="select"], input')
+    && !e.querySelector('[data-testid="stMetricChart"], [data-testid="stVegaLiteChart"], canvas'))
+    .map(e => (e.getAttribute('data-testid') || e.tagName) + ': ' + e.innerText.slice(0, 60))"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_button_or_caption_is_cut_on_a_laptop_projector(st_server, page, lang):
+    # Tile labels may end in "…" (the full name is the tooltip); buttons ("最近 4 周（2026-10-26 – …）",
+    # "Export scorecard CSV") and a tile's "vs previous" wrap instead: they used to be cut at 1280 px.
+    for path in ("", "content", "kol", "budget", "data"):
+        page.set_viewport_size({"width": 1600, "height": 1000})
+        page.goto(f"{st_server.url}/{path}?lang={lang}")
+        wait_idle(page)
+        expect(page.locator("h1").first).to_be_visible()
+        if not path:
+            expect(page.locator('[data-testid="stMetricDeltaDescription"]')).to_have_count(10)
+        for w, h in ((1280, 720), (1366, 768)):
+            page.set_viewport_size({"width": w, "height": h})
+            page.wait_for_timeout(400)                  # charts follow the new width a moment later
+            cut = page.evaluate(CUT)
+            assert cut == [], (path or "overview", w, cut)
