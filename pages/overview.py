@@ -68,7 +68,10 @@ scopes = [r.platform for r in v.funnel]
 scope = st.selectbox(ui.t("overview.funnel_scope"), scopes, key="ov_funnel_scope",
                      format_func=lambda p: ui.i18n.platform_label(p, L) if p else ui.t("overview.all_platforms"))
 row = next(r for r in v.funnel if r.platform == scope)
-fc1, fc2 = st.columns([2, 3], gap="large")
+# Side by side where both fit; one above the other on a narrower screen (a 1280 px projector), where the rate
+# table's columns would be too narrow for their headers (ui.BASE_CSS: the smm_wrap_ container's columns wrap).
+with st.container(key="smm_wrap_funnel"):
+    fc1, fc2 = st.columns(2, gap="large")
 charts = {"funnel": oc.funnel_chart(row, L, k.currency, big=big),
           "stage_rates": oc.stage_rates_chart(v.funnel, L, k.currency, big=big)}
 fc1.vega_lite_chart(spec=charts["funnel"], width="stretch")

@@ -206,7 +206,7 @@ def funnel_frame(row: FunnelRow, lang: str, currency: str) -> pd.DataFrame:
         width = 0.0 if st == "revenue" or not v or v <= 0 else max(0.06, math.log10(max(v, 1)) / top)
         recs.append({"order": i, "stage": label(m, lang), "x0": -width / 2, "x1": width / 2,
                      "value_text": value_txt, "rate_text": rate_txt or fmt.DASH,
-                     "text": value_txt + (f"   {rate_txt}" if rate_txt else ""),
+                     "text": value_txt + (f"\n{rate_txt}" if rate_txt else ""),   # two lines: fits a narrow chart
                      "bottleneck": bool(row.bottleneck is not None and s is row.bottleneck)})
     return pd.DataFrame(recs)
 
@@ -223,12 +223,13 @@ def funnel_chart(row: FunnelRow, lang: str, currency: str, *, big: bool = False)
     tips = [_tip("stage", i18n.t("overview.stage", lang)), _tip("value_text", i18n.t("overview.funnel_counts", lang)),
             _tip("rate_text", i18n.t("overview.rate", lang))]
     bars = {"transform": [{"filter": "datum.x1 > 0"}], "mark": {"type": "bar", "color": color, "cornerRadius": 3},
-            "encoding": {"y": y, "x": {"field": "x0", "type": "quantitative", "scale": {"domain": [-0.5, 1.55]},
+            "encoding": {"y": y, "x": {"field": "x0", "type": "quantitative", "scale": {"domain": [-0.5, 2.1]},
                                        "axis": None},
                          "x2": {"field": "x1"},
                          "stroke": _when("datum.bottleneck", palette.BAD, None),
                          "strokeWidth": _when("datum.bottleneck", 5 if big else 3, 0), "tooltip": tips}}
-    text = {"mark": {"type": "text", "align": "left", "fontSize": 20 if big else 13, "fontWeight": "bold"},
+    text = {"mark": {"type": "text", "align": "left", "fontSize": 20 if big else 13, "fontWeight": "bold",
+                     "lineBreak": "\n", "lineHeight": 24 if big else 16},
             "encoding": {"y": y, "x": {"datum": 0.56}, "text": {"field": "text", "type": "nominal"},
                          "color": _when("datum.bottleneck", palette.BAD, "#1f2328"), "tooltip": tips}}
     return _chart(f"{i18n.t('overview.funnel', lang)} · {who}", data, [bars, text], big,
@@ -258,6 +259,10 @@ def stage_rates_frame(rows: list[FunnelRow], lang: str, currency: str) -> pd.Dat
     return pd.DataFrame(out)
 
 
+_FIRST_SPACE_BREAK = ("indexof(datum.label, ' ') > 0 ? [substring(datum.label, 0, indexof(datum.label, ' ')), "
+                      "substring(datum.label, indexof(datum.label, ' ') + 1)] : datum.label")
+
+
 def stage_rates_chart(rows: list[FunnelRow], lang: str, currency: str, *, big: bool = False) -> dict:
     """Heat table: platforms × stage rates, coloured by change against the comparison period; the bottleneck
     cell is outlined."""
@@ -265,7 +270,9 @@ def stage_rates_chart(rows: list[FunnelRow], lang: str, currency: str, *, big: b
     labels = [i18n.platform_label(r.platform, lang) for r in rows if r.platform]
     cols = [label(REGISTRY[rid], lang) for rid, _, _ in FUNNEL_RATES]
     x = {"field": "stage_short", "type": "nominal", "sort": cols, "title": None,
-         "axis": {"orient": "top", "labelAngle": 0}}
+         # Every column keeps its header: on a narrow chart Vega would drop every other one as overlapping, so
+         # a header breaks at its first space instead ("CTR 点击率" → CTR over 点击率).
+         "axis": {"orient": "top", "labelAngle": 0, "labelOverlap": False, "labelExpr": _FIRST_SPACE_BREAK}}
     y = {"field": "platform_label", "type": "nominal", "sort": labels, "title": None}
     tips = [_tip("platform_label", i18n.field_label("platform", lang)), _tip("stage_short", i18n.t("overview.stage", lang)),
             _tip("value_text", i18n.t("overview.rate", lang)), _tip("prev_text", i18n.t("overview.prev_value", lang)),

@@ -107,3 +107,35 @@ def test_no_button_or_caption_is_cut_on_a_laptop_projector(st_server, page, lang
             page.wait_for_timeout(400)                  # charts follow the new width a moment later
             cut = page.evaluate(CUT)
             assert cut == [], (path or "overview", w, cut)
+
+
+CHART_TEXT = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks')].slice(0, 2).map(svg => {
+    const box = svg.getBoundingClientRect();
+    const texts = [...svg.querySelectorAll('.role-axis-label text, .mark-text text')]
+        .filter(t => t.getAttribute('opacity') !== '0' && t.textContent.trim())
+        .map(t => { const b = t.getBoundingClientRect();
+                    return {text: t.textContent, left: b.left - box.left, right: b.right - box.left,
+                            top: b.top - box.top, bottom: b.bottom - box.top,
+                            axis: !!t.closest('.role-axis-label')}; });
+    return {width: box.width, texts};
+})"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_funnel_labels_and_rate_headers_are_whole_on_a_laptop_projector(st_server, page, lang):
+    # At 1280 px the funnel's "1,668.3万 CVR 转化率 4.16%" ran past the chart's edge and the rate table showed
+    # two of its four column headers: the labels now take two lines, and the two charts half the width each.
+    for query, screens in ((f"lang={lang}", ((1280, 720), (1366, 768), (1920, 1080))),
+                           (f"lang={lang}&present=1", ((1280, 720), (1920, 1080)))):
+        for w, h in screens:
+            page.set_viewport_size({"width": w, "height": h})
+            page.goto(f"{st_server.url}/?{query}")
+            wait_idle(page)
+            expect(page.locator('[data-testid="stVegaLiteChart"] svg.marks')).to_have_count(5)
+            page.wait_for_timeout(300)
+            funnel, rates = page.evaluate(CHART_TEXT)
+            outside = [t for t in funnel["texts"] if t["right"] > funnel["width"] + 0.5 or t["left"] < 0]
+            assert not outside, (query, w, outside)
+            heads = sorted((t for t in rates["texts"] if t["axis"] and t["top"] < 60), key=lambda t: t["left"])
+            assert len(heads) == 4, (query, w, heads)       # ER, CTR, CVR, revenue per conversion
+            assert all(a["right"] <= b["left"] for a, b in zip(heads, heads[1:], strict=False)), (query, w, heads)
