@@ -169,7 +169,8 @@ with st.expander(ui.t("content.rules"), expanded=stored_rules is None or not inf
         st.caption(ui.t("content.rules_incomplete", n=incomplete))
 split = st.toggle(ui.t("content.theme_split"), key="content_theme_split")
 themes = q("by_theme", split_platform=split)
-left, right = st.columns([5, 6]) if not split else (None, st.container())
+with st.container(key="smm_wrap_themes"):   # one above the other where the table would not show its columns
+    left, right = st.columns([5, 6]) if not split else (None, st.container())
 if left is not None and themes[f"{form_metric}_median"].notna().any():
     with left:
         st.altair_chart(cc.theme_chart(themes, form_metric, L, cur), width="stretch")

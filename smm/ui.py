@@ -247,7 +247,8 @@ def compare_mode() -> str:
 # A button's label wraps onto a second line where its column is narrow, instead of ending in "…" (Streamlit cuts
 # it to one line: "最近 4 周（2026-1…" on a 1280 px screen). So does a tile's "vs previous": below its change,
 # where the tile is too narrow for both on one line. Columns in a container keyed smm_wrap_… go one above the
-# other where two of 34rem do not fit side by side.
+# other where two of 34rem do not fit side by side. A chart of fixed width (small multiples: three 280 px plots a
+# row) is scaled down to the page's width instead of running off its right edge.
 #
 # A tile's big number never ends in "…" (on a 1280 px projector five tiles are 150 px wide): its font is the
 # smaller of the mode's size and a share of the width the number has (CSS container units: cqi = 1 % of it).
@@ -272,6 +273,8 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [class*="st-key-smm_fit_60_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 16cqi) !important; }
 [class*="st-key-smm_fit_80_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 12cqi) !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
+[data-testid="stVegaLiteChart"] .vega-embed { max-width: 100%; }
+[data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
 [class*="st-key-smm_wrap_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
 [class*="st-key-smm_wrap_"] [data-testid="stColumn"] { flex: 1 1 34rem; min-width: min(34rem, 100%); }
 [data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"],
@@ -293,6 +296,8 @@ BASE_CSS = """
 [class*="st-key-smm_fit_60_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 16cqi); }
 [class*="st-key-smm_fit_80_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 12cqi); }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+[data-testid="stVegaLiteChart"] .vega-embed { max-width: 100%; }
+[data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
 [class*="st-key-smm_wrap_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
 [class*="st-key-smm_wrap_"] [data-testid="stColumn"] { flex: 1 1 34rem; min-width: min(34rem, 100%); }
 div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.15rem; }

@@ -139,3 +139,28 @@ def test_funnel_labels_and_rate_headers_are_whole_on_a_laptop_projector(st_serve
             heads = sorted((t for t in rates["texts"] if t["axis"] and t["top"] < 60), key=lambda t: t["left"])
             assert len(heads) == 4, (query, w, heads)       # ER, CTR, CVR, revenue per conversion
             assert all(a["right"] <= b["left"] for a, b in zip(heads, heads[1:], strict=False)), (query, w, heads)
+
+
+WIDER_THAN_PAGE = """() => { const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const edge = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);
+    return [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks')]
+        .filter(s => s.getBoundingClientRect().width > 0)
+        .map(s => ({right: s.getBoundingClientRect().right, edge}))
+        .filter(c => c.right > c.edge + 1); }"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_small_multiples_stay_within_the_page(st_server, page, lang):
+    # The budget burn chart draws three 280 px plots a row (about 1,100 px): at 1280 px its third column ran off
+    # the page. It is scaled down to the width it has instead.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{st_server.url}/budget?lang={lang}")
+    wait_idle(page)
+    charts = page.locator('[data-testid="stVegaLiteChart"] svg.marks')
+    expect(charts.first).to_be_visible()
+    page.wait_for_timeout(500)
+    assert page.evaluate(WIDER_THAN_PAGE) == []
+    page.get_by_role("tab", name=i18n.t("budget.tab.whatif", lang)).click()
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    assert page.evaluate(WIDER_THAN_PAGE) == []
