@@ -41,7 +41,7 @@ def _uploader_speaks(page, lang: str) -> None:
                       ('[data-testid="stFileUploaderDropzoneInstructions"] span',
                        i18n.t("data.upload_limit", lang, mb=limit))):
         el = zone.locator(sel).first
-        assert el.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+        expect(el).to_have_css("font-size", "0px")      # waits: the page's style elements arrive with its run
         assert el.evaluate("e => getComputedStyle(e, '::after').content") == json.dumps(want, ensure_ascii=False)
         assert el.evaluate("e => getComputedStyle(e, '::after').fontSize") != "0px"
 
