@@ -20,19 +20,32 @@ SCREENS = ((1024, 768), (1280, 720), (1366, 768), (1600, 1000), (1920, 1080))
 VALUES = '[data-testid="stMetricValue"] > div'
 
 
-def tile_text(page) -> list[dict]:
-    """Each visible tile value: its text, the width it needs and has, its font size in px."""
-    return page.evaluate("""sel => [...document.querySelectorAll(sel)].filter(d => d.offsetParent !== null).map(
-        d => ({text: d.innerText, need: d.scrollWidth, have: d.clientWidth,
-               px: parseFloat(getComputedStyle(d).fontSize)}))""", VALUES)
+def settled(page, script: str, ok, timeout_ms: int = 6000):
+    """Evaluate `script` until `ok(result)` or the time is up; return the last result.
+
+    A resize lays out again at once, but charts redraw a moment later and a page's style elements can arrive
+    after its last element: waiting for the condition, not for a fixed time, keeps the checks from racing them.
+    """
+    waited = 0
+    while True:
+        result = page.evaluate(script)
+        if ok(result) or waited >= timeout_ms:
+            return result
+        page.wait_for_timeout(200)
+        waited += 200
+
+
+# Each visible tile value: its text, the width it needs and has, its font size in px.
+TILES = ("() => [...document.querySelectorAll('" + VALUES + "')].filter(d => d.offsetParent !== null).map("
+         "d => ({text: d.innerText, need: d.scrollWidth, have: d.clientWidth, "
+         "px: parseFloat(getComputedStyle(d).fontSize)}))")
 
 
 def check_screens(page, name: str, *, min_px: float, count: int) -> dict[tuple[int, int], list[dict]]:
     seen = {}
     for w, h in SCREENS:
         page.set_viewport_size({"width": w, "height": h})
-        page.wait_for_timeout(150)                      # layout only: no rerun
-        tiles = tile_text(page)
+        tiles = settled(page, TILES, lambda ts: len(ts) == count and all(t["need"] <= t["have"] for t in ts))
         assert len(tiles) == count, (name, w, tiles)
         cut = [t for t in tiles if t["need"] > t["have"]]
         assert not cut, f"{name} at {w}px: cut to '…': {cut}"
@@ -104,8 +117,7 @@ def test_no_button_or_caption_is_cut_on_a_laptop_projector(st_server, page, lang
             expect(page.locator('[data-testid="stMetricDeltaDescription"]')).to_have_count(10)
         for w, h in ((1280, 720), (1366, 768)):
             page.set_viewport_size({"width": w, "height": h})
-            page.wait_for_timeout(400)                  # charts follow the new width a moment later
-            cut = page.evaluate(CUT)
+            cut = settled(page, CUT, lambda c: c == [])
             assert cut == [], (path or "overview", w, cut)
 
 
@@ -121,6 +133,20 @@ CHART_TEXT = """() => [...document.querySelectorAll('[data-testid="stVegaLiteCha
 })"""
 
 
+def _outside(funnel: dict) -> list[dict]:
+    return [t for t in funnel["texts"] if t["right"] > funnel["width"] + 0.5 or t["left"] < 0]
+
+
+def _headers(rates: dict) -> list[dict]:
+    return sorted((t for t in rates["texts"] if t["axis"] and t["top"] < 60), key=lambda t: t["left"])
+
+
+def _whole(funnel: dict, rates: dict) -> bool:
+    heads = _headers(rates)
+    return (not _outside(funnel) and len(heads) == 4
+            and all(a["right"] <= b["left"] for a, b in zip(heads, heads[1:], strict=False)))
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_funnel_labels_and_rate_headers_are_whole_on_a_laptop_projector(st_server, page, lang):
     # At 1280 px the funnel's "1,668.3万 CVR 转化率 4.16%" ran past the chart's edge and the rate table showed
@@ -132,11 +158,9 @@ def test_funnel_labels_and_rate_headers_are_whole_on_a_laptop_projector(st_serve
             page.goto(f"{st_server.url}/?{query}")
             wait_idle(page)
             expect(page.locator('[data-testid="stVegaLiteChart"] svg.marks')).to_have_count(5)
-            page.wait_for_timeout(300)
-            funnel, rates = page.evaluate(CHART_TEXT)
-            outside = [t for t in funnel["texts"] if t["right"] > funnel["width"] + 0.5 or t["left"] < 0]
-            assert not outside, (query, w, outside)
-            heads = sorted((t for t in rates["texts"] if t["axis"] and t["top"] < 60), key=lambda t: t["left"])
+            funnel, rates = settled(page, CHART_TEXT, lambda c: len(c) == 2 and _whole(*c))
+            assert not _outside(funnel), (query, w, _outside(funnel))
+            heads = _headers(rates)
             assert len(heads) == 4, (query, w, heads)       # ER, CTR, CVR, revenue per conversion
             assert all(a["right"] <= b["left"] for a, b in zip(heads, heads[1:], strict=False)), (query, w, heads)
 
@@ -158,9 +182,7 @@ def test_small_multiples_stay_within_the_page(st_server, page, lang):
     wait_idle(page)
     charts = page.locator('[data-testid="stVegaLiteChart"] svg.marks')
     expect(charts.first).to_be_visible()
-    page.wait_for_timeout(500)
-    assert page.evaluate(WIDER_THAN_PAGE) == []
+    assert settled(page, WIDER_THAN_PAGE, lambda c: c == []) == []
     page.get_by_role("tab", name=i18n.t("budget.tab.whatif", lang)).click()
     wait_idle(page)
-    page.wait_for_timeout(500)
-    assert page.evaluate(WIDER_THAN_PAGE) == []
+    assert settled(page, WIDER_THAN_PAGE, lambda c: c == []) == []
