@@ -256,14 +256,29 @@ def compare_mode() -> str:
 # text wide gets 96/N cqi, in steps (FIT_STEPS, in tenths of an em); a tile outside any group fits 4.5 em.
 FIT_STEPS = ("25", "30", "35", "40", "45", "50", "60", "80")
 
+# The rules of the paragraphs above that hold in both modes; the font sizes are the mode's (BASE_CSS, PRESENT_CSS).
+LAYOUT_CSS = """
+<style>
+[data-testid="stMetricValue"] { container-type: inline-size; }
+[data-testid="stMetricValue"] > div { line-height: 1.25; }
+div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.15rem; }
+[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"],
+[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] p { white-space: normal; text-overflow: clip; }
+[data-testid="stVegaLiteChart"] .vega-embed { max-width: 100%; }
+[data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
+[class*="st-key-smm_wrap_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+[class*="st-key-smm_wrap_"] [data-testid="stColumn"] { flex: 1 1 34rem; min-width: min(34rem, 100%); }
+</style>
+"""
+
 PRESENT_CSS = """
 <style>
 section[data-testid="stSidebar"], header[data-testid="stHeader"], div[data-testid="stToolbar"],
 div[data-testid="stSidebarCollapsedControl"] { display: none !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stMainBlockContainer"] { padding-left: 2rem !important; padding-right: 2rem !important; }
-[data-testid="stMetricValue"] { container-type: inline-size; font-size: 3.2rem !important; }
-[data-testid="stMetricValue"] > div { font-size: min(3.2rem, 21.3cqi) !important; line-height: 1.25; }
+[data-testid="stMetricValue"] { font-size: 3.2rem !important; }
+[data-testid="stMetricValue"] > div { font-size: min(3.2rem, 21.3cqi) !important; }
 [class*="st-key-smm_fit_25_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 38.4cqi) !important; }
 [class*="st-key-smm_fit_30_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 32cqi) !important; }
 [class*="st-key-smm_fit_35_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 27.4cqi) !important; }
@@ -273,20 +288,14 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [class*="st-key-smm_fit_60_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 16cqi) !important; }
 [class*="st-key-smm_fit_80_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 12cqi) !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
-[data-testid="stVegaLiteChart"] .vega-embed { max-width: 100%; }
-[data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
-[class*="st-key-smm_wrap_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
-[class*="st-key-smm_wrap_"] [data-testid="stColumn"] { flex: 1 1 34rem; min-width: min(34rem, 100%); }
-[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"],
-[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] p { white-space: normal; text-overflow: clip; }
 h1 { font-size: 3rem !important; }
 </style>
 """
 
 BASE_CSS = """
 <style>
-[data-testid="stMetricValue"] { container-type: inline-size; font-size: 2.4rem; }
-[data-testid="stMetricValue"] > div { font-size: min(2.4rem, 21.3cqi); line-height: 1.25; }
+[data-testid="stMetricValue"] { font-size: 2.4rem; }
+[data-testid="stMetricValue"] > div { font-size: min(2.4rem, 21.3cqi); }
 [class*="st-key-smm_fit_25_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 38.4cqi); }
 [class*="st-key-smm_fit_30_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 32cqi); }
 [class*="st-key-smm_fit_35_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 27.4cqi); }
@@ -296,13 +305,6 @@ BASE_CSS = """
 [class*="st-key-smm_fit_60_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 16cqi); }
 [class*="st-key-smm_fit_80_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 12cqi); }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
-[data-testid="stVegaLiteChart"] .vega-embed { max-width: 100%; }
-[data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
-[class*="st-key-smm_wrap_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
-[class*="st-key-smm_wrap_"] [data-testid="stColumn"] { flex: 1 1 34rem; min-width: min(34rem, 100%); }
-div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.15rem; }
-[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"],
-[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] p { white-space: normal; text-overflow: clip; }
 </style>
 """
 
@@ -351,6 +353,7 @@ def localize_uploader() -> None:
 
 def apply_presentation() -> None:
     """Static CSS only (no user text): large tiles always, sidebar and toolbar hidden in presentation mode."""
+    st.html(LAYOUT_CSS)
     st.html(PRESENT_CSS if st.session_state.get("present") else BASE_CSS)
 
 

@@ -64,4 +64,4 @@ def test_every_step_has_its_rule_in_both_modes(css, size):
     # A tile outside any group fits 4.5 em, and the width it is measured against is the number's own.
     assert re.search(r'\[data-testid="stMetricValue"\] > div \{ font-size: min\(' + re.escape(size) + r", 21\.3cqi\)",
                      css)
-    assert '[data-testid="stMetricValue"] { container-type: inline-size;' in css
+    assert '[data-testid="stMetricValue"] { container-type: inline-size; }' in ui.LAYOUT_CSS   # both modes
