@@ -347,8 +347,9 @@ UPLOADER_RULES_CSS = """<style>
 
 def localize_uploader() -> None:
     """The uploader's button and size limit in the user's language (static CSS constants only)."""
-    st.html(UPLOADER_RULES_CSS)
+    # the words first: the rules that hide Streamlit's text never arrive before the words that replace it
     st.html(UPLOADER_CSS_ZH if lang() == "zh" else UPLOADER_CSS_EN)
+    st.html(UPLOADER_RULES_CSS)
 
 
 def apply_presentation() -> None:

@@ -9,6 +9,7 @@ import tomllib
 import pytest
 from conftest import ROOT, screenshot, wait_idle
 from ingestkit import csv_bytes
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from smm import fmt, i18n
@@ -42,7 +43,13 @@ def _uploader_speaks(page, lang: str) -> None:
                        i18n.t("data.upload_limit", lang, mb=limit))):
         el = zone.locator(sel).first
         expect(el).to_have_css("font-size", "0px")      # waits: the page's style elements arrive with its run
-        assert el.evaluate("e => getComputedStyle(e, '::after').content") == json.dumps(want, ensure_ascii=False)
+        content = json.dumps(want, ensure_ascii=False)
+        try:                                            # and waits for the words, up to 10 s
+            el.page.wait_for_function("([e, w]) => getComputedStyle(e, '::after').content === w",
+                                      arg=[el.element_handle(), content], timeout=10000)
+        except PlaywrightTimeout:
+            pass                                        # the assertion below says what was there instead
+        assert el.evaluate("e => getComputedStyle(e, '::after').content") == content
         assert el.evaluate("e => getComputedStyle(e, '::after').fontSize") != "0px"
 
 
