@@ -118,9 +118,9 @@ with tab_burn:
                         over=("+" if over > 0 else "") + money(over)),
                       delta_color="red" if over > 0 else "off", delta_arrow="off")
         st.subheader(t("budget.pacing"))
-        st.dataframe(budget.pacing_styler(budget.pacing_display(pace, L, cur), pace, L), hide_index=True,
+        ui.dataframe(budget.pacing_styler(budget.pacing_display(pace, L, cur), pace, L), hide_index=True,
                      key="budget_pacing_table",
-                     height=min(38 + 35 * len(pace), 640))
+                     height=ui.table_height(len(pace), max_rows=17))
         st.caption(t("budget.pacing_help", tol=fmt.pct(settings.at_risk_tolerance, 0),
                      under=fmt.pct(settings.underspend_below, 0), early=fmt.pct(settings.min_elapsed, 0),
                      lump=budget.category_list(settings.lump_sum, L)))
@@ -139,7 +139,7 @@ with tab_burn:
         series = _burn(version, path, ws, we, as_of, cur, settings, platforms, tuple(cats))
         chart = budget_charts.burn_chart(series, L, cur, as_of, budget.line_order(pace))
         if chart is not None:
-            st.altair_chart(chart, key="budget_burn_chart")
+            ui.chart(chart, key="budget_burn_chart")
             st.caption(t("budget.burn_help"))
 
     with st.expander(t("budget.settings")):
@@ -250,15 +250,15 @@ def _whatif():
             (st.warning if level == "warning" else st.info)(note)
 
         st.subheader(t("budget.wi.by_platform"))
-        st.dataframe(whatif.platform_display(plan_out, scn_out, L, cur), hide_index=True, key="budget_wi_table")
+        ui.dataframe(whatif.platform_display(plan_out, scn_out, L, cur), hide_index=True, key="budget_wi_table")
         st.subheader(t("budget.wi.quality"))
-        st.dataframe(whatif.quality_display(models, scn_out, objective, L, cur), hide_index=True,
+        ui.dataframe(whatif.quality_display(models, scn_out, objective, L, cur), hide_index=True,
                      key="budget_wi_quality")
         st.caption(t("budget.wi.quality_help"))
 
         chart = budget_charts.curves_chart(models, scn_out.platforms, plan, days, hist, objective, L, cur)
         if chart is not None:
-            st.altair_chart(chart, key="budget_wi_curves")
+            ui.chart(chart, key="budget_wi_curves")
             st.caption(t("budget.wi.curves_help"))
 
         # -------- suggestion
@@ -309,8 +309,8 @@ def _whatif():
         for sid in picked:
             columns[labels[sid]] = whatif.scenario_budgets(c, int(sid), cur)
         table = whatif.comparison_table(models, columns, days, fixed_costs=fixed, roi_basis=s.roi_basis)
-        st.dataframe(whatif.comparison_display(table, L, cur), hide_index=True, key="budget_wi_comparison",
-                     height=38 + 35 * len(table))
+        ui.dataframe(whatif.comparison_display(table, L, cur), hide_index=True, key="budget_wi_comparison",
+                     height=ui.table_height(len(table), max_rows=len(table)))
         st.caption(t("budget.wi.compare_help"))
         raw = whatif.comparison_export(table, L, cur)
         e1, e2, e3 = st.columns([1, 1, 3])
@@ -393,7 +393,7 @@ with tab_plan:
     if versions.empty:
         st.caption(t("budget.plan.no_versions"))
     else:
-        st.dataframe(budget.versions_display(versions, L), hide_index=True, key="budget_versions_table")
+        ui.dataframe(budget.versions_display(versions, L), hide_index=True, key="budget_versions_table")
         vlabels = budget.live_versions(versions)
         if vlabels:
             r1, r2 = st.columns([3, 1], vertical_alignment="bottom")

@@ -129,10 +129,10 @@ for _, h in heads.iterrows():
     st.markdown("- " + cc.headline_text(h, form_metric, L, cur))
 grp = q("by_type_platform")
 if grp[f"{form_metric}_median"].notna().any():
-    st.altair_chart(cc.form_chart(grp, form_metric, L, cur), width="stretch")
+    ui.chart(cc.form_chart(grp, form_metric, L, cur), width="stretch")
 with st.expander(ui.t("content.table_forms")):
     table, conf = cc.forms_table(grp, L, cur)
-    st.dataframe(table, hide_index=True, column_config=conf, width="stretch")
+    ui.dataframe(table, hide_index=True, column_config=conf, width="stretch")
 
 # ---------------------------------------------------------------- themes
 st.header(ui.t("content.themes"))
@@ -173,10 +173,10 @@ with st.container(key="smm_wrap_themes"):   # one above the other where the tabl
     left, right = st.columns([5, 6]) if not split else (None, st.container())
 if left is not None and themes[f"{form_metric}_median"].notna().any():
     with left:
-        st.altair_chart(cc.theme_chart(themes, form_metric, L, cur), width="stretch")
+        ui.chart(cc.theme_chart(themes, form_metric, L, cur), width="stretch")
 with right:
     table, conf = cc.themes_table(themes, L, cur, split)
-    st.dataframe(table, hide_index=True, column_config=conf, width="stretch")
+    ui.dataframe(table, hide_index=True, column_config=conf, width="stretch")
 
 # ---------------------------------------------------------------- top and bottom posts
 st.header(ui.t("content.top"))
@@ -208,11 +208,11 @@ else:
     )
     st.subheader(ui.t("content.top_n", n=len(top), metric=mname))
     table, conf = cc.posts_table(top, rank_metric, L, cur)
-    st.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_top_table")
+    ui.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_top_table")
     if not bottom.empty:
         st.subheader(ui.t("content.bottom_n", n=len(bottom), metric=mname))
         table, conf = cc.posts_table(bottom, rank_metric, L, cur)
-        st.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_bottom_table")
+        ui.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_bottom_table")
 
 # ---------------------------------------------------------------- best time to post
 st.header(ui.t("content.best_time"))
@@ -253,7 +253,7 @@ min_posts = c4.number_input(
 heat = q(
     "heatmap", platform=heat_platform, metric=heat_metric, min_posts=int(min_posts), hour_block=int(block)
 )
-st.altair_chart(cc.heatmap_chart(heat, heat_metric, heat_platform, L, cur, int(min_posts)), width="stretch")
+ui.chart(cc.heatmap_chart(heat, heat_metric, heat_platform, L, cur, int(min_posts)), width="stretch")
 best = content.best_slots(heat, heat_metric)
 plabel = ui.i18n.platform_label(heat_platform, L)
 if best.empty:
@@ -271,4 +271,4 @@ if out.empty:
     st.info(ui.t("content.no_outliers", z=z))
 else:
     table, conf = cc.outliers_table(out, L, cur)
-    st.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_outliers_table")
+    ui.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_outliers_table")

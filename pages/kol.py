@@ -137,9 +137,9 @@ with tabs[0]:
     cfg["score"] = st.column_config.Column(kol.column_label("score", L),
                                            help=ui.t("kol.score.method", min_peers=kol.MIN_PEERS))
     st.caption(ui.t("kol.table_help", currency=f.currency))
-    st.dataframe(kol.scorecard_styler(frame, L, f.currency), column_config=cfg, hide_index=True, key="kol_table",
+    ui.dataframe(kol.scorecard_styler(frame, L, f.currency), column_config=cfg, hide_index=True, key="kol_table",
                  placeholder=fmt.DASH,
-                 height=min(36 * (len(frame) + 1) + 4, 760))
+                 height=ui.table_height(len(frame), max_rows=20))
     exp = kol.export_frame(frame, L, f.currency)
     b1, b2, _ = st.columns([2, 2, 6])
     b1.download_button(ui.t("kol.export_csv"), export.to_csv_bytes(exp), file_name="kol_scorecard.csv",
@@ -169,7 +169,7 @@ with tabs[1]:
         grid = st.columns(2)
         for i, chart in enumerate(kol_charts.compare_charts(cmp, L, f.currency, opts, flagged)):
             with grid[i % 2]:
-                st.altair_chart(chart, key=f"kol_compare_chart_{i}", width="stretch")
+                ui.chart(chart, key=f"kol_compare_chart_{i}", width="stretch")
         groups = " · ".join(dict.fromkeys(
             f"{labels.get(k, k)} → {kol.tier_label(t, L, opts)}"
             for k, t in zip(cmp["key"], cmp["tier"], strict=False)))
@@ -188,7 +188,7 @@ with tabs[2]:
         st.info(ui.t("kol.trend.empty"))
     else:
         for i, chart in enumerate(kol_charts.trend_charts(tr, labels.get(tkey, tkey), L, f.currency, grain)):
-            st.altair_chart(chart, key=f"kol_trend_chart_{i}", width="stretch", height=260)
+            ui.chart(chart, key=f"kol_trend_chart_{i}", width="stretch", height=260)
         st.caption(ui.t("kol.trend.note", end=end.isoformat() if end else "—"))
 
 # ---- combined score
@@ -217,12 +217,12 @@ with tabs[3]:
             if part.empty:
                 continue
             st.subheader(ui.t(f"kol.score.{side}"))
-            st.dataframe(kol.top_bottom_frame(part, L, f.currency, opts, flagged), hide_index=True,
+            ui.dataframe(kol.top_bottom_frame(part, L, f.currency, opts, flagged), hide_index=True,
                          key=f"kol_{side}_table", placeholder=fmt.DASH, column_config={
                              ui.t("kol.col.score"): st.column_config.ProgressColumn(
                                  ui.t("kol.col.score"), min_value=0, max_value=100, format="%.0f"),
                              ui.t("kol.score.reasons"): st.column_config.TextColumn(width="large")})
-        st.altair_chart(kol_charts.score_chart(sco, L, opts, flagged), key="kol_score_chart", width="stretch")
+        ui.chart(kol_charts.score_chart(sco, L, opts, flagged), key="kol_score_chart", width="stretch")
 
 # ---- quality flags
 with tabs[4]:
@@ -251,7 +251,7 @@ with tabs[5]:
     if sp.empty:
         st.info(ui.t("kol.scatter.empty"))
     else:
-        st.altair_chart(kol_charts.scatter_chart(sp, y, L, f.currency, opts), key="kol_scatter_chart",
+        ui.chart(kol_charts.scatter_chart(sp, y, L, f.currency, opts), key="kol_scatter_chart",
                         width="stretch", height=520)
         st.caption(ui.t("kol.scatter.note", y=kol.metric_label(y, L)))
         for q in ("cheap_strong", "costly_strong", "cheap_weak", "costly_weak"):

@@ -9,6 +9,7 @@ import pandas as pd
 
 from smm import fmt, i18n, palette
 from smm.budget import line_label
+from smm.charts import LABEL_ROOM
 from smm.whatif import PlatformModel, curve_points
 
 PLAN_GREY = "#8c959f"
@@ -102,7 +103,7 @@ def burn_chart(series: pd.DataFrame, lang: str, currency: str, as_of: dt.date,
         columns=columns,
     ).resolve_scale(y="independent").properties(
         title=alt.TitleParams(t("budget.chart.burn_title").format(asof=as_of.isoformat()), fontSize=18,
-                              anchor="start"))
+                              anchor="start"), padding=LABEL_ROOM)
 
 
 def curves_chart(models: dict[str, PlatformModel], scenario: pd.DataFrame, plan: dict[str, float], days: int,
@@ -176,4 +177,4 @@ def curves_chart(models: dict[str, PlatformModel], scenario: pd.DataFrame, plan:
                         header=alt.Header(labelFontSize=16, labelFontWeight="bold", labelOrient="top")),
         columns=columns,
     ).resolve_scale(x="independent", y="independent").properties(
-        title=alt.TitleParams(t("budget.wi.curves_title"), fontSize=18, anchor="start"))
+        title=alt.TitleParams(t("budget.wi.curves_title"), fontSize=18, anchor="start"), padding=LABEL_ROOM)

@@ -29,3 +29,62 @@ def weekly_platform_bars(df: pd.DataFrame, metric: str, lang: str, currency: str
         )
         .properties(height=360)
     )
+
+
+# Room beside the plot for a value written past the end of its bar: Vega fits the chart to its width by the text's
+# measured size, and a bold label ("¥30.30") could still lose a pixel or two of its last character at the edge.
+LABEL_ROOM = {"left": 5, "top": 5, "right": 14, "bottom": 5}
+
+
+# Presentation mode: the same chart, its text readable from the back of a meeting room. Every size that is text
+# (and the room text needs: label limits, text-mark offsets, band steps) grows by PRESENT_SCALE; legend symbols
+# by its square (an area); chart heights a little, so the larger text keeps its room.
+PRESENT_SCALE = 1.45
+PRESENT_HEIGHT = 1.2
+_TEXT_KEYS = frozenset({"fontSize", "labelFontSize", "titleFontSize", "labelLimit", "titleLimit", "labelPadding",
+                        "titlePadding", "dx", "dy", "step", "padding"})
+_AREA_KEYS = frozenset({"symbolSize"})
+_DATA_KEYS = frozenset({"data", "datasets"})       # the data's own columns: never sizes
+
+
+def _scaled(node: object, k: float, key: str | None = None) -> object:
+    if isinstance(node, dict):
+        # a padding's sides ({"right": 14}) are paddings too
+        return {name: v if name in _DATA_KEYS else _scaled(v, k, key if key == "padding" else name)
+                for name, v in node.items()}
+    if isinstance(node, list):
+        return [_scaled(v, k, key) for v in node]
+    if isinstance(node, bool) or not isinstance(node, int | float):
+        return node
+    if key in _TEXT_KEYS:
+        return round(node * k, 1)
+    if key in _AREA_KEYS:
+        return round(node * k * k, 1)
+    if key == "height":
+        return round(node * PRESENT_HEIGHT)
+    return node
+
+
+def _default_text(spec: dict) -> dict:
+    """Sizes a spec leaves to Streamlit's chart theme written out (its px values), so that they scale too.
+
+    A text mark with no size of its own gets Vega's 11 px, which Streamlit leaves alone: counted as 12 here, so
+    that presenting it draws 17 px, the size of a presented axis label."""
+    config = dict(spec.get("config") or {})
+    for part, defaults in (("axis", {"labelFontSize": 12, "titleFontSize": 14, "labelLimit": 100}),
+                           ("legend", {"labelFontSize": 14, "titleFontSize": 14}),
+                           ("header", {"labelFontSize": 12, "titleFontSize": 16}),
+                           ("title", {"fontSize": 16}),
+                           ("text", {"fontSize": 12})):
+        config[part] = {**defaults, **(config.get(part) or {})}
+    return {**spec, "config": config}
+
+
+def presenting(spec: dict, k: float = PRESENT_SCALE) -> dict:
+    """A Vega-Lite spec (a chart's to_dict()) with every text size × k: the chart as presentation mode shows it.
+
+    Scales what the spec states and what it leaves to Streamlit's chart theme, in the config, in each mark, axis,
+    legend, header and title, at any depth (layers, facets, concatenations). Data values are never touched:
+    they sit under "datasets"/"data", whose keys are the data's own columns.
+    """
+    return _scaled(_default_text(spec), k)

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from smm import content, fmt, i18n, metrics
+from smm.charts import LABEL_ROOM
 from smm.schema import CONTENT_TYPES, PLATFORMS
 
 # One colour per content form, distinct from each other on a projector (platforms keep palette colours).
@@ -78,6 +79,7 @@ def _style(chart):
         .configure_legend(labelFontSize=14, titleFontSize=14, orient="top")
         .configure_title(fontSize=18, anchor="start")
         .configure_view(strokeWidth=0)
+        .properties(padding=LABEL_ROOM)
     )
 
 

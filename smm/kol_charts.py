@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from smm import fmt, i18n, palette
+from smm.charts import LABEL_ROOM
 from smm.kol import KOL_METRICS, KolOptions, format_value, label_of, metric_label, tier_label
 
 FONT = 14       # readable from the back of a meeting room
@@ -38,7 +39,8 @@ def _style(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
             .configure_legend(labelFontSize=FONT, titleFontSize=FONT, labelLimit=320, labelColor="#1f2328",
                               titleColor="#1f2328")
             .configure_title(fontSize=TITLE, anchor="start")
-            .configure_header(labelFontSize=FONT, titleFontSize=FONT))
+            .configure_header(labelFontSize=FONT, titleFontSize=FONT)
+            .properties(padding=LABEL_ROOM))
 
 
 def compare_charts(df: pd.DataFrame, lang: str, currency: str, opts: KolOptions,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import duckdb
 import streamlit as st
 
-from smm import auth, fmt, i18n, periods, queries, store
+from smm import auth, charts, fmt, i18n, periods, queries, store
 from smm.errors import StoreBusyError, StoreUnavailableError
 from smm.metrics import CVR_BASES, ER_BASES, ROI_BASES, Settings
 
@@ -246,7 +246,9 @@ def compare_mode() -> str:
 
 # A button's label wraps onto a second line where its column is narrow, instead of ending in "…" (Streamlit cuts
 # it to one line: "最近 4 周（2026-1…" on a 1280 px screen). So does a tile's "vs previous": below its change,
-# where the tile is too narrow for both on one line. Columns in a container keyed smm_wrap_… go one above the
+# where the tile is too narrow for both on one line. So does a tile's label ("达人带来成交" in the KOL row of seven,
+# presenting at 1280 px): the tiles of a row keep one height and their numbers one line, wherever a label wraps.
+# Columns in a container keyed smm_wrap_… go one above the
 # other where two of 34rem do not fit side by side. A chart of fixed width (small multiples: three 280 px plots a
 # row) is scaled down to the page's width instead of running off its right edge.
 #
@@ -264,6 +266,15 @@ LAYOUT_CSS = """
 div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.15rem; }
 [data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"],
 [data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] p { white-space: normal; text-overflow: clip; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] > div,
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] { height: auto; }
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { white-space: normal; text-overflow: clip; line-height: 1.25; }
+[data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) [data-testid="stColumn"] > [data-testid="stVerticalBlock"] { height: 100%; }
+[data-testid="stColumn"] [data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) { flex-grow: 1; }
+[data-testid="stMetric"] { height: 100%; }
+[data-testid="stMetric"] > div { display: flex; flex-direction: column; height: 100%; }
+[data-testid="stMetricLabel"] { flex: 1 0 auto; align-items: start; }
 [data-testid="stVegaLiteChart"] .vega-embed { max-width: 100%; }
 [data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
 [class*="st-key-smm_wrap_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
@@ -355,7 +366,41 @@ def localize_uploader() -> None:
 def apply_presentation() -> None:
     """Static CSS only (no user text): large tiles always, sidebar and toolbar hidden in presentation mode."""
     st.html(LAYOUT_CSS)
-    st.html(PRESENT_CSS if st.session_state.get("present") else BASE_CSS)
+    st.html(PRESENT_CSS if presenting() else BASE_CSS)
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get("present"))
+
+
+def chart(c, *, key: str | None = None, height: int | str = "content", **kw) -> None:
+    """An Altair chart; in presentation mode the same chart with its text sized for a projector
+    (charts.presenting: every font × 1.45, heights × 1.2)."""
+    if presenting():
+        if isinstance(height, int):
+            height = round(height * charts.PRESENT_HEIGHT)
+        st.vega_lite_chart(spec=charts.presenting(c.to_dict()), key=key, height=height, **kw)
+    else:
+        st.altair_chart(c, key=key, height=height, **kw)
+
+
+# st.dataframe's rows follow the root font size (16 px, 22 px presenting: html's font-size in PRESENT_CSS), but
+# the height Streamlit gives a table does not: presenting, a table would show a third fewer rows than it has.
+ROW_PX, PRESENT_ROOT_PX = 35, 22
+
+
+def table_height(rows: int, max_rows: int = 10) -> int:
+    """Pixels for a header and `rows` rows (at most max_rows) of st.dataframe, in the current mode."""
+    row = ROW_PX * PRESENT_ROOT_PX / 16 if presenting() else ROW_PX
+    return round((min(rows, max_rows) + 1) * row) + 3
+
+
+def dataframe(data, **kw):
+    """st.dataframe; presenting, as tall as its rows (up to 10) at the larger type (see table_height)."""
+    if presenting() and "height" not in kw:
+        frame = getattr(data, "data", data)             # a pandas Styler's frame, or the frame itself
+        kw["height"] = table_height(len(frame))
+    return st.dataframe(data, **kw)
 
 
 def exit_presentation() -> None:

@@ -99,26 +99,52 @@ def test_kol_and_budget_tiles_fit_every_screen(st_server, page, lang):
 CUT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(e =>
     e.offsetParent !== null && e.innerText && e.innerText.trim() && e.scrollWidth > e.clientWidth + 1
     && ['hidden', 'clip'].includes(getComputedStyle(e).overflowX)
-    && !e.closest('[data-testid="stMetricLabel"], [data-testid="stDataFrame"], [data-baseweb="select"], input')
+    && !e.closest('[data-testid="stDataFrame"], [data-baseweb="select"], input')
     && !e.querySelector('[data-testid="stMetricChart"], [data-testid="stVegaLiteChart"], canvas'))
     .map(e => (e.getAttribute('data-testid') || e.tagName) + ': ' + e.innerText.slice(0, 60))"""
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_button_or_caption_is_cut_on_a_laptop_projector(st_server, page, lang):
-    # Tile labels may end in "…" (the full name is the tooltip); buttons ("最近 4 周（2026-10-26 – …）",
-    # "Export scorecard CSV") and a tile's "vs previous" wrap instead: they used to be cut at 1280 px.
+def test_no_button_label_or_caption_is_cut_on_a_laptop_projector(st_server, page, lang):
+    # Buttons ("最近 4 周（2026-10-26 – …）", "Export scorecard CSV"), a tile's "vs previous" and a tile's label
+    # ("达人带来成交" in the KOL row of seven, presenting) wrap instead: they used to be cut at 1280 px.
     for path in ("", "content", "kol", "budget", "data"):
-        page.set_viewport_size({"width": 1600, "height": 1000})
-        page.goto(f"{st_server.url}/{path}?lang={lang}")
-        wait_idle(page)
-        expect(page.locator("h1").first).to_be_visible()
-        if not path:
-            expect(page.locator('[data-testid="stMetricDeltaDescription"]')).to_have_count(10)
-        for w, h in ((1280, 720), (1366, 768)):
-            page.set_viewport_size({"width": w, "height": h})
-            cut = settled(page, CUT, lambda c: c == [])
-            assert cut == [], (path or "overview", w, cut)
+        for query, screens in (("", ((1280, 720), (1366, 768))), ("&present=1", ((1280, 720),))):
+            page.set_viewport_size({"width": 1600, "height": 1000})
+            page.goto(f"{st_server.url}/{path}?lang={lang}{query}")
+            wait_idle(page)
+            expect(page.locator("h1").first).to_be_visible()
+            if not path and not query:
+                expect(page.locator('[data-testid="stMetricDeltaDescription"]')).to_have_count(10)
+            for w, h in screens:
+                page.set_viewport_size({"width": w, "height": h})
+                cut = settled(page, CUT, lambda c: c == [])
+                assert cut == [], (path or "overview", query, w, cut)
+
+
+LABELS_AND_NUMBERS = """() => [...document.querySelectorAll('[data-testid="stHorizontalBlock"]')]
+    .map(row => [...row.querySelectorAll(':scope > [data-testid="stColumn"] [data-testid="stMetric"]')]
+        .filter(m => m.offsetParent !== null)
+        .map(m => ({label: m.querySelector('[data-testid="stMetricLabel"] p').getBoundingClientRect().height,
+                    value: Math.round(m.querySelector('[data-testid="stMetricValue"]').getBoundingClientRect().top),
+                    height: Math.round(m.getBoundingClientRect().height)})))
+    .filter(row => row.length > 1)"""
+
+
+def test_a_wrapped_tile_label_keeps_its_row_in_line(st_server, page):
+    # Presenting at 1280 px, the KOL row of seven tiles has labels on two lines beside labels on one: the row's
+    # numbers still stand on one line and its tiles keep one height.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{st_server.url}/kol?lang=zh&present=1")
+    wait_idle(page)
+    expect(page.locator(VALUES)).to_have_count(7)
+    rows = settled(page, LABELS_AND_NUMBERS, lambda rs: len(rs) == 1 and len({t["value"] for t in rs[0]}) == 1)
+    assert len(rows) == 1 and len(rows[0]) == 7, rows
+    tiles = rows[0]
+    one_line = min(t["label"] for t in tiles)
+    assert max(t["label"] for t in tiles) > 1.5 * one_line, tiles      # some label wrapped (else this proves nothing)
+    assert len({t["value"] for t in tiles}) == 1, tiles
+    assert len({t["height"] for t in tiles}) == 1, tiles
 
 
 CHART_TEXT = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks')].slice(0, 2).map(svg => {
@@ -186,3 +212,46 @@ def test_small_multiples_stay_within_the_page(st_server, page, lang):
     page.get_by_role("tab", name=i18n.t("budget.tab.whatif", lang)).click()
     wait_idle(page)
     assert settled(page, WIDER_THAN_PAGE, lambda c: c == []) == []
+
+
+# Presenting: the smallest axis label each visible chart draws (its font size times the scale the page draws the
+# chart at), the chart values written past the chart's right edge, and each visible table's rows: the height they
+# need and the height they are shown in.
+PRESENTED = """() => ({
+    text: [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks')]
+        .filter(s => s.getBoundingClientRect().width > 0).map(svg => {
+            const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+            const px = [...svg.querySelectorAll('.role-axis-label text')].filter(t => t.textContent.trim())
+                .map(t => parseFloat(t.getAttribute('font-size') || getComputedStyle(t).fontSize) * scale);
+            return Math.min(...px); }),
+    past: [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks')]
+        .filter(s => s.getBoundingClientRect().width > 0).flatMap(svg => {
+            const edge = svg.getBoundingClientRect().right;
+            return [...svg.querySelectorAll('.mark-text text')].filter(t => t.getBoundingClientRect().right > edge + 0.5)
+                .map(t => t.textContent); }),
+    tables: [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
+        .filter(s => s.offsetParent !== null).map(s => ({need: s.scrollHeight, shown: s.clientHeight}))})"""
+TEN_ROWS_PRESENTED = 11 * 35 * 22 / 16 + 3       # a header and ten rows at presentation mode's 22 px root
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presenting_charts_and_tables_read_from_the_back_of_the_room(st_server, page, lang):
+    # Presentation mode used to enlarge the Overview only: the other pages' charts kept 12-14 px labels (about
+    # 9 px for the budget's small multiples, scaled to a 1280 px page), and a table at the larger type showed
+    # a third fewer rows than it has.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    for path, tab in (("content", None), ("kol", "kol.tab.compare"), ("kol", "kol.tab.score"),
+                      ("budget", None), ("budget", "budget.tab.whatif")):
+        page.goto(f"{st_server.url}/{path}?lang={lang}&present=1")
+        wait_idle(page)
+        expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+        if tab:
+            page.get_by_role("tab", name=i18n.t(tab, lang)).click()
+            wait_idle(page)
+        # 12 px × 1.45 = 17.4 px, less a little where three small multiples a row are scaled to the page's width
+        got = settled(page, PRESENTED, lambda g: g["text"] and min(g["text"]) >= 16)
+        assert got["text"] and min(got["text"]) >= 16, (path, tab, got["text"])
+        assert got["past"] == [], (path, tab, got["past"])         # a value past its bar stays within the chart
+        short = [t for t in got["tables"] if t["need"] <= TEN_ROWS_PRESENTED]
+        assert all(t["shown"] >= t["need"] - 1 for t in short), (path, tab, got["tables"])
+        screenshot(page, f"present_{path}_{tab or 'first'}_{lang}_1280")

@@ -1,0 +1,112 @@
+"""Presentation mode on the Content, KOL and Budget pages: charts and tables sized for a projector.
+
+Before, presentation mode enlarged only the Overview: elsewhere the charts kept their laptop type (12–14 px axis
+labels, read at 1280 px from the back of a room) and a table at the larger type showed a third fewer rows than
+it has. ui.chart draws each Altair chart through charts.presenting (every text size × 1.45); ui.dataframe gives a
+table the height of its rows at that type. Specs are read as AppTest renders them, in both modes and languages.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema import load_schema
+from conftest import app_test
+
+from smm import charts, ui
+
+pytestmark = pytest.mark.usefixtures("clear_streamlit_caches")
+
+SCHEMA = load_schema()
+FULL = ["2026-08-31", "2026-11-22"]
+PAGES = {"content": ("pages/content.py", {"dates": FULL, "er_base": "views"}, 3),
+         "kol": ("pages/kol.py", {"dates": FULL}, 4),
+         "budget": ("pages/budget.py", {}, 2)}          # burn, and the what-if response curves
+TEXT = ("fontSize", "labelFontSize", "titleFontSize")
+# Streamlit's chart theme (its frontend's CustomTheme), in px: what a spec that states no size gets.
+THEME = {("axis", "labelFontSize"): 12, ("axis", "titleFontSize"): 14, ("legend", "labelFontSize"): 14,
+         ("legend", "titleFontSize"): 14, ("header", "labelFontSize"): 12, ("header", "titleFontSize"): 16,
+         ("title", "fontSize"): 16}
+
+
+def rendered(page: str, lang: str, present: bool):
+    path, query, _ = PAGES[page]
+    at = app_test(lang=lang, **query, **({"present": "1"} if present else {}))
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sizes(node, path=()) -> dict[tuple, float]:
+    """Every text size a spec states, by its path (data excluded: its keys are the data's own columns)."""
+    out = {}
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k in ("data", "datasets"):
+                continue
+            if k in TEXT and isinstance(v, int | float) and not isinstance(v, bool):
+                out[(*path, k)] = float(v)
+            else:
+                out.update(sizes(v, (*path, k)))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out.update(sizes(v, (*path, i)))
+    return out
+
+
+def smallest_text(spec: dict) -> float:
+    """The smallest text the chart draws: its stated sizes, and the theme's where its config states none."""
+    stated = sizes(spec)
+    config = spec.get("config") or {}
+    theme = [px for (part, key), px in THEME.items() if key not in (config.get(part) or {})]
+    return min([*stated.values(), *theme])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_presenting_every_chart_text_is_scaled_for_the_room(sample_db, page, lang):
+    normal = [json.loads(c.proto.spec) for c in rendered(page, lang, False).get("vega_lite_chart")]
+    present = [json.loads(c.proto.spec) for c in rendered(page, lang, True).get("vega_lite_chart")]
+    assert len(normal) == len(present) >= PAGES[page][2], (len(normal), len(present))
+    for before, after in zip(normal, present, strict=True):
+        validate_jsonschema(after, SCHEMA)
+        assert after.get("datasets") == before.get("datasets")          # the same numbers, only larger type
+        scaled = sizes(after)
+        for where, px in sizes(before).items():
+            assert scaled[where] == pytest.approx(px * charts.PRESENT_SCALE, abs=0.06), where
+        # What the normal chart leaves to Streamlit's theme is written out, scaled, in the presented one.
+        for (part, key), px in THEME.items():
+            if key not in ((before.get("config") or {}).get(part) or {}):
+                assert after["config"][part][key] == pytest.approx(px * charts.PRESENT_SCALE, abs=0.06), (part, key)
+        assert smallest_text(before) < 17 <= smallest_text(after), (smallest_text(before), smallest_text(after))
+
+
+def test_presenting_scales_sizes_not_data():
+    spec = {"data": {"values": [{"fontSize": 3, "height": 5}]}, "height": 300, "width": 280,
+            "config": {"axis": {"labelFontSize": 14}, "legend": {"symbolSize": 100}},
+            "layer": [{"mark": {"type": "text", "fontSize": 13, "dx": 6}, "height": {"step": 34}}]}
+    out = charts.presenting(spec, 2.0)
+    assert out["data"] == spec["data"]
+    assert out["config"]["axis"] == {"labelFontSize": 28, "titleFontSize": 28, "labelLimit": 200}
+    assert out["config"]["legend"]["symbolSize"] == 400                      # an area: × k²
+    assert out["layer"][0]["mark"] == {"type": "text", "fontSize": 26, "dx": 12}
+    assert out["layer"][0]["height"] == {"step": 68}
+    assert out["height"] == round(300 * charts.PRESENT_HEIGHT) and out["width"] == 280
+    assert spec["config"]["axis"] == {"labelFontSize": 14}                   # the input is left as it was
+
+
+def test_a_presented_table_is_as_tall_as_its_rows():
+    import streamlit as st
+
+    st.session_state["present"] = False
+    try:
+        assert ui.table_height(5) == 6 * 35 + 3
+        assert ui.table_height(40) == ui.table_height(10)
+        st.session_state["present"] = True
+        assert ui.table_height(5) == round(6 * 35 * 22 / 16) + 3
+        assert ui.table_height(40, max_rows=20) == round(21 * 35 * 22 / 16) + 3
+    finally:
+        del st.session_state["present"]
