@@ -272,8 +272,8 @@ div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { white-space: normal; text-overflow: clip; line-height: 1.25; }
 [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) [data-testid="stColumn"] > [data-testid="stVerticalBlock"] { height: 100%; }
 [data-testid="stColumn"] [data-testid="stElementContainer"]:has(> [data-testid="stMetric"]) { flex-grow: 1; }
-[data-testid="stMetric"] { height: 100%; }
-[data-testid="stMetric"] > div { display: flex; flex-direction: column; height: 100%; }
+[data-testid="stMetric"] { height: 100%; display: flex; flex-direction: column; }
+[data-testid="stMetric"] > div:first-child { display: flex; flex-direction: column; flex: 1 0 auto; }
 [data-testid="stMetricLabel"] { flex: 1 0 auto; align-items: start; }
 [data-testid="stVegaLiteChart"] .vega-embed { max-width: 100%; }
 [data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }

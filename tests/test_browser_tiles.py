@@ -255,3 +255,28 @@ def test_presenting_charts_and_tables_read_from_the_back_of_the_room(st_server, 
         short = [t for t in got["tables"] if t["need"] <= TEN_ROWS_PRESENTED]
         assert all(t["shown"] >= t["need"] - 1 for t in short), (path, tab, got["tables"])
         screenshot(page, f"present_{path}_{tab or 'first'}_{lang}_1280")
+
+
+TILE_PARTS = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].filter(m => m.offsetParent !== null)
+    .map(m => { const r = e => e ? e.getBoundingClientRect() : null;
+        const tile = r(m), label = r(m.querySelector('[data-testid="stMetricLabel"] p')),
+              value = r(m.querySelector('[data-testid="stMetricValue"]')),
+              spark = r(m.querySelector('[data-testid="stMetricChart"] svg'));
+        return {gap: value.top - label.bottom, row: Math.round(value.top), spark: spark ? spark.height : 0,
+                inside: !!spark && spark.top >= value.bottom && spark.bottom <= tile.bottom + 0.5}; })"""
+
+
+@pytest.mark.parametrize("query", ["lang=zh", "lang=en&present=1"])
+def test_overview_tiles_keep_their_sparkline_and_no_hole(st_server, page, query):
+    # Stretching a row's tiles to one height (for labels that wrap) once pushed each sparkline out of its tile
+    # and left a hole of half a tile between every label and its number: each part keeps its place.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{st_server.url}/?{query}")
+    wait_idle(page)
+    expect(page.locator(VALUES)).to_have_count(10)
+    tiles = settled(page, TILE_PARTS, lambda ts: len(ts) == 10 and all(t["inside"] for t in ts))
+    assert len(tiles) == 10
+    assert all(t["inside"] and t["spark"] >= 30 for t in tiles), tiles
+    # A row's numbers stand on one line below its tallest label (labels wrap): that label's tile has no hole.
+    for row in {t["row"] for t in tiles}:
+        assert min(t["gap"] for t in tiles if t["row"] == row) < 24, (row, tiles)
