@@ -247,7 +247,9 @@ def compare_mode() -> str:
 # A button's label wraps onto a second line where its column is narrow, instead of ending in "…" (Streamlit cuts
 # it to one line: "最近 4 周（2026-1…" on a 1280 px screen). So does a tile's "vs previous": below its change,
 # where the tile is too narrow for both on one line. So does a tile's label ("达人带来成交" in the KOL row of seven,
-# presenting at 1280 px): the tiles of a row keep one height and their numbers one line, wherever a label wraps.
+# presenting at 1280 px): the tiles of a row keep one height and their numbers one line, wherever a label wraps
+# (a tile's label takes its slack; a tile with no change below its number, beside tiles with one, keeps its slack
+# at the bottom instead: its number then stands level with theirs).
 # Columns in a container keyed smm_wrap_… go one above the
 # other where two of 34rem do not fit side by side. A chart of fixed width (small multiples: three 280 px plots a
 # row) is scaled down to the page's width instead of running off its right edge.
@@ -275,6 +277,7 @@ div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 
 [data-testid="stMetric"] { height: 100%; display: flex; flex-direction: column; }
 [data-testid="stMetric"] > div:first-child { display: flex; flex-direction: column; flex: 1 0 auto; }
 [data-testid="stMetricLabel"] { flex: 1 0 auto; align-items: start; }
+[data-testid="stHorizontalBlock"]:has([data-testid="stMetricDelta"]) [data-testid="stMetric"]:not(:has([data-testid="stMetricDelta"])) [data-testid="stMetricLabel"] { flex: 0 0 auto; }
 [data-testid="stVegaLiteChart"] .vega-embed { max-width: 100%; }
 [data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
 [class*="st-key-smm_wrap_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }

@@ -131,7 +131,7 @@ LABELS_AND_NUMBERS = """() => [...document.querySelectorAll('[data-testid="stHor
     .filter(row => row.length > 1)"""
 
 
-def test_a_wrapped_tile_label_keeps_its_row_in_line(st_server, page):
+def test_tile_numbers_stand_level_in_their_row(st_server, page):
     # Presenting at 1280 px, the KOL row of seven tiles has labels on two lines beside labels on one: the row's
     # numbers still stand on one line and its tiles keep one height.
     page.set_viewport_size({"width": 1280, "height": 720})
@@ -145,6 +145,19 @@ def test_a_wrapped_tile_label_keeps_its_row_in_line(st_server, page):
     assert max(t["label"] for t in tiles) > 1.5 * one_line, tiles      # some label wrapped (else this proves nothing)
     assert len({t["value"] for t in tiles}) == 1, tiles
     assert len({t["height"] for t in tiles}) == 1, tiles
+
+    # The budget's tiles: "本期预算" has no change below its number, its neighbours do; it stays level with them.
+    for query in ("lang=zh", "lang=en&present=1"):
+        page.goto(f"{st_server.url}/budget?{query}")
+        wait_idle(page)
+        for tab in (None, "budget.tab.whatif"):
+            if tab:
+                page.get_by_role("tab", name=i18n.t(tab, query[5:7])).click()
+                wait_idle(page)
+            rows = settled(page, LABELS_AND_NUMBERS,
+                           lambda rs: rs and all(len({t["value"] for t in r}) == 1 for r in rs))
+            assert rows, (query, tab)
+            assert all(len({t["value"] for t in r}) == 1 for r in rows), (query, tab, rows)
 
 
 CHART_TEXT = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks')].slice(0, 2).map(svg => {
