@@ -139,7 +139,7 @@ with tab_burn:
         series = _burn(version, path, ws, we, as_of, cur, settings, platforms, tuple(cats))
         chart = budget_charts.burn_chart(series, L, cur, as_of, budget.line_order(pace))
         if chart is not None:
-            ui.chart(chart, key="budget_burn_chart")
+            ui.chart_grid(chart, key="budget_burn")
             st.caption(t("budget.burn_help"))
 
     with st.expander(t("budget.settings")):
@@ -258,7 +258,7 @@ def _whatif():
 
         chart = budget_charts.curves_chart(models, scn_out.platforms, plan, days, hist, objective, L, cur)
         if chart is not None:
-            ui.chart(chart, key="budget_wi_curves")
+            ui.chart_grid(chart, key="budget_wi_curves")
             st.caption(t("budget.wi.curves_help"))
 
         # -------- suggestion

@@ -88,3 +88,49 @@ def presenting(spec: dict, k: float = PRESENT_SCALE) -> dict:
     they sit under "datasets"/"data", whose keys are the data's own columns.
     """
     return _scaled(_default_text(spec), k)
+
+
+def _without_legends(node: object) -> object:
+    """The layers with every encoding's legend turned off (legend: null)."""
+    if isinstance(node, dict):
+        return {k: (None if k == "legend" else _without_legends(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_without_legends(v) for v in node]
+    return node
+
+
+def facet_panels(chart) -> tuple[str | None, dict, list[dict]]:
+    """A faceted chart (small multiples of fixed width) as one Vega-Lite spec per panel, each as wide as its
+    container: (the chart's title, its legend, [panel specs]) for ui.chart_grid, which lays the panels out in
+    columns that wrap.
+
+    A facet draws every panel at a fixed width, and a page narrower than the panels scales the whole picture
+    down, text with it (three 280 px budget panels beside the sidebar at 1280 px: 9 px labels). As separate
+    charts, each panel fits the column it has at its own type size. Each panel keeps the facet's layers, scales
+    (its own, as the facet's independent ones were) and tooltips, and takes the facet header as its title. The
+    legend is drawn once, above the panels, by a chart of the same layers with no data and no axes: its scales
+    state their domains, so it lists what the panels draw.
+    """
+    spec = chart.to_dict()
+    facet, inner = spec["facet"], spec["spec"]
+    field = facet["field"]
+    rows = spec["datasets"][spec["data"]["name"]]
+    seen = list(dict.fromkeys(r.get(field) for r in rows))
+    order = [v for v in facet.get("sort") or [] if v in seen]
+    values = order + [v for v in seen if v not in order]
+    header = facet.get("header") or {}
+    title = spec.get("title")
+    config = spec.get("config") or {}
+    layers = {k: w for k, w in inner.items() if k not in ("width", "height", "data")}
+    common = {"$schema": spec["$schema"], **layers, "width": "container",
+              "autosize": {"type": "fit-x", "contains": "padding"},          # the height is the plot's own
+              **({"padding": spec["padding"]} if "padding" in spec else {})}
+    panels = [{**common, **_without_legends(layers), "config": config,
+               "datasets": {f"panel_{i}": [r for r in rows if r.get(field) == v]}, "data": {"name": f"panel_{i}"},
+               "height": inner.get("height", 200),
+               "title": {"text": str(v), "fontSize": header.get("labelFontSize", 16),
+                         "fontWeight": header.get("labelFontWeight", "bold"), "anchor": "middle"}}
+              for i, v in enumerate(values)]
+    legend = {**common, "config": {**config, "axis": {"disable": True}, "view": {"strokeWidth": 0}},
+              "data": {"values": []}, "height": 1}
+    return (title.get("text") if isinstance(title, dict) else title), legend, panels

@@ -23,6 +23,7 @@ _CURRENCY_WORDS = {
 _SUFFIX = re.compile(r"\s*\(([^()]*)\)\s*$")
 
 
+@lru_cache(maxsize=16384)   # every file is matched against every profile's aliases: ~1,000 calls a file
 def norm_header(text: str) -> tuple[str, str | None, bool]:
     """Normalise a header: (key, currency named in it, is-percent marker)."""
     s = unicodedata.normalize("NFKC", str(text or "")).replace("\ufeff", "").strip()

@@ -251,8 +251,9 @@ def compare_mode() -> str:
 # (a tile's label takes its slack; a tile with no change below its number, beside tiles with one, keeps its slack
 # at the bottom instead: its number then stands level with theirs).
 # Columns in a container keyed smm_wrap_… go one above the
-# other where two of 34rem do not fit side by side. A chart of fixed width (small multiples: three 280 px plots a
-# row) is scaled down to the page's width instead of running off its right edge.
+# other where two of 34rem do not fit side by side; those keyed smm_grid_… (chart_grid: small multiples, one chart
+# per plot) hold as many 16rem columns a row as fit. A chart of fixed width is scaled down to the page's width
+# instead of running off its right edge.
 #
 # A tile's big number never ends in "…" (on a 1280 px projector five tiles are 150 px wide): its font is the
 # smaller of the mode's size and a share of the width the number has (CSS container units: cqi = 1 % of it).
@@ -282,6 +283,8 @@ div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 
 [data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
 [class*="st-key-smm_wrap_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
 [class*="st-key-smm_wrap_"] [data-testid="stColumn"] { flex: 1 1 34rem; min-width: min(34rem, 100%); }
+[class*="st-key-smm_grid_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; }
+[class*="st-key-smm_grid_"] [data-testid="stColumn"] { flex: 1 1 16rem; min-width: min(16rem, 100%); max-width: 34rem; }
 </style>
 """
 
@@ -385,6 +388,23 @@ def chart(c, *, key: str | None = None, height: int | str = "content", **kw) -> 
         st.vega_lite_chart(spec=charts.presenting(c.to_dict()), key=key, height=height, **kw)
     else:
         st.altair_chart(c, key=key, height=height, **kw)
+
+
+def _vega(spec: dict, *, key: str | None = None, **kw) -> None:
+    st.vega_lite_chart(spec=charts.presenting(spec) if presenting() else spec, key=key, **kw)
+
+
+def chart_grid(chart, *, key: str) -> None:
+    """Small multiples (an Altair facet) as one chart per panel in columns that wrap: three a row where three of
+    16rem fit, fewer where not, each panel as wide as its column (charts.facet_panels)."""
+    title, legend, panels = charts.facet_panels(chart)
+    if title:
+        st.markdown(f"**{title}**")
+    _vega(legend, key=f"{key}_legend", width="stretch")
+    with st.container(key=f"smm_grid_{key}"):
+        for i, (col, spec) in enumerate(zip(st.columns(len(panels)), panels, strict=True)):
+            with col:
+                _vega(spec, key=f"{key}_{i}", width="stretch")
 
 
 # st.dataframe's rows follow the root font size (16 px, 22 px presenting: html's font-size in PRESENT_CSS), but

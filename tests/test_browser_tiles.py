@@ -214,17 +214,23 @@ WIDER_THAN_PAGE = """() => { const main = document.querySelector('[data-testid="
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_small_multiples_stay_within_the_page(st_server, page, lang):
-    # The budget burn chart draws three 280 px plots a row (about 1,100 px): at 1280 px its third column ran off
-    # the page. It is scaled down to the width it has instead.
-    page.set_viewport_size({"width": 1280, "height": 720})
-    page.goto(f"{st_server.url}/budget?lang={lang}")
-    wait_idle(page)
-    charts = page.locator('[data-testid="stVegaLiteChart"] svg.marks')
-    expect(charts.first).to_be_visible()
-    assert settled(page, WIDER_THAN_PAGE, lambda c: c == []) == []
-    page.get_by_role("tab", name=i18n.t("budget.tab.whatif", lang)).click()
-    wait_idle(page)
-    assert settled(page, WIDER_THAN_PAGE, lambda c: c == []) == []
+    # The budget burn chart drew three 280 px plots a row (about 1,100 px): at 1280 px its third column ran off
+    # the page, and once scaled to the page its labels were 9 px. Each plot is now its own chart in columns that
+    # wrap (ui.chart_grid): within the page, and its labels at their own 12 px, beside the sidebar too.
+    for w, h in ((1280, 720), (1024, 768)):
+        page.set_viewport_size({"width": w, "height": h})
+        page.goto(f"{st_server.url}/budget?lang={lang}")
+        wait_idle(page)
+        charts = page.locator('[data-testid="stVegaLiteChart"] svg.marks')
+        expect(charts.first).to_be_visible()
+        for tab in (None, "budget.tab.whatif"):
+            if tab:
+                page.get_by_role("tab", name=i18n.t(tab, lang)).click()
+                wait_idle(page)
+            assert settled(page, WIDER_THAN_PAGE, lambda c: c == []) == [], (w, tab)
+            got = settled(page, PRESENTED, lambda g: len(g["text"]) >= 5 and min(g["text"]) >= 11.9)
+            assert len(got["text"]) >= 5 and min(got["text"]) >= 11.9, (w, tab, got["text"])
+            assert got["past"] == [], (w, tab, got["past"])
 
 
 # Presenting: the smallest axis label each visible chart draws (its font size times the scale the page draws the

@@ -110,3 +110,38 @@ def test_a_presented_table_is_as_tall_as_its_rows():
         assert ui.table_height(40, max_rows=20) == round(21 * 35 * 22 / 16) + 3
     finally:
         del st.session_state["present"]
+
+
+def _legends(node) -> list:
+    if isinstance(node, dict):
+        return [v for k, v in node.items() if k == "legend" and v is not None] + \
+            [x for k, v in node.items() if k != "config" for x in _legends(v)]
+    if isinstance(node, list):
+        return [x for v in node for x in _legends(v)]
+    return []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_small_multiples_become_one_chart_per_panel(sample_con, lang):
+    """The budget burn facet as panels: every line once, in the facet's order, with exactly its own rows."""
+    import datetime as dt
+
+    from smm import budget, budget_charts
+
+    ws, we, asof = dt.date(2026, 10, 26), dt.date(2026, 11, 29), dt.date(2026, 11, 22)
+    series = budget.burn_series(sample_con, ws, we, asof, categories=("paid_ads", "kol"))
+    chart = budget_charts.burn_chart(series, lang, "CNY", asof)
+    facet = chart.to_dict()
+    rows = facet["datasets"][facet["data"]["name"]]
+    title, legend, panels = charts.facet_panels(chart)
+    assert title == facet["title"]["text"]
+    assert [p["title"]["text"] for p in panels] == facet["facet"]["sort"]        # every line, in order, once
+    for p in panels:
+        validate_jsonschema(p, SCHEMA)
+        own = [r for r in rows if r["line"] == p["title"]["text"]]
+        assert p["datasets"][p["data"]["name"]] == own and own
+        assert p["width"] == "container" and p["autosize"]["type"] == "fit-x"
+        assert _legends(p) == []                                                # the legend is drawn once…
+    validate_jsonschema(legend, SCHEMA)
+    assert legend["data"] == {"values": []} and _legends(legend)              # …above the panels
+    assert sum(len(p["datasets"][p["data"]["name"]]) for p in panels) == len(rows)
