@@ -129,7 +129,7 @@ for _, h in heads.iterrows():
     st.markdown("- " + cc.headline_text(h, form_metric, L, cur))
 grp = q("by_type_platform")
 if grp[f"{form_metric}_median"].notna().any():
-    ui.chart(cc.form_chart(grp, form_metric, L, cur), width="stretch")
+    ui.chart_grid(cc.form_chart(grp, form_metric, L, cur), key="content_forms")
 with st.expander(ui.t("content.table_forms")):
     table, conf = cc.forms_table(grp, L, cur)
     ui.dataframe(table, hide_index=True, column_config=conf, width="stretch")

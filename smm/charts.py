@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import altair as alt
 import pandas as pd
 
@@ -29,6 +31,28 @@ def weekly_platform_bars(df: pd.DataFrame, metric: str, lang: str, currency: str
         )
         .properties(height=360)
     )
+
+
+try:    # Streamlit swaps Altair's global data transformer and theme while it draws a chart, under this lock
+    from streamlit.elements.vega_charts import _altair_globals_lock as _ALTAIR_LOCK
+except ImportError:  # pragma: no cover - a Streamlit without it (pinned to 1.67 in pyproject.toml)
+    _ALTAIR_LOCK = threading.Lock()
+
+
+def to_spec(chart) -> dict:
+    """An Altair chart's Vega-Lite spec, its data inline (as `datasets`).
+
+    Altair's data transformer and theme are global to the process, and Streamlit replaces them while it draws a
+    chart in another session (its transformer leaves the data out of the spec): under Streamlit's own lock, this
+    spec is the one Altair writes by default, whatever another session draws at the same time. Twenty sessions
+    reading the Budget page at once raised KeyError 'datasets' before.
+    """
+    with _ALTAIR_LOCK:
+        return chart.to_dict()
+
+
+def _rows(spec: dict, data: dict) -> list[dict]:
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
 
 
 # Room beside the plot for a value written past the end of its bar: Vega fits the chart to its width by the text's
@@ -111,10 +135,11 @@ def facet_panels(chart) -> tuple[str | None, dict, list[dict]]:
     legend is drawn once, above the panels, by a chart of the same layers with no data and no axes: its scales
     state their domains, so it lists what the panels draw.
     """
-    spec = chart.to_dict()
-    facet, inner = spec["facet"], spec["spec"]
+    spec = to_spec(chart)
+    inner = spec["spec"]
+    facet = spec["facet"].get("column") or spec["facet"].get("row") or spec["facet"]   # .facet(column=…) or (facet=…)
     field = facet["field"]
-    rows = spec["datasets"][spec["data"]["name"]]
+    rows = _rows(spec, spec["data"])
     seen = list(dict.fromkeys(r.get(field) for r in rows))
     order = [v for v in facet.get("sort") or [] if v in seen]
     values = order + [v for v in seen if v not in order]
@@ -125,7 +150,7 @@ def facet_panels(chart) -> tuple[str | None, dict, list[dict]]:
     common = {"$schema": spec["$schema"], **layers, "width": "container",
               "autosize": {"type": "fit-x", "contains": "padding"},          # the height is the plot's own
               **({"padding": spec["padding"]} if "padding" in spec else {})}
-    panels = [{**common, **_without_legends(layers), "config": config,
+    panels = [{**common, **_without_legends(layers), "config": {**config, "legend": {"disable": True}},
                "datasets": {f"panel_{i}": [r for r in rows if r.get(field) == v]}, "data": {"name": f"panel_{i}"},
                "height": inner.get("height", 200),
                "title": {"text": str(v), "fontSize": header.get("labelFontSize", 16),

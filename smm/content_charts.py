@@ -122,9 +122,10 @@ def form_chart(df: pd.DataFrame, metric_id: str, lang: str, currency: str) -> al
             scale=alt.Scale(domain=type_labels, range=[TYPE_COLORS[c] for c in types]),
         ),
     )
-    ticks = base.mark_tick(
-        color="#24292f", thickness=3, size=int(per_panel / max(2, len(types)) * 0.7)
-    ).encode(y=alt.Y(f"{beside}:Q"))
+    # as long as most of a bar is wide, whatever width the panel is drawn at
+    ticks = base.mark_tick(color="#24292f", thickness=3, size=alt.ExprRef("bandwidth('x') * 0.8")).encode(
+        y=alt.Y(f"{beside}:Q")
+    )
     labels = (
         base.transform_calculate(
             top=f"max(datum['{med}'], isValid(datum['{beside}']) ? datum['{beside}'] : 0)"

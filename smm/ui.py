@@ -385,7 +385,7 @@ def chart(c, *, key: str | None = None, height: int | str = "content", **kw) -> 
     if presenting():
         if isinstance(height, int):
             height = round(height * charts.PRESENT_HEIGHT)
-        st.vega_lite_chart(spec=charts.presenting(c.to_dict()), key=key, height=height, **kw)
+        st.vega_lite_chart(spec=charts.presenting(charts.to_spec(c)), key=key, height=height, **kw)
     else:
         st.altair_chart(c, key=key, height=height, **kw)
 

@@ -42,9 +42,11 @@ def test_content_page_from_url_en(st_server, page):
     # Heatmap: the best-time section with its chart and the sentence naming the best slots.
     expect(main.get_by_role("heading", name="Best time to post")).to_be_visible()
     expect(main.get_by_text("best slots:")).to_be_visible()
+    # Forms: one chart per chosen platform (in columns that wrap), their legend once above them.
+    expect(main.locator('.st-key-smm_grid_content_forms [data-testid="stVegaLiteChart"]')).to_have_count(2)
     charts = main.locator('[data-testid="stVegaLiteChart"]')
-    expect(charts).to_have_count(3)
-    heat = charts.nth(2)
+    expect(charts).to_have_count(5)                 # legend, 2 form panels, themes, heatmap
+    heat = charts.nth(4)
     heat.scroll_into_view_if_needed()
     assert heat.bounding_box()["height"] > 250
     # Top posts: the ranked table renders (a canvas grid) under its heading.

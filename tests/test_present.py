@@ -145,3 +145,38 @@ def test_small_multiples_become_one_chart_per_panel(sample_con, lang):
     validate_jsonschema(legend, SCHEMA)
     assert legend["data"] == {"values": []} and _legends(legend)              # …above the panels
     assert sum(len(p["datasets"][p["data"]["name"]]) for p in panels) == len(rows)
+
+
+def test_a_spec_is_whole_while_another_session_draws_a_chart():
+    """Streamlit swaps Altair's global data transformer while it draws a chart (under its lock): a spec written
+    meanwhile by plain to_dict() has no data, which failed the Budget page for 2 of 20 concurrent sessions."""
+    import threading
+
+    import altair as alt
+    import pandas as pd
+
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2], "y": [3, 4]})).mark_line().encode(x="x:Q", y="y:Q")
+    alt.data_transformers.register("smm_test_drop", lambda data: {"name": "elsewhere"})
+    inside, done = threading.Event(), threading.Event()
+
+    def other_session():            # what Streamlit's _convert_altair_to_vega_lite_spec does, held open
+        with charts._ALTAIR_LOCK, alt.data_transformers.enable("smm_test_drop"):
+            inside.set()
+            done.wait(5)
+
+    t = threading.Thread(target=other_session)
+    t.start()
+    inside.wait(5)
+    try:
+        assert "datasets" not in chart.to_dict()                   # the race, as it was
+        got: list[dict] = []
+        waiter = threading.Thread(target=lambda: got.append(charts.to_spec(chart)))
+        waiter.start()
+        waiter.join(0.3)
+        assert waiter.is_alive()                                    # to_spec waits for the other session…
+    finally:
+        done.set()
+        t.join()
+    waiter.join(5)
+    spec = got[0]                                                   # …and then writes the data
+    assert spec["datasets"][spec["data"]["name"]] == [{"x": 1, "y": 3}, {"x": 2, "y": 4}]
