@@ -147,7 +147,7 @@ def facet_panels(chart) -> tuple[str | None, dict, list[dict]]:
     title = spec.get("title")
     config = spec.get("config") or {}
     layers = {k: w for k, w in inner.items() if k not in ("width", "height", "data")}
-    common = {"$schema": spec["$schema"], **layers, "width": "container",
+    common = {"$schema": spec["$schema"], "width": "container",
               "autosize": {"type": "fit-x", "contains": "padding"},          # the height is the plot's own
               **({"padding": spec["padding"]} if "padding" in spec else {})}
     panels = [{**common, **_without_legends(layers), "config": {**config, "legend": {"disable": True}},
@@ -156,6 +156,6 @@ def facet_panels(chart) -> tuple[str | None, dict, list[dict]]:
                "title": {"text": str(v), "fontSize": header.get("labelFontSize", 16),
                          "fontWeight": header.get("labelFontWeight", "bold"), "anchor": "middle"}}
               for i, v in enumerate(values)]
-    legend = {**common, "config": {**config, "axis": {"disable": True}, "view": {"strokeWidth": 0}},
+    legend = {**common, **layers, "config": {**config, "axis": {"disable": True}, "view": {"strokeWidth": 0}},
               "data": {"values": []}, "height": 1}
     return (title.get("text") if isinstance(title, dict) else title), legend, panels
