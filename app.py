@@ -20,7 +20,7 @@ if ui.first_start(c):
     ui.load_sample_with_progress(c)
 ui.sidebar(c)
 ui.apply_presentation()
-if st.session_state.get("present"):
+if ui.presenting():
     st.button(ui.t("present.exit"), key="present_exit", on_click=ui.exit_presentation)
 
 nav.run()

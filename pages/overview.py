@@ -10,7 +10,7 @@ L = ui.lang()
 f = ui.filters()
 s = ui.settings()
 mode = ui.compare_mode()
-big = bool(st.session_state.get("present"))
+big = ui.presenting()
 
 
 @st.cache_data(show_spinner=False, ttl=600, max_entries=32)

@@ -250,9 +250,8 @@ def compare_mode() -> str:
 # presenting at 1280 px): the tiles of a row keep one height and their numbers one line, wherever a label wraps
 # (a tile's label takes its slack; a tile with no change below its number, beside tiles with one, keeps its slack
 # at the bottom instead: its number then stands level with theirs).
-# Columns in a container keyed smm_wrap_… go one above the
-# other where two of 34rem do not fit side by side; those keyed smm_grid_… (chart_grid: small multiples, one chart
-# per plot) hold as many 16rem columns a row as fit. A chart of fixed width is scaled down to the page's width
+# Columns in a container keyed smm_wrap_… go one above the other where two of 34rem do not fit side by side; those
+# keyed smm_grid_… (chart_grid: small multiples, one chart per plot) hold as many 16rem columns a row as fit. A chart of fixed width is scaled down to the page's width
 # instead of running off its right edge.
 #
 # A tile's big number never ends in "…" (on a 1280 px projector five tiles are 150 px wide): its font is the
@@ -385,7 +384,7 @@ def chart(c, *, key: str | None = None, height: int | str = "content", **kw) -> 
     if presenting():
         if isinstance(height, int):
             height = round(height * charts.PRESENT_HEIGHT)
-        st.vega_lite_chart(spec=charts.presenting(charts.to_spec(c)), key=key, height=height, **kw)
+        _vega(charts.to_spec(c), key=key, height=height, **kw)
     else:
         st.altair_chart(c, key=key, height=height, **kw)
 
