@@ -194,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from smm.errors import StoreBusyError, StoreUnavailableError
+    from smm.errors import StoreBusyError, StoreDamagedError, StoreUnavailableError
 
     try:
         code = args.func(args)
@@ -209,6 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     except StoreUnavailableError as e:
         print(f"smm: the store {e.path} cannot be written ({e.reason}); check that its folder is writable and "
               "the disk has space. Nothing was changed.", file=sys.stderr)
+        return 2
+    except StoreDamagedError as e:
+        print(f"smm: the store {e.path} is damaged and cannot be opened ({e.reason}). It was not changed. Move it "
+              "(and its .wal file) aside or restore a backup; a new store is created where none exists, and the "
+              "exports can be loaded again with `smm ingest`.", file=sys.stderr)
         return 2
     for aside in store.set_aside_wals(getattr(args, "db", None)):
         print(f"smm: warning: a damaged write-ahead log was set aside as {aside}; the loads it held are not in "

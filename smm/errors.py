@@ -33,3 +33,12 @@ class StoreUnavailableError(Exception):
         self.path = path
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class StoreDamagedError(Exception):
+    """The store file exists but DuckDB cannot read it (a failed block checksum, or not a DuckDB file at all)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")

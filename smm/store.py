@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from smm.errors import StoreBusyError, StoreUnavailableError
+from smm.errors import StoreBusyError, StoreDamagedError, StoreUnavailableError
 from smm.schema import BATCH_TABLES
 
 MIGRATIONS_DIR = Path(__file__).with_name("sql") / "migrations"
@@ -105,6 +105,9 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -
 # Substrings of DuckDB / OS errors (lower-cased) that decide how an open failure is reported.
 _LOCK_ERRORS = ("could not set lock", "conflicting lock")
 _WAL_ERRORS = ("replaying wal", "corrupt wal")
+# The main file itself is unreadable: a block failed its checksum (e.g. a process killed while DuckDB rewrote a
+# metadata block during a checkpoint: bench/crash.py), or the file is not a DuckDB store.
+_DAMAGED_ERRORS = ("corrupt database file", "not a valid duckdb database file")
 _WRITE_ERRORS = ("permission denied", "no space left", "file too large", "read-only file system", "disk quota",
                  "errno 13", "errno 27", "errno 28", "errno 30", "errno 122")
 
@@ -158,6 +161,8 @@ def _open(p: Path, read_only: bool, *, retried: bool = False) -> duckdb.DuckDBPy
             return _open(p, read_only, retried=True)
         if is_write_failure(e):
             raise StoreUnavailableError(str(p), str(e)) from e
+        if any(s in msg for s in _DAMAGED_ERRORS):
+            raise StoreDamagedError(str(p), str(e)) from e
         raise
     # A SET, not connect(config=…): another connect() to the same file in this process must still succeed.
     # The value passed memory_limit()'s size pattern, so it is safe as a literal (SET takes no parameters).

@@ -9,7 +9,7 @@ import duckdb
 import streamlit as st
 
 from smm import auth, charts, fmt, i18n, periods, queries, store
-from smm.errors import StoreBusyError, StoreUnavailableError
+from smm.errors import StoreBusyError, StoreDamagedError, StoreUnavailableError
 from smm.metrics import CVR_BASES, ER_BASES, ROI_BASES, Settings
 
 COMPARE = ("previous", "last_year", "none")
@@ -66,6 +66,10 @@ def con() -> duckdb.DuckDBPyConnection:
         raise
     except StoreUnavailableError as e:
         st.error(i18n.t("store.unavailable", lang(), path=e.path, reason=e.reason))
+        st.stop()
+        raise
+    except StoreDamagedError as e:
+        st.error(i18n.t("store.damaged", lang(), path=e.path, reason=e.reason))
         st.stop()
         raise
 

@@ -1,5 +1,5 @@
 """Issue 7, "Crashes and faults" (besides kill-during-load, see test_crash.py): a damaged write-ahead log,
-a second process on the same store, a read-only data directory and a full disk.
+a damaged store file, a second process on the same store, a read-only data directory and a full disk.
 
 Second processes are real processes (tests/store_child.py, the `smm` CLI); the app is the real app in
 AppTest. Expected store contents come from the rows these tests write into their files.
@@ -24,7 +24,7 @@ from conftest import ROOT, app_test
 from relkit import GENERIC_HEADER, csv_bytes, snapshot_state
 
 from smm import store
-from smm.errors import StoreBusyError, StoreUnavailableError
+from smm.errors import StoreBusyError, StoreDamagedError, StoreUnavailableError
 from smm.ingest import delete_batch, ingest_file
 
 CHILD = str(ROOT / "tests" / "store_child.py")
@@ -306,6 +306,65 @@ def test_unusable_data_directory_shows_st_error_in_the_app(tmp_path, monkeypatch
     assert len(at.error) == 1 and "cannot be written" in at.error[0].value
     with pytest.raises(StoreUnavailableError):
         store.connect(blocker / "smm.duckdb")
+
+
+# -------------------------------------------------------------------------------------- damaged store file
+
+
+def _tear_live_metadata(db: Path) -> None:
+    """Flip bytes inside the block holding the metadata the store's current header points to, as a write torn by
+    a kill during a checkpoint leaves it (bench/crash.py: torn_live_metadata_block)."""
+    import struct
+
+    head = db.read_bytes()[:3 * 4096]
+    current = max((struct.unpack_from("<QQQQQQ", head, off) for off in (4096, 8192)), key=lambda h: h[1])
+    at = 3 * 4096 + (current[2] & ((1 << 56) - 1)) * current[5] + 64
+    data = db.read_bytes()[at:at + 512]
+    with open(db, "r+b") as fh:
+        fh.seek(at)
+        fh.write(bytes(b ^ 0xFF for b in data))
+
+
+@pytest.fixture(params=["torn_metadata", "not_duckdb"])
+def damaged_store(request, tmp_path):
+    db = tmp_path / "s.duckdb"
+    if request.param == "torn_metadata":
+        con = store.connect(db)
+        f1, _ = _write(tmp_path, 1)
+        assert ingest_file(con, f1).status == "loaded"
+        con.execute("CHECKPOINT")
+        con.close()
+        _tear_live_metadata(db)
+    else:
+        db.write_bytes(random.Random(3).randbytes(40_000))
+    return db
+
+
+def test_a_damaged_store_file_is_named_never_changed_and_the_cli_says_what_to_do(damaged_store):
+    db = damaged_store
+    before = db.read_bytes()
+    with pytest.raises(StoreDamagedError) as exc:
+        store.connect(db)
+    assert exc.value.path == str(db) and exc.value.reason
+    export = next((ROOT / "sample_data" / "files").glob("*.csv"))
+    for args in (("totals", "--db", str(db)), ("ingest", str(export), "--db", str(db))):
+        r = _smm(*args)
+        assert r.returncode == 2, (r.returncode, r.stderr)
+        assert f"the store {db} is damaged" in r.stderr and "restore a backup" in r.stderr, r.stderr
+        assert "Traceback" not in r.stderr
+    assert db.read_bytes() == before
+    assert not Path(str(db) + ".wal").exists()
+
+
+def test_a_damaged_store_file_shows_st_error_in_the_app(damaged_store, monkeypatch):
+    db = damaged_store
+    before = db.read_bytes()
+    monkeypatch.setenv("SMM_DB", str(db))
+    for lang, words in (("en", "is damaged and cannot be opened"), ("zh", "已损坏，无法打开")):
+        at = app_test(lang=lang).run()
+        assert not at.exception
+        assert len(at.error) == 1 and words in at.error[0].value and str(db) in at.error[0].value
+    assert db.read_bytes() == before
 
 
 # -------------------------------------------------------------------------------------- disk full

@@ -5,6 +5,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法写入数据库 {path}：{reason}。请确认数据目录可写、磁盘有剩余空间，然后刷新页面。没有任何数据被改动。",
         "The store {path} cannot be written: {reason}. Check that its folder is writable and the disk has space, "
         "then reload. Nothing was changed."),
+    "store.damaged": (
+        "数据库文件 {path} 已损坏，无法打开：{reason}。smm 没有改动或删除它。请停止 smm，把该文件（连同同名的 .wal "
+        "文件）移到别处保存，或换回备份，然后刷新页面：没有数据库文件时 smm 会新建一个空库，再在「数据」页重新上传各周导出。",
+        "The store file {path} is damaged and cannot be opened: {reason}. smm has not changed or deleted it. Stop "
+        "smm, move that file (and a .wal file of the same name) somewhere safe or put a backup in its place, then "
+        "reload: without a store file smm creates an empty one, and the weekly exports can be uploaded again on the "
+        "Data page."),
     "store.wal_set_aside": (
         "数据库的预写日志（WAL）已损坏，已改名保存为 {file}（未删除）。当前显示的是最后一次检查点时的数据，"
         "日志中最近的载入可能缺失：请在「数据」页核对载入记录并重新上传缺失的文件。处理完后把该文件移走即可隐藏此提示。",
