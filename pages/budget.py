@@ -124,12 +124,13 @@ with tab_burn:
         st.caption(t("budget.pacing_help", tol=fmt.pct(settings.at_risk_tolerance, 0),
                      under=fmt.pct(settings.underspend_below, 0), early=fmt.pct(settings.min_elapsed, 0),
                      lump=budget.category_list(settings.lump_sum, L)))
-        d1, d2, _ = st.columns([1, 1, 4])
         raw = budget.pacing_export(pace, L)
-        d1.download_button(t("budget.export_csv"), export.to_csv_bytes(raw), file_name=f"budget_{ws}_{we}.csv",
-                           mime="text/csv", key="budget_pacing_csv")
-        d2.download_button(t("budget.export_xlsx"), export.to_xlsx_bytes(raw, "budget"),
-                           file_name=f"budget_{ws}_{we}.xlsx", key="budget_pacing_xlsx")
+        with ui.button_row("budget_pacing"):
+            st.download_button(t("budget.export_csv"), export.to_csv_bytes(raw), file_name=f"budget_{ws}_{we}.csv",
+                               mime="text/csv", key="budget_pacing_csv", icon=":material/download:")
+            st.download_button(t("budget.export_xlsx"), export.to_xlsx_bytes(raw, "budget"),
+                               file_name=f"budget_{ws}_{we}.xlsx", key="budget_pacing_xlsx",
+                               mime=export.XLSX_MIME, icon=":material/download:")
 
         st.subheader(t("budget.burn"))
         present_cats = budget.categories_present(pace)
@@ -313,11 +314,12 @@ def _whatif():
                      height=ui.table_height(len(table), max_rows=len(table)))
         st.caption(t("budget.wi.compare_help"))
         raw = whatif.comparison_export(table, L, cur)
-        e1, e2, e3 = st.columns([1, 1, 3])
-        e1.download_button(t("budget.export_csv"), export.to_csv_bytes(raw), file_name="budget_scenarios.csv",
-                           mime="text/csv", key="budget_wi_csv")
-        e2.download_button(t("budget.export_xlsx"), export.to_xlsx_bytes(raw, "scenarios"),
-                           file_name="budget_scenarios.xlsx", key="budget_wi_xlsx")
+        with ui.button_row("budget_wi"):
+            st.download_button(t("budget.export_csv"), export.to_csv_bytes(raw), file_name="budget_scenarios.csv",
+                               mime="text/csv", key="budget_wi_csv", icon=":material/download:")
+            st.download_button(t("budget.export_xlsx"), export.to_xlsx_bytes(raw, "scenarios"),
+                               file_name="budget_scenarios.xlsx", key="budget_wi_xlsx", mime=export.XLSX_MIME,
+                               icon=":material/download:")
         if not saved.empty:
             with st.expander(t("budget.wi.delete_title")):
                 dl = st.selectbox(t("budget.wi.delete_pick"), list(labels), key="budget_wi_delete_pick",
@@ -343,11 +345,11 @@ with tab_plan:
     rep = ss.get("_budget_plan_report")
     if rep is not None:
         ui.render_report(rep, 0)
-    u1, u2, _ = st.columns([1, 1, 4])
-    u1.download_button("budget_plan.csv", templates.template_csv("budget_plan"), file_name="budget_plan.csv",
-                       mime="text/csv", key="budget_tpl_csv")
-    u2.download_button("budget_plan.xlsx", templates.template_xlsx("budget_plan"), file_name="budget_plan.xlsx",
-                       key="budget_tpl_xlsx")
+    with ui.button_row("budget_tpl"):
+        st.download_button("budget_plan.csv", templates.template_csv("budget_plan"), file_name="budget_plan.csv",
+                           mime="text/csv", key="budget_tpl_csv", icon=":material/download:")
+        st.download_button("budget_plan.xlsx", templates.template_xlsx("budget_plan"), file_name="budget_plan.xlsx",
+                           key="budget_tpl_xlsx", mime=export.XLSX_MIME, icon=":material/download:")
 
     st.subheader(t("budget.plan.edit"))
     all_periods = st.toggle(t("budget.plan.all_periods"), key="budget_plan_all")

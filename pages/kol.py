@@ -141,12 +141,12 @@ with tabs[0]:
                  placeholder=fmt.DASH,
                  height=ui.table_height(len(frame), max_rows=20))
     exp = kol.export_frame(frame, L, f.currency)
-    b1, b2, _ = st.columns([2, 2, 6])
-    b1.download_button(ui.t("kol.export_csv"), export.to_csv_bytes(exp), file_name="kol_scorecard.csv",
-                       mime="text/csv", key="kol_export_csv", icon=":material/download:")
-    b2.download_button(ui.t("kol.export_xlsx"), export.to_xlsx_bytes(exp, sheet="KOL"),
-                       file_name="kol_scorecard.xlsx", key="kol_export_xlsx", icon=":material/download:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    with ui.button_row("kol_export"):
+        st.download_button(ui.t("kol.export_csv"), export.to_csv_bytes(exp), file_name="kol_scorecard.csv",
+                           mime="text/csv", key="kol_export_csv", icon=":material/download:")
+        st.download_button(ui.t("kol.export_xlsx"), export.to_xlsx_bytes(exp, sheet="KOL"),
+                           file_name="kol_scorecard.xlsx", key="kol_export_xlsx", icon=":material/download:",
+                           mime=export.XLSX_MIME)
     with st.expander(ui.t("kol.definitions")):
         st.markdown(kol.definitions_md(s, L))
 

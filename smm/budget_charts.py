@@ -85,7 +85,8 @@ def burn_chart(series: pd.DataFrame, lang: str, currency: str, as_of: dt.date,
                 axis=alt.Axis(labelExpr=money_axis(lang, currency), labelFontSize=12, titleFontSize=12)),
         tooltip=tooltip)
     dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names, range=[[2, 2], [1, 0], [7, 4]]),
-                          legend=alt.Legend(orient="top", labelFontSize=14, symbolStrokeWidth=3))
+                          # 30 px symbols (a stroke symbol is √size long): long enough to show each dash
+                          legend=alt.Legend(orient="top", labelFontSize=14, symbolStrokeWidth=3, symbolSize=900))
     plan = base.transform_filter(alt.datum.series == names[0]).mark_line(color=PLAN_GREY, strokeWidth=2).encode(
         strokeDash=dash)
     color = alt.Color("platform:N", scale=_platform_scale(series["platform"].tolist(), lang), legend=None)

@@ -114,12 +114,12 @@ def presenting(spec: dict, k: float = PRESENT_SCALE) -> dict:
     return _scaled(_default_text(spec), k)
 
 
-def _without_legends(node: object) -> object:
-    """The layers with every encoding's legend turned off (legend: null)."""
+def _without(node: object, key: str) -> object:
+    """The layers with every encoding's `key` ("legend", "axis") turned off (set to null)."""
     if isinstance(node, dict):
-        return {k: (None if k == "legend" else _without_legends(v)) for k, v in node.items()}
+        return {k: (None if k == key else _without(v, key)) for k, v in node.items()}
     if isinstance(node, list):
-        return [_without_legends(v) for v in node]
+        return [_without(v, key) for v in node]
     return node
 
 
@@ -150,12 +150,17 @@ def facet_panels(chart) -> tuple[str | None, dict, list[dict]]:
     common = {"$schema": spec["$schema"], "width": "container",
               "autosize": {"type": "fit-x", "contains": "padding"},          # the height is the plot's own
               **({"padding": spec["padding"]} if "padding" in spec else {})}
-    panels = [{**common, **_without_legends(layers), "config": {**config, "legend": {"disable": True}},
+    panels = [{**common, **_without(layers, "legend"), "config": {**config, "legend": {"disable": True}},
                "datasets": {f"panel_{i}": [r for r in rows if r.get(field) == v]}, "data": {"name": f"panel_{i}"},
                "height": inner.get("height", 200),
                "title": {"text": str(v), "fontSize": header.get("labelFontSize", 16),
                          "fontWeight": header.get("labelFontWeight", "bold"), "anchor": "middle"}}
               for i, v in enumerate(values)]
-    legend = {**common, **layers, "config": {**config, "axis": {"disable": True}, "view": {"strokeWidth": 0}},
+    # Only the legend shows: no offset from the 1 px plot and no padding around it, or a 15 px row of entries
+    # takes 60 px above the panels.
+    # An axis that states its own title or labels is drawn despite config.axis.disable: null them all.
+    legend = {**common, **_without(layers, "axis"), "padding": {"left": 5, "top": 2, "right": 5, "bottom": 0},
+              "config": {**config, "axis": {"disable": True}, "view": {"strokeWidth": 0},
+                         "legend": {**config.get("legend", {}), "offset": 0, "padding": 0}},
               "data": {"values": []}, "height": 1}
     return (title.get("text") if isinstance(title, dict) else title), legend, panels

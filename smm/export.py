@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:   # pandas is imported where a frame is exported: `smm ingest` needs only neutralize()
     import pandas as pd
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # A plain number (sign, digits, decimal point, exponent; nothing around it): a spreadsheet reads it as a number,
 # never as a formula. The SQL macro smm_neutralize (sql/macros.sql) holds the same pattern.

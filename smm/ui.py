@@ -429,6 +429,12 @@ def dataframe(data, **kw):
     return st.dataframe(data, **kw)
 
 
+def button_row(key: str):
+    """A row of buttons side by side at their own width, a small gap apart (fixed-ratio st.columns leave wide
+    gaps between short labels and cut long ones); it wraps where the page is narrow."""
+    return st.container(horizontal=True, gap="small", key=f"smm_buttons_{key}")
+
+
 def exit_presentation() -> None:
     st.session_state["present"] = False
 

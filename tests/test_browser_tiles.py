@@ -212,6 +212,32 @@ WIDER_THAN_PAGE = """() => { const main = document.querySelector('[data-testid="
         .filter(c => c.right > c.edge + 1); }"""
 
 
+# The legend drawn once above each visible grid of small multiples (ui.chart_grid): its element's height, the axes
+# it draws, its entries and the length of each entry's symbol.
+GRID_LEGENDS = """() => [...document.querySelectorAll('[class*="st-key-smm_grid_"]')].filter(g => g.offsetParent !== null)
+    .map(g => {
+        const holder = g.parentElement.previousElementSibling;
+        const svg = holder && holder.querySelector('[data-testid="stVegaLiteChart"] svg.marks');
+        return svg && {key: [...g.classList].find(c => c.startsWith('st-key-')),
+                       height: holder.getBoundingClientRect().height,
+                       axes: svg.querySelectorAll('.role-axis').length,
+                       labels: [...svg.querySelectorAll('.role-legend-label text')].map(t => t.textContent),
+                       symbols: [...svg.querySelectorAll('.role-legend-symbol path')]
+                           .map(p => p.getBoundingClientRect().width)}; })"""
+
+
+def check_grid_legends(page, where) -> list[dict]:
+    """Each grid's legend is a legend only: no axis (an axis that states its title was drawn, with a "0" and a
+    grid line, above the what-if curves), no white band (its padding and offset took 60 px for one 15 px row)."""
+    legends = settled(page, GRID_LEGENDS, lambda ls: ls and all(x and len(x["labels"]) >= 2 for x in ls))
+    assert legends, where
+    for leg in legends:
+        assert leg and len(leg["labels"]) >= 2, (where, legends)
+        assert leg["axes"] == 0, (where, leg)
+        assert leg["height"] <= 42, (where, leg)
+    return legends
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_small_multiples_stay_within_the_page(st_server, page, lang):
     # The budget burn chart drew three 280 px plots a row (about 1,100 px): at 1280 px its third column ran off
@@ -231,6 +257,12 @@ def test_small_multiples_stay_within_the_page(st_server, page, lang):
             got = settled(page, PRESENTED, lambda g: len(g["text"]) >= 5 and min(g["text"]) >= 11.9)
             assert len(got["text"]) >= 5 and min(got["text"]) >= 11.9, (w, tab, got["text"])
             assert got["past"] == [], (w, tab, got["past"])
+            legends = check_grid_legends(page, (w, tab))
+            if tab is None:     # plan, actual, projection: each symbol long enough to show its dash pattern
+                assert [len(x["symbols"]) for x in legends] == [3] and min(legends[0]["symbols"]) >= 24, legends
+    page.goto(f"{st_server.url}/content?lang={lang}")
+    wait_idle(page)
+    check_grid_legends(page, "content")
 
 
 # Presenting: the smallest axis label each visible chart draws (its font size times the scale the page draws the

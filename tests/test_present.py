@@ -112,13 +112,22 @@ def test_a_presented_table_is_as_tall_as_its_rows():
         del st.session_state["present"]
 
 
-def _legends(node) -> list:
+def _stated(node, key: str) -> list:
+    """Every `key` ("legend", "axis") an encoding states (not null), outside the config."""
     if isinstance(node, dict):
-        return [v for k, v in node.items() if k == "legend" and v is not None] + \
-            [x for k, v in node.items() if k != "config" for x in _legends(v)]
+        return [v for k, v in node.items() if k == key and v is not None] + \
+            [x for k, v in node.items() if k != "config" for x in _stated(v, key)]
     if isinstance(node, list):
-        return [x for v in node for x in _legends(v)]
+        return [x for v in node for x in _stated(v, key)]
     return []
+
+
+def _legends(node) -> list:
+    return _stated(node, "legend")
+
+
+def _axes(node) -> list:
+    return _stated(node, "axis")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -144,6 +153,7 @@ def test_small_multiples_become_one_chart_per_panel(sample_con, lang):
         assert _legends(p) == []                                                # the legend is drawn once…
     validate_jsonschema(legend, SCHEMA)
     assert legend["data"] == {"values": []} and _legends(legend)              # …above the panels
+    assert _axes(legend) == [] and _axes(panels[0])                          # the legend draws no axis
     assert sum(len(p["datasets"][p["data"]["name"]]) for p in panels) == len(rows)
 
 
