@@ -107,7 +107,8 @@ with tab_burn:
         over = totals["projected_over"] or 0.0
         with ui.metric_group("burn", burn):
             k1, k2, k3, k4 = st.columns(4)
-            k1.metric(t("budget.kpi.planned"), burn[0])
+            k1.metric(t("budget.kpi.planned"), burn[0], t("budget.kpi.per_day", amount=money(totals["planned_daily"])),
+                      delta_color="off", delta_arrow="off")
             k2.metric(t("budget.kpi.actual"), burn[1], t("budget.kpi.used", pct=fmt.pct(totals["pct_used"], 1)),
                       delta_color="off", delta_arrow="off")
             k3.metric(t("budget.kpi.elapsed"), burn[2],

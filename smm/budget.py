@@ -249,7 +249,8 @@ def pacing(con: duckdb.DuckDBPyConnection, ws: dt.date, we: dt.date, as_of: dt.d
 def pacing_totals(con: duckdb.DuckDBPyConnection, ws: dt.date, we: dt.date, as_of: dt.date,
                   currency: str = "CNY", s: BudgetSettings | None = None,
                   platforms: tuple[str, ...] = (), categories: tuple[str, ...] = ()) -> dict:
-    """Window totals (optionally for some categories): planned, actual, used, elapsed, projected, counts."""
+    """Window totals (optionally for some categories): planned (and its average a day), actual, used, elapsed,
+    projected, counts."""
     chain, p = _params(ws, we, as_of, currency, s or BudgetSettings(), platforms)
     cond = "true"
     if categories:
@@ -258,6 +259,7 @@ def pacing_totals(con: duckdb.DuckDBPyConnection, ws: dt.date, we: dt.date, as_o
     df = con.execute(
         chain + "SELECT sum(planned) AS planned, sum(actual) AS actual, sum(expected_now) AS expected_now, "
         "sum(coalesce(projected, actual)) AS projected, max(days_total) AS days_total, "
+        "sum(planned) / max(days_total) AS planned_daily, "
         "max(days_elapsed) AS days_elapsed, "
         "sum(actual) / nullif(sum(planned), 0) AS pct_used, "
         "max(days_elapsed) / max(days_total) AS pct_elapsed, "

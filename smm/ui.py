@@ -249,8 +249,10 @@ def compare_mode() -> str:
 
 
 # A button's label wraps onto a second line where its column is narrow, instead of ending in "…" (Streamlit cuts
-# it to one line: "最近 4 周（2026-1…" on a 1280 px screen). So does a tile's "vs previous": below its change,
-# where the tile is too narrow for both on one line. So does a tile's label ("达人带来成交" in the KOL row of seven,
+# it to one line: "最近 4 周（2026-1…" on a 1280 px screen). A tile's "vs previous" stands below its change in
+# every tile narrower than 15rem (a container query on the tile: the tiles of a row share one width, so all of a
+# row or none), not only where the two do not fit on one line: a tile whose change wrapped stood its number a line
+# higher than its neighbours' ("ROI 投资回报率 52.72%" on the Overview at 1280 px). So does a tile's label ("达人带来成交" in the KOL row of seven,
 # presenting at 1280 px): the tiles of a row keep one height and their numbers one line, wherever a label wraps
 # (a tile's label takes its slack; a tile with no change below its number, beside tiles with one, keeps its slack
 # at the bottom instead: its number then stands level with theirs).
@@ -270,6 +272,10 @@ LAYOUT_CSS = """
 [data-testid="stMetricValue"] { container-type: inline-size; }
 [data-testid="stMetricValue"] > div { line-height: 1.25; }
 div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.15rem; }
+[data-testid="stMetric"] { container: smm-tile / inline-size; }
+@container smm-tile (max-width: 15rem) {
+  div:has(> [data-testid="stMetricDeltaDescription"]) { flex-direction: column; align-items: flex-start; }
+}
 [data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"],
 [data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] p { white-space: normal; text-overflow: clip; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] > div,

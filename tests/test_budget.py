@@ -153,6 +153,7 @@ def test_totals_and_burn_series(plan_con):
     assert tot["planned"] == pytest.approx(df["planned"].sum())
     assert tot["actual"] == pytest.approx(df["actual"].sum())
     assert tot["pct_used"] == pytest.approx(df["actual"].sum() / df["planned"].sum())
+    assert tot["planned_daily"] == pytest.approx(df["planned"].sum() / 10)         # 2026-03-01 … 2026-03-10
     assert (tot["n_overspent"], tot["n_at_risk"], tot["n_underspending"]) == (2, 1, 1)
     s = budget.burn_series(plan_con, ws, we, asof, categories=("paid_ads",))
     assert set(s["category"]) == {"paid_ads"}

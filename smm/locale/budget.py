@@ -41,6 +41,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "it ends at {projected} ({ppct} of plan), crossing the plan around {date}."),
     # KPI tiles
     "budget.kpi.planned": ("本期预算", "Planned"),
+    "budget.kpi.per_day": ("日均 {amount}", "{amount} a day"),
     "budget.kpi.actual": ("已花费", "Spent to date"),
     "budget.kpi.used": ("已用 {pct}", "{pct} used"),
     "budget.kpi.elapsed": ("周期进度", "Period elapsed"),
