@@ -482,7 +482,9 @@ def heatmap_chart(
                 "value:Q",
                 title=f"{name}",
                 scale=alt.Scale(scheme="blues", reverse=rev),
-                legend=alt.Legend(format=_axis_format(metric_id), orient="right", gradientLength=200),
+                # no cell holds enough posts: no scale to show (its legend would read "NaN%")
+                legend=None if ok.empty else alt.Legend(format=_axis_format(metric_id), orient="right",
+                                                        gradientLength=200),
             )
         )
     )

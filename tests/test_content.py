@@ -736,3 +736,23 @@ def test_wider_ranges_given_expect(hand):
     r = content.wider_ranges(hand, WEEK1)
     assert r == {"4w": (D(2026, 9, 1), D(2026, 9, 6)), "all": (D(2026, 9, 1), D(2026, 9, 8))}
     assert "all" not in content.wider_ranges(hand, Filters(D(2026, 9, 1), D(2026, 9, 8)))
+
+
+def test_heatmap_chart_states_no_scale_when_no_cell_holds_enough_posts(sample_con):
+    """One week of the sample: no weekday × hour cell has 3 posts, so no cell is coloured; the colour legend read
+    "NaN%" (a scale with no values). It is left out there, and shown with the cells' range where there are some."""
+    from smm import content_charts as cc
+
+    def color_legends(spec):
+        return [layer["encoding"]["color"].get("legend", "default") for layer in spec["layer"]
+                if "field" in layer.get("encoding", {}).get("color", {})]
+
+    week = Filters(start=dt.date(2026, 11, 16), end=dt.date(2026, 11, 22))
+    heat = content.heatmap(sample_con, week, platform="xiaohongshu", metric="er", min_posts=3)
+    assert heat["posts"].sum() > 0 and not heat["reliable"].any()
+    assert color_legends(cc.heatmap_chart(heat, "er", "xiaohongshu", "en", "CNY", 3).to_dict()) == [None]
+    full = Filters(start=dt.date(2026, 8, 31), end=dt.date(2026, 11, 22))
+    heat = content.heatmap(sample_con, full, platform="xiaohongshu", metric="er", min_posts=3)
+    assert heat["reliable"].any()
+    legends = color_legends(cc.heatmap_chart(heat, "er", "xiaohongshu", "en", "CNY", 3).to_dict())
+    assert len(legends) == 1 and isinstance(legends[0], dict)
