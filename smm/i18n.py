@@ -30,6 +30,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "setting.roi_basis": ("ROI 成本口径", "ROI cost basis"),
     "setting.roi_basis.full": ("全部成本（付费+达人+内容+人员+其他）", "Full cost (paid + KOL + content + staff + other)"),
     "setting.roi_basis.paid": ("仅付费花费", "Paid spend only"),
+    # the sidebar's choice (its field is 172 px wide: the long form above was cut); the long form is its help
+    "setting.roi_basis_short.full": ("全部成本", "Full cost"),
+    "setting.roi_basis_short.paid": ("仅付费花费", "Paid spend only"),
+    "setting.roi_basis_help": ("ROI 的成本：全部成本 = 付费+达人+内容+人员+其他；或仅付费花费。ROAS 始终按付费花费。",
+                               "The cost in ROI: full cost = paid + KOL + content + staff + other; or paid spend "
+                               "only. ROAS always divides by paid spend."),
     "sidebar.present": ("演示模式", "Presentation mode"),
     "present.exit": ("退出演示模式", "Exit presentation mode"),
     "sample.banner": ("当前展示的是内置示例数据（澄研 CLARITY LAB，12 周）。上传你自己的导出文件后，可在「数据」页清除示例数据。",

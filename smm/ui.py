@@ -213,7 +213,8 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
             st.selectbox(i18n.t("setting.cvr_base", L), CVR_BASES, key="cvr_base",
                          format_func=lambda x: i18n.field_label(x, L))
             st.selectbox(i18n.t("setting.roi_basis", L), ROI_BASES, key="roi_basis",
-                         format_func=lambda x: i18n.t(f"setting.roi_basis.{x}", L))
+                         format_func=lambda x: i18n.t(f"setting.roi_basis_short.{x}", L),
+                         help=i18n.t("setting.roi_basis_help", L))
         st.toggle(i18n.t("sidebar.present", L), key="present")
     _sync("lang", None)
     _sync("dates", default_dates, kind="date")

@@ -104,6 +104,15 @@ CUT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter
     .map(e => (e.getAttribute('data-testid') || e.tagName) + ': ' + e.innerText.slice(0, 60))"""
 
 
+# The chosen value of each visible select box (sidebar included), and each chosen tag of a multiselect, that its
+# field cuts: "Full cost (paid + KOL + content + staff + other)" showed as "Full cost (paid + KOL + cont" in the
+# sidebar, "Auto by platform (Chinese / glob" on the KOL page.
+SELECT_CUT = """() => [...document.querySelectorAll('[data-testid="stSelectbox"], [data-testid="stMultiSelect"]')]
+    .filter(e => e.offsetParent !== null).flatMap(sb => [...sb.querySelectorAll('input, [data-baseweb="tag"] span')]
+        .filter(d => (d.value || d.innerText || '').trim() && d.scrollWidth > d.clientWidth + 1)
+        .map(d => (sb.querySelector('label') || {}).innerText + ': ' + (d.value || d.innerText)))"""
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_button_label_or_caption_is_cut_on_a_laptop_projector(st_server, page, lang):
     # Buttons ("最近 4 周（2026-10-26 – …）", "Export scorecard CSV"), a tile's "vs previous" and a tile's label
@@ -119,6 +128,8 @@ def test_no_button_label_or_caption_is_cut_on_a_laptop_projector(st_server, page
             for w, h in screens:
                 page.set_viewport_size({"width": w, "height": h})
                 cut = settled(page, CUT, lambda c: c == [])
+                assert cut == [], (path or "overview", query, w, cut)
+                cut = settled(page, SELECT_CUT, lambda c: c == [])
                 assert cut == [], (path or "overview", query, w, cut)
 
 

@@ -39,7 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "to evaluate them."),
     # tiers
     "kol.tier_preset": ("达人分层口径", "KOL tier preset"),
-    "kol.tier_preset.auto": ("按平台自动（国内 / 海外口径）", "Auto by platform (Chinese / global)"),
+    "kol.tier_preset.auto": ("按平台自动", "Auto by platform"),   # which scheme where: "tiers in force" beside it
     "kol.tier_preset.cn": ("小红书/抖音口径", "XHS/Douyin scheme"),
     "kol.tier_preset.global": ("全球口径", "Global scheme"),
     "kol.tier_preset.custom": ("自定义粉丝门槛", "Custom follower thresholds"),
