@@ -546,8 +546,10 @@ def uploaded_bytes(name: str) -> bytes | None:
 
 
 # The history's columns, in the order a reader scans them: which file, did it load, what it was, how much.
-HISTORY_COLUMNS = ("batch_id", "file_name", "status", "profile", "platform", "kind", "rows_loaded", "rows_rejected",
-                   "rows_summary", "date_min", "date_max", "as_of", "loaded_at", "is_sample")
+# What a load did first (rows, dates), then where from: at 1280 px the table shows about five columns before it
+# scrolls, and a format's name ("Xingtu (Douyin KOL marketplace) task videos (lifetime)") takes two of them.
+HISTORY_COLUMNS = ("batch_id", "file_name", "status", "rows_loaded", "rows_rejected", "date_min", "date_max",
+                   "platform", "profile", "kind", "rows_summary", "as_of", "loaded_at", "is_sample")
 
 
 def history_frame(hist, names: dict[str, str] | None = None):

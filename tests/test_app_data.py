@@ -154,6 +154,11 @@ def test_unknown_format_is_mapped_saved_and_recognised_next_time(sample_db):
     hist = next(d.value for d in at.dataframe if i18n.field_label("file_name", "en") in d.value.columns)
     fmt = dict(zip(hist[i18n.field_label("file_name", "en")], hist[i18n.field_label("profile", "en")], strict=True))
     assert fmt["bili_w1.csv"] == "B站投放"
+    # what each load did comes first, beside the file (the table shows about five columns before it scrolls)
+    assert list(hist.columns[:7]) == [i18n.field_label(c, "en") for c in (
+        "batch_id", "file_name", "status", "rows_loaded", "rows_rejected", "date_min", "date_max")]
+    assert dict(zip(hist[i18n.field_label("file_name", "en")], hist[i18n.field_label("rows_loaded", "en")],
+                    strict=True))["bili_w1.csv"] == 2
     # next week's file of the same format: recognised without asking
     week2 = csv_bytes(header, [["2026-11-18", "300", "3000"]])
     upload(at, ("bili_w1.csv", week1), ("bili_w2.csv", week2))
