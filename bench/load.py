@@ -67,9 +67,10 @@ class Session:
             kind = fm.WhichOneof("type")
             if kind == "navigation":
                 # The default page may be listed with an empty url path in one message and its own in another.
+                # A hidden page (the Overview's alias at /overview, which only switches to "/") is not a page.
                 known = dict(self.pages)
                 self.pages = [(p.page_script_hash, p.url_pathname or known.get(p.page_script_hash, ""))
-                              for p in fm.navigation.app_pages]
+                              for p in fm.navigation.app_pages if not p.is_hidden]
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 el = fm.delta.new_element
                 what = el.WhichOneof("type")
