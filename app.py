@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent
 pages = [st.Page(path, title=ui.t(title), icon=icon, url_path="_home" if i == 0 else url, default=(i == 0))
          for i, (path, title, icon, url) in enumerate(ui.PAGES) if (ROOT / path).exists()]
 
+
 def _home() -> None:
     st.switch_page(pages[0], query_params={k: st.query_params.get_all(k) for k in st.query_params})
 

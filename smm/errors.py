@@ -26,19 +26,18 @@ class StoreBusyError(Exception):
     """Another process holds the store's write lock."""
 
 
-class StoreUnavailableError(Exception):
+class _StoreFileError(Exception):
+    """The store file at `path` cannot be used, for `reason` (DuckDB's or the system's words)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class StoreUnavailableError(_StoreFileError):
     """The store cannot be opened or written: its folder is read-only, or the disk is full."""
 
-    def __init__(self, path: str, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
 
-
-class StoreDamagedError(Exception):
+class StoreDamagedError(_StoreFileError):
     """The store file exists but DuckDB cannot read it (a failed block checksum, or not a DuckDB file at all)."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
