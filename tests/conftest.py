@@ -205,6 +205,11 @@ def page(browser):
     ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", accept_downloads=True)
     pg = ctx.new_page()
     pg.set_default_timeout(30000)
+    # Assertions wait for the page as long as actions do: 5 s (Playwright's default) was too short for a chart to
+    # draw on a loaded 2-CPU machine (the Budget page's first chart, once, in a clean-clone CI run).
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30000)
     yield pg
     ctx.close()
 

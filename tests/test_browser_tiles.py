@@ -133,12 +133,19 @@ def test_no_button_label_or_caption_is_cut_on_a_laptop_projector(st_server, page
                 assert cut == [], (path or "overview", query, w, cut)
 
 
+# The tiles of each row as the page shows it (a row of columns that wraps, like the Overview's rows of five as
+# rows of three, is one row per line).
 LABELS_AND_NUMBERS = """() => [...document.querySelectorAll('[data-testid="stHorizontalBlock"]')]
-    .map(row => [...row.querySelectorAll(':scope > [data-testid="stColumn"] [data-testid="stMetric"]')]
-        .filter(m => m.offsetParent !== null)
-        .map(m => ({label: m.querySelector('[data-testid="stMetricLabel"] p').getBoundingClientRect().height,
-                    value: Math.round(m.querySelector('[data-testid="stMetricValue"]').getBoundingClientRect().top),
-                    height: Math.round(m.getBoundingClientRect().height)})))
+    .flatMap(block => {
+        const lines = {};
+        [...block.querySelectorAll(':scope > [data-testid="stColumn"] [data-testid="stMetric"]')]
+            .filter(m => m.offsetParent !== null).forEach(m => {
+                const line = Math.round(m.closest('[data-testid="stColumn"]').getBoundingClientRect().top);
+                (lines[line] = lines[line] || []).push(
+                    {label: m.querySelector('[data-testid="stMetricLabel"] p').getBoundingClientRect().height,
+                     value: Math.round(m.querySelector('[data-testid="stMetricValue"]').getBoundingClientRect().top),
+                     height: Math.round(m.getBoundingClientRect().height)}); });
+        return Object.values(lines); })
     .filter(row => row.length > 1)"""
 
 
@@ -353,3 +360,36 @@ def test_overview_tiles_keep_their_sparkline_and_no_hole(st_server, page, query)
     # A row's numbers stand on one line below its tallest label (labels wrap): that label's tile has no hole.
     for row in {t["row"] for t in tiles}:
         assert min(t["gap"] for t in tiles if t["row"] == row) < 24, (row, tiles)
+
+
+# Each visible tile: its width, the line it stands on, and what in it is cut (its change pill, label, number).
+TILE_CUTS = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].filter(m => m.offsetParent !== null)
+    .map(m => ({width: Math.round(m.getBoundingClientRect().width),
+                line: Math.round(m.closest('[data-testid="stColumn"]').getBoundingClientRect().top),
+                cut: [...m.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1
+                        && ['hidden', 'clip'].includes(getComputedStyle(e).overflowX)
+                        && !e.querySelector('canvas, svg, [data-testid="stMetricChart"]'))
+                    .map(e => e.innerText.slice(0, 30))}))"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_tiles_go_three_a_row_where_five_would_cut_their_changes(st_server, page, lang):
+    # Beside the sidebar at 1024 px five tiles were 100 px wide and their changes read "↓ -18…": rows of five
+    # become rows of three (3 + 2, tiles of one width) below five tiles' worth of room, in both modes.
+    for query, screens in (("", ((1024, 768, 3), (1100, 800, 3), (1280, 720, 5), (1920, 1080, 5))),
+                           ("&present=1", ((1024, 768, 3), (1180, 800, 3), (1280, 720, 5), (1920, 1080, 5)))):
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.goto(f"{st_server.url}/?lang={lang}{query}")
+        wait_idle(page)
+        expect(page.locator(VALUES)).to_have_count(10)
+        for w, h, per_row in screens:
+            page.set_viewport_size({"width": w, "height": h})
+
+            def laid_out(tiles, per_row=per_row):
+                lines = [t["line"] for t in tiles]
+                return len(tiles) == 10 and max(lines.count(x) for x in lines) == per_row
+
+            tiles = settled(page, TILE_CUTS, lambda ts: laid_out(ts) and not any(t["cut"] for t in ts))
+            assert laid_out(tiles), (query, w, tiles)
+            assert not [t["cut"] for t in tiles if t["cut"]], (query, w, tiles)
+            assert len({t["width"] for t in tiles}) == 1, (query, w, tiles)       # one width, the last row too
