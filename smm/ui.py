@@ -255,8 +255,8 @@ def compare_mode() -> str:
 # row or none), not only where the two do not fit on one line: a tile whose change wrapped stood its number a line
 # higher than its neighbours' ("ROI 投资回报率 52.72%" on the Overview at 1280 px). The Overview's rows of five
 # tiles become rows of three (3 + 2, each tile a third wide) where five would be too narrow for their changes:
-# beside the sidebar at 1024 px they were 100 px wide, cut to "↓ -18…" (OVERVIEW_THREE_A_ROW). So does a tile's label ("达人带来成交" in the KOL row of seven,
-# presenting at 1280 px): the tiles of a row keep one height and their numbers one line, wherever a label wraps
+# beside the sidebar at 1024 px they were 100 px wide, cut to "↓ -18…" (BASE_CSS, PRESENT_CSS). A tile's label
+# wraps too ("达人带来成交" in the KOL row of seven, presenting at 1280 px): the tiles of a row keep one height and their numbers one line, wherever a label wraps
 # (a tile's label takes its slack; a tile with no change below its number, beside tiles with one, keeps its slack
 # at the bottom instead: its number then stands level with theirs).
 # Columns in a container keyed smm_wrap_… go one above the other where two of 34rem do not fit side by side; those
@@ -301,13 +301,10 @@ div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 
 </style>
 """
 
-# The Overview's tile rows as rows of three, inside its tile group (a CSS container, smm-tiles) when that is narrower
-# than five tiles of the mode need: 50rem (five of ~9.25rem: 148 px tiles hold their changes), 52.5rem presenting
-# (the changes' type grows more than the root: 201 px cut one, 218 px hold them).
-OVERVIEW_THREE_A_ROW = ('[data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; } '
-                        '[data-testid="stHorizontalBlock"] > [data-testid="stColumn"] '
-                        '{ flex: 0 0 calc((100% - 2rem) / 3); min-width: 0; }')
-
+# Each mode turns the Overview's tile rows into rows of three, inside its tile group (a CSS container, smm-tiles),
+# when that is narrower than five tiles of the mode need: 50rem (five of ~9.25rem: 148 px tiles hold their
+# changes), 52.5rem presenting (the changes' type grows more than the root: 201 px cut one, 218 px hold them).
+# Static literals, both (raw HTML is only ever built from constants: tests/test_config.py).
 PRESENT_CSS = """
 <style>
 section[data-testid="stSidebar"], header[data-testid="stHeader"], div[data-testid="stToolbar"],
@@ -324,15 +321,21 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [class*="st-key-smm_fit_50_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 19.2cqi) !important; }
 [class*="st-key-smm_fit_60_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 16cqi) !important; }
 [class*="st-key-smm_fit_80_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 12cqi) !important; }
-@container smm-tiles (max-width: 52.5rem) { OVERVIEW_THREE_A_ROW }
+@container smm-tiles (max-width: 52.5rem) {
+  [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; }
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { flex: 0 0 calc((100% - 2rem) / 3); min-width: 0; }
+}
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
 h1 { font-size: 3rem !important; }
 </style>
-""".replace("OVERVIEW_THREE_A_ROW", OVERVIEW_THREE_A_ROW)
+"""
 
 BASE_CSS = """
 <style>
-@container smm-tiles (max-width: 50rem) { OVERVIEW_THREE_A_ROW }
+@container smm-tiles (max-width: 50rem) {
+  [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; }
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { flex: 0 0 calc((100% - 2rem) / 3); min-width: 0; }
+}
 [data-testid="stMetricValue"] { font-size: 2.4rem; }
 [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 21.3cqi); }
 [class*="st-key-smm_fit_25_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 38.4cqi); }
@@ -345,7 +348,7 @@ BASE_CSS = """
 [class*="st-key-smm_fit_80_"] [data-testid="stMetricValue"] > div { font-size: min(2.4rem, 12cqi); }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
 </style>
-""".replace("OVERVIEW_THREE_A_ROW", OVERVIEW_THREE_A_ROW)
+"""
 
 
 def fit_step(values: Iterable[str | None]) -> str:
