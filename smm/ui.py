@@ -257,11 +257,11 @@ def compare_mode() -> str:
 # tiles become rows of three (3 + 2, each tile a third wide) where five would be too narrow for their changes:
 # beside the sidebar at 1024 px they were 100 px wide, cut to "↓ -18…" (BASE_CSS, PRESENT_CSS). A tile's label
 # wraps too ("达人带来成交" in the KOL row of seven, presenting at 1280 px): the tiles of a row keep one height and
-# their numbers one line, wherever a label wraps (a tile's label takes its slack; a tile with no change below its number, beside tiles with one, keeps its slack
-# at the bottom instead: its number then stands level with theirs).
+# their numbers one line, wherever a label wraps (a tile's label takes its slack; a tile with no change below its
+# number, beside tiles with one, keeps its slack at the bottom instead: its number then stands level with theirs).
 # Columns in a container keyed smm_wrap_… go one above the other where two of 34rem do not fit side by side; those
-# keyed smm_grid_… (chart_grid: small multiples, one chart per plot) hold as many 16rem columns a row as fit. A chart of fixed width is scaled down to the page's width
-# instead of running off its right edge.
+# keyed smm_grid_… (chart_grid: small multiples, one chart per plot) hold as many 16rem columns a row as fit. A
+# chart of fixed width is scaled down to the page's width instead of running off its right edge.
 #
 # A tile's big number never ends in "…" (on a 1280 px projector five tiles are 150 px wide): its font is the
 # smaller of the mode's size and a share of the width the number has (CSS container units: cqi = 1 % of it).
