@@ -84,10 +84,11 @@ st.vega_lite_chart(spec=charts["trend_spend_revenue"], width="stretch")
 st.vega_lite_chart(spec=charts["trend_roas"], width="stretch")
 
 st.subheader(ui.t("overview.platforms"))
-st.caption(ui.t("overview.platforms_caption"))
+st.caption(ui.t("overview.platforms_caption_present" if big else "overview.platforms_caption"))
 styled = overview.table_styler(v.table, k.currency, L, present=big)
 if big:
-    st.table(styled, hide_index=True)
+    with st.container(key="smm_table_fit"):
+        st.table(styled, hide_index=True)
 else:
     st.dataframe(styled, hide_index=True, key="ov_platform_table", placeholder="—")
     st.download_button(ui.t("overview.download_csv"), overview.table_csv(v.table, L), key="ov_download",

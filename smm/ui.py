@@ -305,6 +305,9 @@ div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 
 # when that is narrower than five tiles of the mode need: 50rem (five of ~9.25rem: 148 px tiles hold their
 # changes), 52.5rem presenting (the changes' type grows more than the root: 201 px cut one, 218 px hold them).
 # Static literals, both (raw HTML is only ever built from constants: tests/test_config.py).
+# A presented table (st.table in a container keyed smm_table_fit) takes the mode's type (1.25rem cells, 1.15rem
+# headers) down to what its container's width holds: the Overview's eleven columns need about 47 of its cells' em
+# with their padding; at a 1280 px projector the last column was cut mid-number, at 1024 px two of them.
 PRESENT_CSS = """
 <style>
 section[data-testid="stSidebar"], header[data-testid="stHeader"], div[data-testid="stToolbar"],
@@ -327,6 +330,9 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
 h1 { font-size: 3rem !important; }
+.st-key-smm_table_fit { container-type: inline-size; }
+.st-key-smm_table_fit [data-testid="stTable"] td { font-size: min(1.25rem, 2cqi) !important; }
+.st-key-smm_table_fit [data-testid="stTable"] th { font-size: min(1.15rem, 1.84cqi) !important; }
 </style>
 """
 

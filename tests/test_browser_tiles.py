@@ -393,3 +393,34 @@ def test_overview_tiles_go_three_a_row_where_five_would_cut_their_changes(st_ser
             assert laid_out(tiles), (query, w, tiles)
             assert not [t["cut"] for t in tiles if t["cut"]], (query, w, tiles)
             assert len({t["width"] for t in tiles}) == 1, (query, w, tiles)       # one width, the last row too
+
+
+# The presented table's cell type, the width its columns need at that type (its cells' sizes held while its box is
+# made narrow, so the container's width cannot change the type it measures) and the width it has.
+TABLE_FIT = """() => { const t = document.querySelector('[data-testid="stTable"] table');
+    if (!t) return null;
+    const box = t.parentElement, cells = [...t.querySelectorAll('td, th')];
+    const px = parseFloat(getComputedStyle(t.querySelector('td')).fontSize), have = box.getBoundingClientRect().width;
+    cells.forEach(c => { c.style.fontSize = getComputedStyle(c).fontSize; });
+    box.style.width = '50px'; const need = t.getBoundingClientRect().width; box.style.width = '';
+    cells.forEach(c => { c.style.fontSize = ''; });
+    return {px, need, have}; }"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presented_platform_table_fits_the_screen(st_server, page, lang):
+    # Presenting, the Overview's platform table (eleven columns at 1.25rem of a 22 px root) needed 1,218 px in
+    # English: on a 1280 px projector its last column was cut mid-number, at 1024 px two of them. Its type now
+    # comes down to what the width holds, and stays at 1.25rem where there is room.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{st_server.url}/?lang={lang}&present=1")
+    wait_idle(page)
+    expect(page.locator('[data-testid="stTable"]')).to_have_count(1)
+    expect(page.get_by_text(i18n.t("overview.platforms_caption_present", lang), exact=True)).to_be_visible()
+    for w, h in SCREENS:
+        page.set_viewport_size({"width": w, "height": h})
+        got = settled(page, TABLE_FIT, lambda g: g and g["need"] <= g["have"] + 0.5)
+        assert got and got["need"] <= got["have"] + 0.5, (w, got)
+        assert got["px"] >= 18, (w, got)                        # the base mode's 16 px tables, and more
+        if w >= 1600:
+            assert got["px"] == pytest.approx(1.25 * 22), (w, got)

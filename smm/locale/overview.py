@@ -79,6 +79,8 @@ MESSAGES = {
     "overview.platforms": ("各平台对比", "Platforms side by side"),
     "overview.platforms_caption": ("点击列名排序。Δ = 较对比期的变化。", "Click a column header to sort. Δ = change against "
                                    "the comparison period."),
+    # presenting, the table is a picture for the room (st.table): it does not sort
+    "overview.platforms_caption_present": ("Δ = 较对比期的变化。", "Δ = change against the comparison period."),
     "overview.spend_share": ("花费占比", "Share of spend"),
     "overview.delta_of": ("Δ {metric}", "Δ {metric}"),
     "overview.download_csv": ("下载表格（CSV）", "Download table (CSV)"),
