@@ -265,7 +265,7 @@ def _whatif():
 
         # -------- suggestion
         st.subheader(t("budget.wi.suggest_title"))
-        edited_bounds = st.data_editor(
+        edited_bounds = ui.data_editor(
             whatif.bounds_frame(plan, caps, L), key="budget_wi_bounds", hide_index=True,
             disabled=["platform", "label"], column_order=["label", "min", "max"],
             column_config={"label": st.column_config.TextColumn(t("budget.wi.bound.platform")),
@@ -357,7 +357,7 @@ with tab_plan:
     before = budget.plan_rows(c) if all_periods else budget.plan_rows(c, ws, we)
     n = ss.setdefault("_budget_editor_n", 0)
     currencies = budget.currencies(c)
-    edited = st.data_editor(before, num_rows="dynamic", hide_index=True, key=f"budget_plan_editor_{n}",
+    edited = ui.data_editor(before, num_rows="dynamic", hide_index=True, key=f"budget_plan_editor_{n}",
                             column_config={
                                 "period_start": st.column_config.DateColumn(i18n.field_label("period_start", L),
                                                                             format="YYYY-MM-DD", required=True),

@@ -150,7 +150,7 @@ with st.expander(ui.t("content.rules"), expanded=stored_rules is None or not inf
     if st.session_state.pop("content_rules_saved", False):
         st.toast(ui.t("content.rules_saved"))
     matches = q("rule_matches")
-    edited = st.data_editor(
+    edited = ui.data_editor(
         cc.rules_frame(rule_rows, matches, L),
         key="content_theme_rules",
         num_rows="dynamic",

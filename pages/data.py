@@ -75,7 +75,7 @@ if unknown:
     r = unknown[-1]
     st.subheader(ui.t("data.mapping") + f" — {r.file}")
     st.caption(ui.t("data.mapping_preview"))
-    st.dataframe(ui.preview_frame(r), hide_index=True)
+    ui.dataframe(ui.preview_frame(r), hide_index=True)
     with st.form("mapping_form"):
         c1, c2, c3 = st.columns(3)
         m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key="map_platform",
@@ -123,7 +123,7 @@ else:
     dates[ui.i18n.field_label("is_sample", L)] = st.column_config.CheckboxColumn()
     for k in ("rows_loaded", "rows_rejected", "rows_summary"):      # 1,000,000 not 1000000 on a projector
         dates[ui.i18n.field_label(k, L)] = st.column_config.NumberColumn(format="localized")
-    st.dataframe(ui.history_frame(hist, names), hide_index=True,
+    ui.dataframe(ui.history_frame(hist, names), hide_index=True,
                  key="history_table", column_config=dates)
     live = hist[hist["status"] == "loaded"]
     if not live.empty:
@@ -143,7 +143,7 @@ else:
                 st.rerun()
 
 with st.expander(ui.t("data.fx")):
-    rates = st.data_editor(queries.fx_rates(c), num_rows="dynamic", key="fx_editor", hide_index=True,
+    rates = ui.data_editor(queries.fx_rates(c), num_rows="dynamic", key="fx_editor", hide_index=True,
                            column_config={
                                "currency": st.column_config.TextColumn(
                                    ui.i18n.field_label("currency", L), required=True, max_chars=3,
@@ -165,4 +165,4 @@ with st.expander(ui.t("data.templates")):
                             key=f"tpl_xlsx_{name}")
 
 with st.expander(ui.t("data.formats")):
-    st.dataframe(mapping.formats_table(L), hide_index=True)
+    ui.dataframe(mapping.formats_table(L), hide_index=True)

@@ -330,6 +330,7 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
 h1 { font-size: 3rem !important; }
+.stDataFrameGlideDataEditor[style*="--gdg-base-font-style: 400 14px"] { zoom: 1.375; width: calc(100% / 1.375) !important; }
 .st-key-smm_table_fit { container-type: inline-size; }
 .st-key-smm_table_fit [data-testid="stTable"] td { font-size: min(1.25rem, 2cqi) !important; }
 .st-key-smm_table_fit [data-testid="stTable"] th { font-size: min(1.15rem, 1.84cqi) !important; }
@@ -438,8 +439,12 @@ def chart_grid(chart, *, key: str) -> None:
                 _vega(spec, key=f"{key}_{i}", width="stretch")
 
 
-# st.dataframe's rows follow the root font size (16 px, 22 px presenting: html's font-size in PRESENT_CSS), but
-# the height Streamlit gives a table does not: presenting, a table would show a third fewer rows than it has.
+# st.dataframe's type and rows follow the root font size (16 px, 22 px presenting: html's font-size in PRESENT_CSS),
+# but the height Streamlit gives a table does not: presenting, a table would show a third fewer rows than it has.
+# The grid reads the root size once, when it mounts, and on a presenting URL opened afresh it often mounts before
+# the page's CSS has arrived (st.html is drawn a moment later): 14 px type, 35 px rows, blank rows below them.
+# PRESENT_CSS zooms such a grid by 22/16 (only one whose inline theme says 14 px), so it reads at 19.25 px with
+# 48 px rows either way, as tall as table_height makes room for.
 ROW_PX, PRESENT_ROOT_PX = 35, 22
 
 
@@ -455,6 +460,13 @@ def dataframe(data, **kw):
         frame = getattr(data, "data", data)             # a pandas Styler's frame, or the frame itself
         kw["height"] = table_height(len(frame))
     return st.dataframe(data, **kw)
+
+
+def data_editor(data, **kw):
+    """st.data_editor; presenting, as tall as its rows (up to 10) and the row that adds one, like dataframe."""
+    if presenting() and "height" not in kw:
+        kw["height"] = table_height(len(data) + (kw.get("num_rows") == "dynamic"))
+    return st.data_editor(data, **kw)
 
 
 def button_row(key: str):
