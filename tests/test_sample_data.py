@@ -478,3 +478,64 @@ def test_load_history_names_the_platforms_of_files_with_a_platform_column(store_
         col = raw.columns[0] if name.startswith("generic") else "platform"   # 平台 in the generic file
         assert hist[name] == ",".join(sorted(raw[col].str.strip().unique())), name
     assert hist["google_ads_campaign_report_2026-08-31_2026-11-22.csv"] == "google_ads"   # its own platform
+
+
+def _contents(con) -> dict:
+    """What a store holds, independent of batch numbers: every table's rows keyed by file, not by batch id."""
+    files = "(SELECT batch_id, file_name FROM load_batches)"
+    out = {"batches": sorted(con.execute(
+        "SELECT file_name, profile, platform, kind, rows_loaded, rows_rejected, rows_summary, date_min, date_max, "
+        "as_of, currency, is_sample, status, notes FROM load_batches").fetchall())}
+    for table, cols in (("fact", "row_key, src_row, platform, profile, account, campaign, ad, content_id, date, "
+                                 "period_start, spend, impressions, clicks, views, likes, conversions, revenue, "
+                                 "follows, from_snapshot, first_snapshot, flags, superseded_by IS NULL"),
+                        ("snapshots", "row_key, post_key, as_of, views, likes, superseded_by IS NULL"),
+                        ("kol_roster", "kol, platform, followers, fee"), ("budget_plan", "period_start, platform, "
+                                                                          "category, planned"),
+                        ("other_costs", "date, platform, category, amount")):
+        out[table] = sorted(con.execute(f"SELECT f.file_name, {cols} FROM {table} JOIN {files} f USING (batch_id)"
+                                        ).fetchall(), key=repr)
+    out["fact_daily"] = sorted(con.execute("SELECT * FROM fact_daily").fetchall(), key=repr)
+    return out
+
+
+def test_the_sample_loads_the_same_several_files_at_a_time_as_one_by_one(tmp_path, monkeypatch):
+    # The sample's files load on several cursors at once (first start took ~15 s one file at a time, ~10 s two at
+    # a time here); what is stored, the reports and the progress shown must not depend on that. The order does
+    # matter: Meta's exports overlap (09-28 to 11-01 re-states days of 08-31 to 10-04 with later attributed
+    # conversions), and the one written last replaces the other's rows. The earlier one is held back here while
+    # it reads, so without writing in file order the later one would be written first.
+    import time
+
+    import smm.sample
+    from smm.sample import load_sample
+
+    real = smm.sample.ingest_file
+    slow = "meta_ads_2026-08-31_2026-10-04.csv"
+
+    def held_back(con, path, opts=None, on_step=None, **kw):
+        def step(name):
+            if name == "read" and path.name == slow:
+                time.sleep(1.5)
+            if on_step:
+                on_step(name)
+        return real(con, path, opts, on_step=step, **kw)
+
+    got, seen = {}, {}
+    for workers in (1, 3):
+        if workers > 1:
+            monkeypatch.setattr(smm.sample, "ingest_file", held_back)
+        con = store.connect(tmp_path / f"w{workers}.duckdb")
+        calls = []
+        reports = load_sample(con, lambda i, n, name, calls=calls: calls.append((i, n, name)), workers=workers)
+        seen[workers] = calls
+        got[workers] = ([(r.file, r.status, r.profile, r.rows_loaded, r.rows_rejected, r.date_min, r.date_max)
+                         for r in reports], _contents(con))
+        con.close()
+    assert seen[1] == seen[3] == [(i, len(FILES), p.name) for i, p in enumerate(FILES, 1)]
+    assert [r[0] for r in got[3][0]] == [p.name for p in FILES]
+    assert {r[1] for r in got[3][0]} == {"loaded"}
+    assert got[1][0] == got[3][0]
+    for table in got[1][1]:
+        assert got[1][1][table] == got[3][1][table], table
+    assert len(got[3][1]["fact"]) > 1000
