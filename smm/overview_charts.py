@@ -28,7 +28,7 @@ PAGE_CSS = """
 """
 PAGE_CSS_BIG = """
 <style>
-.block-container { padding-top: 1.5rem !important; max-width: 100% !important; }
+.block-container { max-width: 100% !important; }
 [data-testid="stMarkdownContainer"] li { font-size: 1.35rem; line-height: 1.5; }
 [data-testid="stMetricLabel"] { font-size: 1.3rem !important; }
 [data-testid="stCaptionContainer"] { font-size: 1.05rem !important; }

@@ -313,7 +313,7 @@ PRESENT_CSS = """
 section[data-testid="stSidebar"], header[data-testid="stHeader"], div[data-testid="stToolbar"],
 div[data-testid="stSidebarCollapsedControl"] { display: none !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
-[data-testid="stMainBlockContainer"] { padding-left: 2rem !important; padding-right: 2rem !important; }
+[data-testid="stMainBlockContainer"] { padding: 1.5rem 2rem 4rem !important; }   /* no header: no 6rem above */
 [data-testid="stMetricValue"] { font-size: 3.2rem !important; }
 [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 21.3cqi) !important; }
 [class*="st-key-smm_fit_25_"] [data-testid="stMetricValue"] > div { font-size: min(3.2rem, 38.4cqi) !important; }

@@ -466,3 +466,20 @@ def test_presented_grids_read_at_the_larger_type_however_the_page_loads(st_serve
     wait_idle(page)
     grids = settled(page, GRIDS, lambda gs: bool(gs))
     assert grids and all(g["drawn"] == 14 for g in grids), grids                # the base mode is left as it is
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presenting_every_page_starts_at_the_top_of_the_screen(st_server, page, lang):
+    # With the header hidden, only the Overview took away Streamlit's 6rem top padding: every other page began
+    # 99 px lower (132 px of blank screen above the exit button on a 720 px projector).
+    page.set_viewport_size({"width": 1280, "height": 720})
+    tops = {}
+    for path in ("", "content", "kol", "budget", "data"):
+        page.goto(f"{st_server.url}/{path}?lang={lang}&present=1")
+        wait_idle(page)
+        expect(page.locator("h1").first).to_be_visible()
+        tops[path] = settled(page, "() => [document.querySelector('.st-key-present_exit'), document.querySelector"
+                                   "('h1')].map(e => Math.round(e.getBoundingClientRect().top))",
+                             lambda t: t[0] <= 1.5 * 22 + 1)         # the page's CSS can arrive a moment late
+    assert all(exit_top <= 1.5 * 22 + 1 for exit_top, _ in tops.values()), tops
+    assert len({h1 for _, h1 in tops.values()}) == 1, tops
