@@ -330,7 +330,8 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
 h1 { font-size: 3rem !important; }
-.stDataFrameGlideDataEditor[style*="--gdg-base-font-style: 400 14px"] { zoom: 1.375; width: calc(100% / 1.375) !important; }
+.stDataFrameGlideDataEditor[style*="--gdg-base-font-style: 400 14px"] {
+  zoom: 1.375; width: calc(100% / 1.375) !important; }
 .st-key-smm_table_fit { container-type: inline-size; }
 .st-key-smm_table_fit [data-testid="stTable"] td { font-size: min(1.25rem, 2cqi) !important; }
 .st-key-smm_table_fit [data-testid="stTable"] th { font-size: min(1.15rem, 1.84cqi) !important; }
