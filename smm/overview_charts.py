@@ -20,7 +20,8 @@ from smm.metrics import REGISTRY
 from smm.overview import FUNNEL_RATES, FUNNEL_STAGES, FunnelRow, label
 
 # Static CSS only (no user text). Presentation mode: the sidebar and toolbar are hidden by ui.PRESENT_CSS;
-# this enlarges what the Overview adds (sentences, captions, tables) for the back of the room.
+# this enlarges what the Overview adds (sentences, captions) for the back of the room. Its presented platform
+# table takes its type from ui.PRESENT_CSS (smm_table_fit: 1.25rem cells, less where the screen is narrow).
 PAGE_CSS = """
 <style>
 [data-testid="stMetric"] [data-testid="stMetricDelta"] { font-size: 1.05rem; }
@@ -33,8 +34,6 @@ PAGE_CSS_BIG = """
 [data-testid="stMetricLabel"] { font-size: 1.3rem !important; }
 [data-testid="stCaptionContainer"] { font-size: 1.05rem !important; }
 [data-testid="stMetric"] [data-testid="stMetricDelta"] { font-size: 1.5rem !important; }
-[data-testid="stTable"] table { font-size: 1.25rem; }
-[data-testid="stTable"] th { font-size: 1.15rem; }
 h2, h3 { font-size: 2rem !important; }
 </style>
 """
