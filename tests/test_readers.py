@@ -647,6 +647,98 @@ def test_xlsx_cells_as_the_user_sees_them(db):
     ]
 
 
+# What calamine hands back for a cell: "" for an empty one, text, numbers as floats, dates, datetimes,
+# booleans, times, durations. Numbers near the edges of each rendering (whole below 1e16, Arrow's plain range
+# 1e-4 to 1e9, repr beyond) come often.
+_EDGE_FLOATS = [0.0, -0.0, 1e-4, 9.99e-5, 1e9, 999999999.5, 1e15 + 0.5, 1e16, -1e16, 1.5e16, 7.234567890123457e18,
+                0.1, 1 / 3, -2.5, 123456789.123, 5e-324, float("nan"), float("inf"), float("-inf")]
+_cell_floats = st.one_of(st.sampled_from(_EDGE_FLOATS), st.floats(allow_nan=True, allow_infinity=True),
+                         st.integers(-10**17, 10**17).map(float),
+                         st.floats(1e-6, 1e12).map(lambda v: round(v, 2)))
+_cell_texts = st.one_of(st.just(""), st.text(alphabet=st.sampled_from(list(" \t\u00a0\u3000\ufeffab1万-,.")),
+                                             max_size=6))
+_cell_dates = st.dates(dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+_cell_any = st.one_of(_cell_floats, _cell_texts, _cell_dates, st.booleans(),
+                      st.datetimes(dt.datetime(1900, 1, 1), dt.datetime(2100, 1, 1)),
+                      st.times(), st.integers(-10**20, 10**20))
+
+
+@given(st.one_of(
+    st.lists(_cell_texts, min_size=1, max_size=40),                                    # a text column
+    st.lists(st.one_of(_cell_floats, st.just("")), min_size=1, max_size=40),           # numbers, empty cells
+    st.lists(_cell_floats, min_size=1, max_size=40),                                   # numbers only
+    st.lists(st.one_of(_cell_dates, st.just("")), min_size=1, max_size=40),            # dates, empty cells
+    st.lists(st.one_of(_cell_floats, _cell_texts), min_size=1, max_size=40),           # numbers and text
+    st.lists(_cell_any, min_size=1, max_size=40),                                      # anything
+))
+@settings(max_examples=400, deadline=None)
+def test_a_sheet_column_reads_as_its_cells_one_by_one(col):
+    """A large sheet is converted a column at a time; each cell must read exactly as `_cell_text` renders it
+    alone (Excel's General format: 239585 not 239585.0, ISO dates, empty and blank cells as NULL)."""
+    assert readers._excel_column(tuple(col)).to_pylist() == [readers._cell_text(v) for v in col]
+
+
+def test_a_large_sheet_reads_as_a_small_one(db):
+    """The column-at-a-time conversion, with empty rows, a column empty but for one cell and data wider than
+    the header, gives the rows and row numbers the cell-by-cell reading gives (as in the tests above)."""
+    body = []
+    for i in range(3000):
+        if i % 500 == 7:
+            body.append([None] * 7)                        # an empty row: skipped, its number too
+            continue
+        body.append([dt.date(2026, 3, 1) + dt.timedelta(days=i % 30), f" 计划 {i % 7} ", i * 1.5 if i % 9 else None,
+                     i % 3 == 0, "x" if i == 2999 else None, 10 ** (i % 20) / 7, "y" if i == 100 else None])
+    data = xlsx({"S": [["日期", "计划", "花费", "标记", "备注", "比例"], *body]})
+    raw = read(db, data, "big.xlsx")
+    assert raw.headers == ["日期", "计划", "花费", "标记", "备注", "比例", "column_7"]
+    sheet = readers.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("S")
+    cells = [[readers._cell_text(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
+    expect = [(n, *r) for n, r in enumerate(cells[1:], start=2) if any(r)]   # cell by cell, empty rows skipped
+    assert rows(db) == expect
+    assert len(expect) == 2994 and expect[1] == (3, "2026-03-02", "计划 1", "1.5", "FALSE", None, "1.428571428571429",
+                                                  None)
+
+
+def test_the_garbage_collector_is_paused_while_a_sheet_is_read_and_restored_after(db):
+    import gc
+    import threading
+
+    assert gc.isenabled()
+    inside = threading.Event()
+    release = threading.Event()
+    seen = {}
+
+    def hold(name):
+        with readers._gc_paused():
+            seen[name] = gc.isenabled()
+            inside.set()
+            release.wait(5)
+
+    t = threading.Thread(target=hold, args=("thread",))
+    t.start()
+    inside.wait(5)
+    with readers._gc_paused():              # a second sheet read overlapping the first, ending first
+        seen["main"] = gc.isenabled()
+    assert not gc.isenabled()               # the other read still holds its pause
+    release.set()
+    t.join(5)
+    assert seen == {"thread": False, "main": False}
+    assert gc.isenabled()                   # restored once both are done
+
+    with pytest.raises(RuntimeError), readers._gc_paused():
+        raise RuntimeError("a sheet that fails")
+    assert gc.isenabled()
+
+    gc.disable()                            # off before: stays off
+    try:
+        read(db, xlsx({"S": [["a", "b"], [1, 2]]}), "x.xlsx")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    read(db, xlsx({"S": [["a", "b"], [1, 2]]}), "x.xlsx")
+    assert gc.isenabled()
+
+
 def test_xlsx_row_numbers_with_title_rows_blank_rows_and_offset_columns(db):
     data = xlsx({"Report": [
         ["Campaign report"],
