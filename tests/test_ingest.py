@@ -2,7 +2,7 @@
 
 Each test is a given/expect pair written by hand. Every test runs twice: once on the unpivot path that small
 files take (`_cells_sql` cleans all mapped columns in one pass) and once on the wide path of large files
-(`LONG_MODE_MAX_CELLS` lowered to 0), so both stay correct.
+(`LONG_MODE_MAX_ROWS` lowered to 0), so both stay correct.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ GENERIC = ["platform", "date", "campaign", "spend", "impressions", "clicks", "fo
 @pytest.fixture(params=["long", "wide"], autouse=True)
 def cells_path(request, monkeypatch):
     """Run each test on both staging paths of _cells_sql."""
-    monkeypatch.setattr(ingest, "LONG_MODE_MAX_CELLS", 10**12 if request.param == "long" else 0)
+    monkeypatch.setattr(ingest, "LONG_MODE_MAX_ROWS", 10**12 if request.param == "long" else 0)
     return request.param
 
 

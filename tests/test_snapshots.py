@@ -35,7 +35,7 @@ PUBLISHED = {"p1": "08/31/2026 10:00", "p2": "09/08/2026 21:30", "p3": "09/15/20
 @pytest.fixture(params=["long", "wide"])
 def cells_path(request, monkeypatch):
     """Both staging paths of ingest._cells_sql (small files unpivot; large files clean column by column)."""
-    monkeypatch.setattr(ingest, "LONG_MODE_MAX_CELLS", 10**12 if request.param == "long" else 0)
+    monkeypatch.setattr(ingest, "LONG_MODE_MAX_ROWS", 10**12 if request.param == "long" else 0)
     return request.param
 
 
