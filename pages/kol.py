@@ -136,9 +136,11 @@ with tabs[0]:
            for col in frame.columns}
     cfg["score"] = st.column_config.Column(kol.column_label("score", L),
                                            help=ui.t("kol.score.method", min_peers=kol.MIN_PEERS))
-    st.caption(ui.t("kol.table_help", currency=f.currency))
+    room = ui.presenting()
+    st.caption(ui.t("kol.table_help_present" if room else "kol.table_help", currency=f.currency,
+                    shown=len(kol.ROOM_COLUMNS), all=len(frame.columns)))
     ui.dataframe(kol.scorecard_styler(frame, L, f.currency), column_config=cfg, hide_index=True, key="kol_table",
-                 placeholder=fmt.DASH,
+                 placeholder=fmt.DASH, column_order=kol.ROOM_COLUMNS if room else None,
                  height=ui.table_height(len(frame), max_rows=20))
     exp = kol.export_frame(frame, L, f.currency)
     with ui.button_row("kol_export"):

@@ -819,6 +819,9 @@ def _scatter(con: duckdb.DuckDBPyConnection, sql: str, p: dict, y: str) -> pd.Da
 DISPLAY_COLUMNS = ("kol", "platform", "tier", "followers", "posts", "fee", "contract_fee_per_post", "exposure",
                    "interactions", "er", "er_followers", "cpm", "cpe", "conversions", "cpa", "revenue", "roi",
                    "cost_per_follow", "score", "flags")
+# Presenting, the scorecard shows the columns the room decides on (fee against what it brought, and the
+# hints), so that nothing it needs sits beyond the screen's right edge; the exports keep every column.
+ROOM_COLUMNS = ("kol", "platform", "tier", "fee", "exposure", "er", "cpe", "revenue", "roi", "score", "flags")
 
 
 def scorecard_frame(sc: pd.DataFrame, sco: pd.DataFrame, fl: pd.DataFrame, lang: str,

@@ -483,3 +483,24 @@ def test_presenting_every_page_starts_at_the_top_of_the_screen(st_server, page, 
                              lambda t: t[0] <= 1.5 * 22 + 1)         # the page's CSS can arrive a moment late
     assert all(exit_top <= 1.5 * 22 + 1 for exit_top, _ in tops.values()), tops
     assert len({h1 for _, h1 in tops.values()}) == 1, tops
+
+
+# The presented KOL scorecard: how far its grid's content runs past its width (0 when nothing scrolls sideways).
+SCORECARD_OVERFLOW = """() => { const g = [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
+    .filter(e => e.offsetParent !== null)[0]; return g ? g.scrollWidth - g.clientWidth : null; }"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presented_kol_scorecard_shows_its_columns_without_scrolling_sideways(st_server, page, lang):
+    # Its 20 columns at the presenting type ran 1.5 screens wide: fee, CPE, revenue, ROI and the hints were
+    # beyond the right edge of a 1280 px projector. Presenting, it shows the room's 11 columns, which fit from
+    # 1280 px up over the whole sample (the longest names and values). At 1024 px the last ones still scroll.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{st_server.url}/kol?lang={lang}&present=1&dates=2026-08-31&dates=2026-11-22")
+    wait_idle(page)
+    expect(page.get_by_text(i18n.t("kol.table_help_present", lang, shown=11, all=20, currency="CNY"),
+                            exact=True)).to_be_visible()
+    for w, h in SCREENS[1:]:
+        page.set_viewport_size({"width": w, "height": h})
+        over = settled(page, SCORECARD_OVERFLOW, lambda o: o is not None and o <= 1)
+        assert over is not None and over <= 1, (w, over)

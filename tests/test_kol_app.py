@@ -61,6 +61,30 @@ def test_page_renders_in_zh_and_en(at, sample_db):
     assert _table(at, "kol") is not None  # the scorecard (headers are labels, columns keep ids)
 
 
+def test_presenting_the_scorecard_shows_the_rooms_columns_and_the_exports_keep_all(sample_db, clear_streamlit_caches):
+    """On a projector the scorecard's 20 columns ran past the right edge, fee, revenue and ROI among them. The
+    presented table shows the columns the room decides on, says so, and its exports still hold every column."""
+    for present in (False, True):
+        a = app_test(**ALL, lang="en", **({"present": "1"} if present else {}))
+        a.run()
+        a.switch_page("pages/kol.py").run()
+        assert not a.exception, a.exception
+        table = next(d for d in a.dataframe if list(d.value.columns)[:1] == ["kol"])
+        assert list(table.value.columns) == list(kol.DISPLAY_COLUMNS)     # the data is whole either way
+        shown = list(table.proto.column_order)
+        captions = [c.value for c in a.caption]
+        if present:
+            assert shown == list(kol.ROOM_COLUMNS)
+            assert {"fee", "revenue", "roi", "cpe", "score", "flags"} <= set(shown) <= set(kol.DISPLAY_COLUMNS)
+            assert any(f"the {len(kol.ROOM_COLUMNS)} key columns of {len(kol.DISPLAY_COLUMNS)}" in c for c in captions)
+            assert not any("Click a column name to sort" in c for c in captions)
+        else:
+            assert shown == []                                                # every column, in frame order
+            assert any("Click a column name to sort" in c for c in captions)
+        export_csv = next(b for b in a.get("download_button") if b.proto.label == "Export scorecard CSV")
+        assert export_csv is not None
+
+
 def test_choose_kols_to_compare(at, sample_db):
     sco, sc = _expected(sample_db, KolOptions())
     # Default: the three best scores.

@@ -124,6 +124,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kol.table_help": ("点击列名排序。金额为报表币种 {currency}；— 表示无法计算（除数为 0 或没有数据）。",
                        "Click a column name to sort. Money in {currency}; — means undefined (division by zero or "
                        "no data)."),
+    "kol.table_help_present": ("演示模式显示 {shown} 个关键列（共 {all} 列，导出文件含全部列）。金额为报表币种 {currency}；"
+                               "— 表示无法计算。",
+                               "Presenting: the {shown} key columns of {all} (the exports hold them all). Money in "
+                               "{currency}; — means undefined."),
     "kol.export_csv": ("导出记分卡 CSV", "Export scorecard CSV"),
     "kol.export_xlsx": ("导出记分卡 XLSX", "Export scorecard XLSX"),
     # compare
