@@ -119,7 +119,8 @@ with tab_burn:
                         over=("+" if over > 0 else "") + money(over)),
                       delta_color="red" if over > 0 else "off", delta_arrow="off")
         st.subheader(t("budget.pacing"))
-        ui.dataframe(budget.pacing_styler(budget.pacing_display(pace, L, cur), pace, L), hide_index=True,
+        ui.dataframe(budget.pacing_styler(budget.pacing_display(pace, L, cur), pace, L, bold=not ui.presenting()),
+                     hide_index=True,
                      key="budget_pacing_table",
                      height=ui.table_height(len(pace), max_rows=17))
         st.caption(t("budget.pacing_help", tol=fmt.pct(settings.at_risk_tolerance, 0),

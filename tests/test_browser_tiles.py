@@ -504,3 +504,46 @@ def test_presented_kol_scorecard_shows_its_columns_without_scrolling_sideways(st
         page.set_viewport_size({"width": w, "height": h})
         over = settled(page, SCORECARD_OVERFLOW, lambda o: o is not None and o <= 1)
         assert over is not None and over <= 1, (w, over)
+
+
+# Records every text a canvas draws, with its font and the zoom of the grid it is drawn in.
+RECORD_CANVAS_TEXT = """(() => { const fill = CanvasRenderingContext2D.prototype.fillText; window.__smmTexts = [];
+    CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+        const grid = this.canvas && this.canvas.closest ? this.canvas.closest('.stDataFrameGlideDataEditor') : null;
+        window.__smmTexts.push([String(text), this.font, grid ? getComputedStyle(grid).zoom : null]);
+        return fill.call(this, text, ...rest); }; })()"""
+
+
+def _drawn_sizes(labels: dict[str, str], texts: list | None) -> dict[str, set[float]]:
+    """{group: the px sizes its texts are drawn at now (font size × the grid's zoom, each text's latest drawing)}
+    for the texts in `labels`."""
+    latest = {}
+    for text, font, zoom in texts or []:
+        if text in labels and zoom is not None:
+            latest[text] = float(next(w for w in font.split() if w.endswith("px"))[:-2]) * float(zoom)
+    sizes: dict[str, set[float]] = {}
+    for text, px in latest.items():
+        sizes.setdefault(labels[text], set()).add(round(px, 2))
+    return sizes
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["as_it_comes", "css_late"])
+def test_presented_budget_status_cells_read_at_the_tables_size(st_server, page, late):
+    # The pacing table's status cells were bold, and Streamlit draws a bold cell at a size of its own (0.875rem
+    # of the 22 px root: 19.25 px) whatever the grid's: in a grid zoomed by PRESENT_CSS (mounted at 14 px) the
+    # statuses came out at 26.5 px among 19.25 px cells. css_late forces that mount.
+    if late:
+        page.route("**/static/js/Html.*.js", _late_css)
+    page.add_init_script(RECORD_CANVAS_TEXT)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    for lang in ("zh", "en"):
+        page.goto(f"{st_server.url}/budget?lang={lang}&present=1")
+        wait_idle(page)
+        labels = {i18n.t(f"budget.status.{s}", lang): "status" for s in ("overspent", "on_track")}
+        labels[i18n.platform_label("douyin", lang)] = "platform"
+        sizes = _drawn_sizes(labels, settled(
+            page, "() => window.__smmTexts",
+            lambda ts, labels=labels: _drawn_sizes(labels, ts).get("platform") == {19.25}
+            and "status" in _drawn_sizes(labels, ts)))                   # the grid at its presenting size
+        assert sizes.get("platform") == {19.25}, (lang, sizes)
+        assert sizes.get("status") == {19.25}, (lang, sizes)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import app_test
 
-from smm import fmt
+from smm import fmt, i18n
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "files"
 PAGE = "pages/budget.py"
@@ -53,6 +53,11 @@ def test_page_shows_the_planted_alerts(sample_db, clear_streamlit_caches, lang):
     assert any("2026-11-26" in w and ("抖音" if lang == "zh" else "Douyin") in w for w in warnings), warnings
     table = at.dataframe[0].value
     assert len(table) == 29
+    # The verdict stands next to what it is about (Kuaishou's paid ads first, overspent), not twelfth of twelve,
+    # beyond the right edge of a projector.
+    status, crossing = (i18n.t(f"budget.col.{c}", lang) for c in ("status", "crossing"))
+    assert list(table.columns)[2:4] == [status, crossing]
+    assert table.iloc[0, 2] == i18n.t("budget.status.overspent", lang) and table.iloc[0, 3] == "2026-11-17"
     assert any("2026-11-22" in c.value for c in at.caption)          # the as-of date is stated
 
 
