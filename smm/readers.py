@@ -1192,16 +1192,17 @@ def _excel_body(values: list[list], start: int) -> tuple[pa.Array, list[pa.Array
 
 def _excel_column(col: tuple) -> pa.Array:
     """One column's cells as text, the same as `[_cell_text(v) for v in col]`: in one go where the column
-    holds text only, or numbers or dates only (and empty cells); else cell by cell."""
+    holds text only, or numbers (floats, or ints as .xls and .ods give) or dates only, and empty cells; else
+    cell by cell."""
     types = set(map(type, col))
     if types == {str}:
         return pa.array([v.strip(_WS) or None for v in col], pa.string())
     kind = (types - {str}).pop() if len(types - {str}) == 1 else None
-    if kind is float or kind is dt.date:
-        to = pa.float64() if kind is float else pa.date32()
-        try:    # an empty cell is "": any other text fails the conversion and goes cell by cell
+    to = {float: pa.float64(), int: pa.int64(), dt.date: pa.date32()}.get(kind)
+    if to is not None:
+        try:    # an empty cell is "": any other text (or an int beyond 64 bits) goes cell by cell
             typed = pa.array(col if len(types) == 1 else [None if v == "" else v for v in col], to)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
             pass
         else:
             return _float_text(typed) if kind is float else typed.cast(pa.string())
