@@ -1192,7 +1192,7 @@ def _excel_body(values: list[list], start: int) -> tuple[pa.Array, list[pa.Array
 
 def _excel_column(col: tuple) -> pa.Array:
     """One column's cells as text, the same as `[_cell_text(v) for v in col]`: in one go where the column
-    holds text only, or numbers (floats, or ints as .xls and .ods give) or dates only, and empty cells; else
+    holds text only, or numbers (floats, or ints, as .xls gives whole numbers) or dates only, and empty cells; else
     cell by cell."""
     types = set(map(type, col))
     if types == {str}:

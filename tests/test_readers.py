@@ -668,7 +668,7 @@ _cell_any = st.one_of(_cell_floats, _cell_texts, _cell_dates, st.booleans(),
     st.lists(st.one_of(_cell_floats, st.just("")), min_size=1, max_size=40),           # numbers, empty cells
     st.lists(_cell_floats, min_size=1, max_size=40),                                   # numbers only
     st.lists(st.one_of(_cell_dates, st.just("")), min_size=1, max_size=40),            # dates, empty cells
-    st.lists(st.one_of(st.integers(-10**20, 10**20), st.just("")), min_size=1, max_size=40),  # ints (.xls, .ods)
+    st.lists(st.one_of(st.integers(-10**20, 10**20), st.just("")), min_size=1, max_size=40),  # ints (.xls)
     st.lists(st.one_of(_cell_floats, _cell_texts), min_size=1, max_size=40),           # numbers and text
     st.lists(_cell_any, min_size=1, max_size=40),                                      # anything
 ))
