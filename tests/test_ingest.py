@@ -972,3 +972,35 @@ def test_a_load_tells_each_step_as_it_starts(con):
     steps.clear()
     rejected(con, b"\x89PNG\r\n\x1a\n" + bytes(64), "chart.csv", on_step=steps.append)
     assert steps == ["read"]
+
+
+def _optimizer_on(con) -> bool:
+    return con.execute("SELECT value FROM duckdb_settings() WHERE name = 'enable_optimizer'").fetchall()[0][0] == "true"
+
+
+def test_a_small_files_staging_runs_unoptimised_and_leaves_the_optimizer_on(con, monkeypatch, cells_path):
+    """A small file's staging statement skips DuckDB's optimiser (its planning is most of the statement's time);
+    every other statement keeps it, and so does the connection after the load, even when staging fails."""
+    seen = []
+    real = ingest._execute
+
+    def spy(c, q, sql):
+        if q.startswith("CREATE OR REPLACE TEMP TABLE stg_"):
+            seen.append(_optimizer_on(c))
+        return real(c, q, sql)
+
+    monkeypatch.setattr(ingest, "_execute", spy)
+    data = generic(["douyin", "2026-03-01", "A", "10", "100", "5", "1"], ["douyin", "2026-03-02", "A", "11", "120", "6", "0"])
+    assert loaded(con, data).rows_loaded == 2
+    assert seen == [cells_path == "wide"]        # off only for the small-file (long) form
+    assert _optimizer_on(con)
+
+    def fail(c, q, sql):
+        if q.startswith("CREATE OR REPLACE TEMP TABLE stg_"):
+            raise RuntimeError("staging failed")
+        return real(c, q, sql)
+
+    monkeypatch.setattr(ingest, "_execute", fail)
+    with pytest.raises(RuntimeError, match="staging failed"):
+        load(con, generic(["douyin", "2026-03-03", "B", "12", "130", "7", "2"]), "other.csv")
+    assert _optimizer_on(con)
