@@ -8,11 +8,15 @@ COMPARE_MODES: tuple[str, ...] = ("previous", "last_year", "none")
 
 
 def last_complete_week(lo: dt.date | None, hi: dt.date | None) -> tuple[dt.date, dt.date]:
-    """Return the last Monday–Sunday week fully inside the data (the default date range)."""
+    """Return the last Monday–Sunday week inside the data (the default date range): its days from the first
+    date with data where the data starts within that week. Data that ends before its first Sunday (a first
+    export of a few days) has no such week: its own days are the range (never an empty, inverted one)."""
     if hi is None:
         today = dt.date.today()
         return today - dt.timedelta(days=6), today
     end = hi if hi.weekday() == 6 else hi - dt.timedelta(days=hi.weekday() + 1)
+    if lo and lo > end:     # then lo lies in hi's own Monday–Sunday week: fewer than seven days
+        return lo, hi
     start = end - dt.timedelta(days=6)
     if lo and start < lo:
         start = lo

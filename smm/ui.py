@@ -188,6 +188,13 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
     _seed("roi_basis", list(ROI_BASES))
     _seed("present", kind="bool")
     default_dates = last_complete_week(ch["lo"], ch["hi"])
+    # A range the user never chose follows the data: after a session's first upload into an empty store (or
+    # clearing the sample) the default week moves to the new data's last week, where it would otherwise have
+    # stayed on the empty store's "this week" and shown nothing. A range the user set (or a URL's) is kept.
+    before = st.session_state.get("_dates_default")
+    if before is not None and before != default_dates and tuple(st.session_state.get("dates") or ()) == before:
+        st.session_state["dates"] = default_dates
+    st.session_state["_dates_default"] = default_dates
     with st.sidebar:
         st.segmented_control(i18n.t("sidebar.language", lang()), list(i18n.LANGS), key="lang", required=True,
                              format_func=lambda x: {"zh": "中文", "en": "English"}[x])

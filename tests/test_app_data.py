@@ -320,3 +320,32 @@ def test_the_supported_formats_table_speaks_the_users_language_and_names_every_f
         assert by_id.loc[p.id, header[2]] == i18n.t(f"kind.{p.kind}", lang)        # no raw kind id
         for f in p.required:
             assert i18n.field_label(f, lang) in by_id.loc[p.id, header[3]]
+
+
+def test_the_default_week_follows_the_first_upload_and_a_chosen_range_stays(empty_db):
+    """A session that starts on a store with no data shows this week. Its first upload (a team's own first
+    export, or the first after clearing the sample) used to leave the range there: the Overview then said "no
+    data for 2026-11-29 – 2026-12-05". A range nobody chose now follows the data; a range the user set stays."""
+    from smm.ingest import delete_batch, ingest_bytes
+
+    con = store_of(empty_db)
+    cleared = ingest_bytes(con, csv_bytes(GENERIC, NEW_ROWS[:1]), "cleared.csv")
+    delete_batch(con, cleared.batch_id)                 # a store with a history and no data: no sample loaded
+    at = data_page()
+    today = dt.date.today()
+    assert at.sidebar.date_input(key="dates").value == (today - dt.timedelta(days=6), today)
+    upload(at, ("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)))
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, at.exception
+    # the data's days (a Monday and a Tuesday: no whole week yet), not an empty or inverted range
+    assert at.sidebar.date_input(key="dates").value == (D(2026, 11, 16), D(2026, 11, 17))
+    assert "dates" not in at.query_params                # still the default: the URL stays clean
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles[i18n.t("field.spend", "en")] == fmt.money(NEW_SPEND, "CNY", "en")
+    assert not [w for w in texts(at, "warning") if w.startswith("There is no data for")]
+
+    at.sidebar.date_input(key="dates").set_value((D(2026, 11, 16), D(2026, 11, 16))).run()
+    at.switch_page("pages/data.py").run()
+    upload(at, ("linkedin_wed.csv", csv_bytes(GENERIC, [["linkedin", "2026-11-18", "B2B launch", "10", "100", "1"]])))
+    at.switch_page("pages/overview.py").run()
+    assert at.sidebar.date_input(key="dates").value == (D(2026, 11, 16), D(2026, 11, 16))   # the user's choice

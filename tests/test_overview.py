@@ -320,3 +320,20 @@ def test_cli_kpis_json_equals_the_overview_function_and_pandas(sample_db, capsys
     assert cli.main(["kpis", "--db", path, "--lang", "zh"]) == 0
     text = capsys.readouterr().out
     assert "2026-11-16 至 2026-11-22" in text and fmt.money(pandas_metrics(b, *LAST)["spend"], "CNY", "zh") in text
+
+
+@pytest.mark.parametrize(("lo", "hi", "week"), [
+    ("2026-08-31", "2026-11-22", ("2026-11-16", "2026-11-22")),    # ends on a Sunday: that week
+    ("2026-08-31", "2026-11-25", ("2026-11-16", "2026-11-22")),    # ends mid-week: the week before
+    ("2026-11-18", "2026-11-22", ("2026-11-18", "2026-11-22")),    # starts within its only week
+    ("2026-11-10", "2026-11-21", ("2026-11-10", "2026-11-15")),
+    ("2026-11-16", "2026-11-17", ("2026-11-16", "2026-11-17")),    # no Sunday at all: its own days, not 16–15
+    ("2026-11-15", "2026-11-15", ("2026-11-15", "2026-11-15")),
+])
+def test_the_default_week_is_the_last_whole_week_of_the_data_and_never_inverted(lo, hi, week):
+    from smm.periods import last_complete_week
+
+    D = dt.date.fromisoformat
+    start, end = last_complete_week(D(lo), D(hi))
+    assert (start.isoformat(), end.isoformat()) == week
+    assert D(lo) <= start <= end <= D(hi)
