@@ -188,11 +188,13 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
     _seed("roi_basis", list(ROI_BASES))
     _seed("present", kind="bool")
     default_dates = last_complete_week(ch["lo"], ch["hi"])
-    # A range the user never chose follows the data: after a session's first upload into an empty store (or
-    # clearing the sample) the default week moves to the new data's last week, where it would otherwise have
-    # stayed on the empty store's "this week" and shown nothing. A range the user set (or a URL's) is kept.
+    # A default range that no longer holds any data moves with the data: after a session's first upload into an
+    # empty store (or the first after clearing the sample) it would otherwise have stayed on the empty store's
+    # "this week" and shown nothing. One that still holds data stays put (a colleague loading next week's
+    # exports must not move the room's view mid-meeting), and so does a range the user or the URL set.
     before = st.session_state.get("_dates_default")
-    if before is not None and before != default_dates and tuple(st.session_state.get("dates") or ()) == before:
+    if (before is not None and before != default_dates and tuple(st.session_state.get("dates") or ()) == before
+            and (ch["hi"] is None or before[1] < ch["lo"] or before[0] > ch["hi"])):
         st.session_state["dates"] = default_dates
     st.session_state["_dates_default"] = default_dates
     with st.sidebar:

@@ -325,7 +325,8 @@ def test_the_supported_formats_table_speaks_the_users_language_and_names_every_f
 def test_the_default_week_follows_the_first_upload_and_a_chosen_range_stays(empty_db):
     """A session that starts on a store with no data shows this week. Its first upload (a team's own first
     export, or the first after clearing the sample) used to leave the range there: the Overview then said "no
-    data for 2026-11-29 – 2026-12-05". A range nobody chose now follows the data; a range the user set stays."""
+    data for 2026-11-29 – 2026-12-05". A default range left without data now follows the data; one that still
+    holds data, or that the user set, stays."""
     from smm.ingest import delete_batch, ingest_bytes
 
     con = store_of(empty_db)
@@ -343,6 +344,14 @@ def test_the_default_week_follows_the_first_upload_and_a_chosen_range_stays(empt
     tiles = {m.label: m.value for m in at.metric}
     assert tiles[i18n.t("field.spend", "en")] == fmt.money(NEW_SPEND, "CNY", "en")
     assert not [w for w in texts(at, "warning") if w.startswith("There is no data for")]
+
+    # next week's exports loaded meanwhile (a colleague, in the meeting): a default range that still holds data
+    # stays put, it does not jump to the new week
+    at.switch_page("pages/data.py").run()
+    upload(at, ("linkedin_next.csv", csv_bytes(GENERIC, [["linkedin", d, "B2B launch", "10", "100", "1"]
+                                                         for d in ("2026-11-23", "2026-11-29")])))
+    at.switch_page("pages/overview.py").run()
+    assert at.sidebar.date_input(key="dates").value == (D(2026, 11, 16), D(2026, 11, 17))
 
     at.sidebar.date_input(key="dates").set_value((D(2026, 11, 16), D(2026, 11, 16))).run()
     at.switch_page("pages/data.py").run()
