@@ -34,9 +34,9 @@ def load_sample(con: duckdb.DuckDBPyConnection, progress: Callable[[int, int, st
     The files load `workers` at a time (default: one per CPU, at most 4), each on its own cursor: a file's
     cleaning and checks run while the file before it is written. On two CPUs the sample's 109 small files load
     in about two thirds of the time (8.7 s against 14–17 s, measured 2026-12-05): DuckDB planning each file's
-    statements is most of a small file's time, and it runs on one core. The writes still happen in file order (a file waits for its
-    turn before it writes): an export that overlaps an earlier one replaces its rows, so the order decides what
-    is stored. A file that fails, even before it has a cursor, still passes its turn on.
+    statements is most of a small file's time, and it runs on one core. The writes still happen in file order
+    (a file waits for its turn before it writes): an export that overlaps an earlier one replaces its rows, so
+    the order decides what is stored. A file that fails, even before it has a cursor, still passes its turn on.
     `progress(i, n, name)` is called from the calling thread (Streamlit's script thread) as file i is awaited.
     """
     files = sample_files()
