@@ -203,16 +203,21 @@ mname = cc.metric_name(rank_metric, L)
 if top.empty:
     st.info(ui.t("content.none_ranked", metric=mname))
 else:
+    room = ui.presenting()
+    table, conf, order = cc.posts_table(top, rank_metric, L, cur, room=room)
     st.caption(
         ui.t("content.ranked_of", n=int(top["ranked"].iloc[0]), min=fmt.count(min_exposure, L), metric=mname)
     )
+    if order:
+        st.caption(ui.t("content.table_present", shown=len(order), all=len(table.data.columns)))
     st.subheader(ui.t("content.top_n", n=len(top), metric=mname))
-    table, conf = cc.posts_table(top, rank_metric, L, cur)
-    ui.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_top_table")
+    ui.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_top_table",
+                 column_order=order)
     if not bottom.empty:
         st.subheader(ui.t("content.bottom_n", n=len(bottom), metric=mname))
-        table, conf = cc.posts_table(bottom, rank_metric, L, cur)
-        ui.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_bottom_table")
+        table, conf, order = cc.posts_table(bottom, rank_metric, L, cur, room=room)
+        ui.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_bottom_table",
+                     column_order=order)
 
 # ---------------------------------------------------------------- best time to post
 st.header(ui.t("content.best_time"))
@@ -270,5 +275,8 @@ out = q("outliers", z=z, min_exposure=min_exposure)
 if out.empty:
     st.info(ui.t("content.no_outliers", z=z))
 else:
-    table, conf = cc.outliers_table(out, L, cur)
-    ui.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_outliers_table")
+    table, conf, order = cc.outliers_table(out, L, cur, room=ui.presenting())
+    if order:
+        st.caption(ui.t("content.table_present", shown=len(order), all=len(table.data.columns)))
+    ui.dataframe(table, hide_index=True, column_config=conf, width="stretch", key="content_outliers_table",
+                 column_order=order)

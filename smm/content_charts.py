@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -355,8 +357,26 @@ def editor_rows(df: pd.DataFrame) -> list[dict]:
 # ---------------------------------------------------------------- posts tables
 
 
-def posts_table(df: pd.DataFrame, metric_id: str, lang: str, currency: str, *, rank: bool = True):
-    """Posts: rank, title (plain text, never HTML), the ranking metric, who/where/when, figures, link."""
+# Presenting, a table of posts shows the columns the room reads: what the post is and its ranking figure, where and
+# by whom, its reach and its sales, and the link to open it. All of a ranking's 14 ran past a 1280 px projector's
+# right edge (from conversions on), and past 1024 px from the views on; the rest is one click away, out of the mode.
+ROOM_POSTS = ("rank", "content_title", "platform", "kol", "exposure", "revenue", "content_url")
+ROOM_OUTLIERS = ("content_title", "sentence", "er", "group_median", "kol", "exposure", "content_url")
+
+
+def _room_order(spec: list[tuple[str, str, str]], keep: Iterable[str]) -> list[str]:
+    """The headers of `spec`'s columns whose source is in `keep`, in display order (st.dataframe's column_order)."""
+    keep = set(keep)
+    return [label for col, label, _ in spec if col in keep]
+
+
+def posts_table(df: pd.DataFrame, metric_id: str, lang: str, currency: str, *, rank: bool = True,
+                room: bool = False):
+    """Posts: rank, title (plain text, never HTML), the ranking metric, who/where/when, figures, link.
+
+    Returns (Styler, column_config, column_order): the order is None (every column) unless `room` (presenting),
+    where it lists ROOM_POSTS and the ranking metric; the data keeps every column either way.
+    """
     L = lang
     spec = [("rank", i18n.t("content.col.rank", L), "int")] if rank else []
     spec.append(("content_title", i18n.t("content.col.title", L), "title"))
@@ -375,7 +395,7 @@ def posts_table(df: pd.DataFrame, metric_id: str, lang: str, currency: str, *, r
     ]
     if "content_url" in df.columns and df["content_url"].notna().any():
         spec.append(("content_url", i18n.t("content.col.link", L), "link"))
-    return _table(df, spec, L, currency)
+    return (*_table(df, spec, L, currency), _room_order(spec, (*ROOM_POSTS, metric_id)) if room else None)
 
 
 def outlier_sentence(row: pd.Series, lang: str) -> str:
@@ -390,7 +410,9 @@ def outlier_sentence(row: pd.Series, lang: str) -> str:
     )
 
 
-def outliers_table(df: pd.DataFrame, lang: str, currency: str):
+def outliers_table(df: pd.DataFrame, lang: str, currency: str, *, room: bool = False):
+    """Posts far from their platform and form's norm: (Styler, column_config, column_order) as posts_table, with
+    ROOM_OUTLIERS presenting (the sentence names the platform and form)."""
     L = lang
     d = df.assign(sentence=[outlier_sentence(r, L) for _, r in df.iterrows()])
     spec = [
@@ -408,7 +430,7 @@ def outliers_table(df: pd.DataFrame, lang: str, currency: str):
     ]
     if d["content_url"].notna().any():
         spec.append(("content_url", i18n.t("content.col.link", L), "link"))
-    return _table(d, spec, L, currency)
+    return (*_table(d, spec, L, currency), _room_order(spec, ROOM_OUTLIERS) if room else None)
 
 
 # ---------------------------------------------------------------- best time heatmap

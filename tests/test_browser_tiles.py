@@ -506,6 +506,28 @@ def test_presented_kol_scorecard_shows_its_columns_without_scrolling_sideways(st
         assert over is not None and over <= 1, (w, over)
 
 
+# The presented best and worst posts: how far each grid's content runs past its width (0: nothing scrolls sideways).
+RANKINGS_OVERFLOW = """() => { const grids = [...document.querySelectorAll('[data-testid="stDataFrame"]')];
+    return [...document.querySelectorAll('h3')].filter(h => /^(最好的|最差的|Best |Worst )/.test(h.textContent)).map(h => {
+        const g = grids.find(d => h.compareDocumentPosition(d) & Node.DOCUMENT_POSITION_FOLLOWING);
+        const s = g && g.offsetParent !== null ? g.querySelector('.dvn-scroller') : null;
+        return s ? s.scrollWidth - s.clientWidth : null; }); }"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presented_post_rankings_show_their_columns_without_scrolling_sideways(st_server, page, lang):
+    # The best and worst posts' 13 columns ran past a 1280 px projector's right edge from conversions on (revenue
+    # among them). Presenting, they show the room's columns, which fit from 1280 px up over the whole sample.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{st_server.url}/content?lang={lang}&present=1&dates=2026-08-31&dates=2026-11-22")
+    wait_idle(page)
+    expect(page.get_by_text(i18n.t("content.table_present", lang, shown=7, all=13), exact=True)).to_be_visible()
+    for w, h in SCREENS[1:]:
+        page.set_viewport_size({"width": w, "height": h})
+        over = settled(page, RANKINGS_OVERFLOW, lambda o: len(o) == 2 and all(x is not None and x <= 1 for x in o))
+        assert len(over) == 2 and all(x is not None and x <= 1 for x in over), (w, over)
+
+
 # Records every text a canvas draws, with its font and the zoom of the grid it is drawn in.
 RECORD_CANVAS_TEXT = """(() => { const fill = CanvasRenderingContext2D.prototype.fillText; window.__smmTexts = [];
     CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {

@@ -167,3 +167,49 @@ def test_few_posts_offers_a_wider_range(sample_db):
     lines = [m.value for m in at.markdown]
     assert any(x.startswith("- **Douyin**: Video") for x in lines)
     assert any(x.startswith("- **Xiaohongshu**: Video") for x in lines)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presenting_the_posts_tables_show_the_rooms_columns(sample_db, lang):
+    """On a projector the rankings' 14 columns ran past the right edge from conversions on (and the outliers' 12
+    from the views on). Presented, the best, worst and outlier tables show the columns the room reads, in their
+    order, and say so; the data behind them keeps every column, and out of the mode every column shows."""
+    from smm import content_charts as cc
+    from smm import i18n
+
+    def label(col: str) -> str:
+        if col in ("rank", "content_title"):
+            return i18n.t(f"content.col.{'rank' if col == 'rank' else 'title'}", lang)
+        if col in ("platform", "kol"):
+            return i18n.field_label(col, lang)
+        return cc._name(col, lang, "CNY")
+
+    def tables(at):
+        ranked = [d for d in at.dataframe if list(d.value.columns)[:1] == [i18n.t("content.col.rank", lang)]]
+        vs_norm = i18n.t("content.col.vs_norm", lang)
+        outliers = [d for d in at.dataframe if list(d.value.columns)[1:2] == [vs_norm]]
+        assert len(ranked) == 2 and len(outliers) == 1, [list(d.value.columns)[:2] for d in at.dataframe]
+        return {"content_top_table": ranked[0], "content_bottom_table": ranked[1], "content_outliers_table": outliers[0]}
+
+    for present in (False, True):
+        at = open_content(lang=lang, dates=FULL, **({"present": "1"} if present else {}))
+        at.slider(key="content_outlier_z").set_value(2.0).run()
+        assert not at.exception, at.exception
+        got = tables(at)
+        captions = [c.value for c in at.caption]
+        note = i18n.t("content.table_present", lang, shown=0, all=0).split("0")[0]
+        for key, t in got.items():
+            cols = list(t.value.columns)
+            shown = list(t.proto.column_order)
+            if not present:
+                assert shown == [], key                     # every column, in the frame's order
+                assert not any(note in c for c in captions)
+                continue
+            room = cc.ROOM_OUTLIERS if key == "content_outliers_table" else (*cc.ROOM_POSTS, "er")
+            assert len(cols) >= 11 and len(shown) < len(cols), (key, cols)
+            assert shown == [c for c in cols if c in shown], key            # in the table's own order
+            want = [label(c) for c in room if c not in ("sentence", "group_median", "content_url")]
+            assert set(want) <= set(shown), (key, want, shown)
+            assert i18n.t("content.col.published", lang) not in shown and i18n.field_label("theme", lang) not in shown
+        if present:
+            assert sum(note in c for c in captions) == 2, captions         # the rankings' and the outliers'

@@ -162,6 +162,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n} 条内容曝光 ≥ {min} 且有{metric}，参与排名。",
         "{n} posts with exposure ≥ {min} and a value for {metric} are ranked.",
     ),
+    "content.table_present": (
+        "演示模式显示 {shown} 个关键列（共 {all} 列；退出演示模式可看全部）。",
+        "Presenting: the {shown} key columns of {all} (leave presenting to see them all).",
+    ),
     "content.none_ranked": (
         "没有内容满足最低曝光且有{metric}：请降低最低曝光或换一个指标。",
         "No post has enough exposure and a {metric} value: lower the minimum exposure or rank by "
