@@ -358,8 +358,8 @@ def editor_rows(df: pd.DataFrame) -> list[dict]:
 
 
 # Presenting, a table of posts shows the columns the room reads: what the post is and its ranking figure, where and
-# by whom, its reach and its sales, and the link to open it. All of a ranking's 14 ran past a 1280 px projector's
-# right edge (from conversions on), and past 1024 px from the views on; the rest is one click away, out of the mode.
+# by whom, its reach and its sales, and the link to open it. A ranking's 13 columns (14 with links) ran past a
+# 1280 px projector's right edge from conversions on; the rest is one click away, out of the mode.
 ROOM_POSTS = ("rank", "content_title", "platform", "kol", "exposure", "revenue", "content_url")
 ROOM_OUTLIERS = ("content_title", "sentence", "er", "group_median", "kol", "exposure", "content_url")
 

@@ -171,9 +171,9 @@ def test_few_posts_offers_a_wider_range(sample_db):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_presenting_the_posts_tables_show_the_rooms_columns(sample_db, lang):
-    """On a projector the rankings' 14 columns ran past the right edge from conversions on (and the outliers' 12
-    from the views on). Presented, the best, worst and outlier tables show the columns the room reads, in their
-    order, and say so; the data behind them keeps every column, and out of the mode every column shows."""
+    """On a projector the rankings' 13 columns ran past the right edge from conversions on. Presented, the best,
+    worst and outlier tables show the columns the room reads, in their order, and say so; the data behind them
+    keeps every column, and out of the mode every column shows."""
     from smm import content_charts as cc
     from smm import i18n
 
