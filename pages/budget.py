@@ -105,19 +105,17 @@ with tab_burn:
         burn = [money(totals["planned"]), money(totals["actual"]), fmt.pct(totals["pct_elapsed"], 0),
                 money(totals["projected"])]
         over = totals["projected_over"] or 0.0
-        with ui.metric_group("burn", burn):
+        burn_deltas = [t("budget.kpi.per_day", amount=money(totals["planned_daily"])),
+                       t("budget.kpi.used", pct=fmt.pct(totals["pct_used"], 1)),
+                       t("budget.kpi.days", n=int(totals["days_elapsed"] or 0), total=int(totals["days_total"] or 0)),
+                       t("budget.kpi.vs_plan", pct=fmt.pct(totals["projected_pct"], 0),
+                         over=("+" if over > 0 else "") + money(over))]
+        with ui.metric_group("burn", burn, burn_deltas):
             k1, k2, k3, k4 = st.columns(4)
-            k1.metric(t("budget.kpi.planned"), burn[0], t("budget.kpi.per_day", amount=money(totals["planned_daily"])),
-                      delta_color="off", delta_arrow="off")
-            k2.metric(t("budget.kpi.actual"), burn[1], t("budget.kpi.used", pct=fmt.pct(totals["pct_used"], 1)),
-                      delta_color="off", delta_arrow="off")
-            k3.metric(t("budget.kpi.elapsed"), burn[2],
-                      t("budget.kpi.days", n=int(totals["days_elapsed"] or 0), total=int(totals["days_total"] or 0)),
-                      delta_color="off", delta_arrow="off")
-            k4.metric(t("budget.kpi.projected"), burn[3],
-                      t("budget.kpi.vs_plan", pct=fmt.pct(totals["projected_pct"], 0),
-                        over=("+" if over > 0 else "") + money(over)),
-                      delta_color="red" if over > 0 else "off", delta_arrow="off")
+            for col, label, value, delta in zip((k1, k2, k3, k4), ("planned", "actual", "elapsed", "projected"),
+                                                burn, burn_deltas, strict=True):
+                col.metric(t(f"budget.kpi.{label}"), value, delta, delta_arrow="off",
+                           delta_color="red" if label == "projected" and over > 0 else "off")
         st.subheader(t("budget.pacing"))
         ui.dataframe(budget.pacing_styler(budget.pacing_display(pace, L, cur), pace, L, bold=not ui.presenting()),
                      hide_index=True,
@@ -229,12 +227,13 @@ def _whatif():
         cmp = whatif.compare(plan_out, scn_out)
 
         wi_values = [fmt.by_unit(r.scenario, metrics.get(r.metric).unit, cur, L) for r in cmp.itertuples()]
-        with ui.metric_group("whatif", wi_values):
+        wi_deltas = [whatif.delta_text(r.delta, r.delta_pct, metrics.get(r.metric).unit, cur, L)
+                     for r in cmp.itertuples()]
+        with ui.metric_group("whatif", wi_values, wi_deltas):
             tiles = st.columns(6)
-            for col, r, value in zip(tiles, cmp.itertuples(), wi_values, strict=True):
+            for col, r, value, delta in zip(tiles, cmp.itertuples(), wi_values, wi_deltas, strict=True):
                 m = metrics.get(r.metric)
-                col.metric(m.name(L) + (t("budget.wi.total") if r.metric == "spend" else ""), value,
-                           whatif.delta_text(r.delta, r.delta_pct, m.unit, cur, L),
+                col.metric(m.name(L) + (t("budget.wi.total") if r.metric == "spend" else ""), value, delta,
                            delta_color="off" if m.direction == 0 or r.delta is None else (
                                "normal" if m.direction > 0 else "inverse"),
                            help=t("budget.wi.tile_help", plan=fmt.by_unit(r.plan, m.unit, cur, L),

@@ -40,7 +40,7 @@ for note in v.notes:
 
 # KPI tiles: the delta is coloured by the metric's direction (lower CPA is green), not by its sign.
 vs = ui.t(f"overview.vs_short.{mode}") if k.previous_period and not big else None
-with ui.metric_group("overview", [tile.value for tile in v.tiles]):   # one size that fits every value
+with ui.metric_group("overview", [tile.value for tile in v.tiles], [tile.delta for tile in v.tiles]):
     for row in (v.tiles[:5], v.tiles[5:]):
         for col, tile in zip(st.columns(len(row)), row, strict=True):
             col.metric(tile.label, tile.value, tile.delta, delta_color=tile.delta_color, help=tile.help,

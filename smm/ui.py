@@ -277,6 +277,12 @@ def compare_mode() -> str:
 # The share fits the longest value of the tile's group (metric_group): a group whose values are at most N em of
 # text wide gets 96/N cqi, in steps (FIT_STEPS, in tenths of an em); a tile outside any group fits 4.5 em.
 FIT_STEPS = ("25", "30", "35", "40", "45", "50", "60", "80")
+# A tile's change (its delta chip) never ends in "…" either: presenting at 1024 px, the budget's "预算的 91%
+# （-¥57.4万）" showed as "预算的 91%（-¥57.4…" in a 218 px tile. Letting it wrap instead would stand that tile's
+# number a line above its neighbours'. A group passes its changes to metric_group; their text takes the smaller of
+# the size it has and the one at which the widest of them fits on one line: the tile's width (100cqi) less the
+# chip's padding (0.75rem) and arrow (--smm-arrow), shared among DELTA_FIT_STEPS em (the widest, rounded up).
+DELTA_FIT_STEPS = ("3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "16", "18", "20", "24")
 
 # The rules of the paragraphs above that hold in both modes; the font sizes are the mode's (BASE_CSS, PRESENT_CSS).
 LAYOUT_CSS = """
@@ -301,6 +307,24 @@ div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 
 [data-testid="stMetric"] > div:first-child { display: flex; flex-direction: column; flex: 1 0 auto; }
 [data-testid="stMetricLabel"] { flex: 1 0 auto; align-items: start; }
 [data-testid="stHorizontalBlock"]:has([data-testid="stMetricDelta"]) [data-testid="stMetric"]:not(:has([data-testid="stMetricDelta"])) [data-testid="stMetricLabel"] { flex: 0 0 auto; }
+[data-testid="stMetricDelta"] { --smm-arrow: 0px; }
+[data-testid="stMetricDelta"]:has(svg) { --smm-arrow: 20px; }
+[class*="_dfit_3_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 3)); }
+[class*="_dfit_4_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 4)); }
+[class*="_dfit_5_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 5)); }
+[class*="_dfit_6_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 6)); }
+[class*="_dfit_7_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 7)); }
+[class*="_dfit_8_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 8)); }
+[class*="_dfit_9_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 9)); }
+[class*="_dfit_10_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 10)); }
+[class*="_dfit_11_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 11)); }
+[class*="_dfit_12_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 12)); }
+[class*="_dfit_13_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 13)); }
+[class*="_dfit_14_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 14)); }
+[class*="_dfit_16_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 16)); }
+[class*="_dfit_18_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 18)); }
+[class*="_dfit_20_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 20)); }
+[class*="_dfit_24_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 24)); }
 [data-testid="stVegaLiteChart"] .vega-embed { max-width: 100%; }
 [data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
 [class*="st-key-smm_wrap_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
@@ -374,15 +398,23 @@ def fit_step(values: Iterable[str | None]) -> str:
     return next((s for s in FIT_STEPS if em <= int(s) / 10), FIT_STEPS[-1])
 
 
-def fit_key(name: str, values: Iterable[str | None]) -> str:
+def delta_fit_step(deltas: Iterable[str | None]) -> str | None:
+    """The DELTA_FIT_STEPS step for a group's changes (None without any): the first that holds the widest."""
+    em = max((fmt.text_em(d, letters=True) for d in deltas if d), default=0.0)
+    return next((s for s in DELTA_FIT_STEPS if em <= int(s)), DELTA_FIT_STEPS[-1]) if em else None
+
+
+def fit_key(name: str, values: Iterable[str | None], deltas: Iterable[str | None] = ()) -> str:
     """The key of a tile group's container: Streamlit gives it the class st-key-<key> the CSS rules select."""
-    return f"smm_fit_{fit_step(values)}_{name}"
+    d = delta_fit_step(deltas)
+    return f"smm_fit_{fit_step(values)}_" + (f"dfit_{d}_" if d else "") + name
 
 
-def metric_group(name: str, values: Iterable[str | None]):
-    """A container for a group of st.metric tiles whose values are `values`: one font size for all of them,
-    the largest at which the widest fits its tile (see FIT_STEPS). `name` keeps the key unique on the page."""
-    return st.container(key=fit_key(name, values))
+def metric_group(name: str, values: Iterable[str | None], deltas: Iterable[str | None] = ()):
+    """A container for a group of st.metric tiles whose values are `values` and changes `deltas`: one font size
+    for all the values, the largest at which the widest fits its tile (see FIT_STEPS), and one for the changes
+    no larger than theirs (DELTA_FIT_STEPS). `name` keeps the key unique on the page."""
+    return st.container(key=fit_key(name, values, deltas))
 
 
 # Streamlit writes its uploader's button ("Upload") and size limit ("200MB per file") in English, with no

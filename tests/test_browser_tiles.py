@@ -12,7 +12,7 @@ import pytest
 from conftest import screenshot, wait_idle
 from playwright.sync_api import expect
 
-from smm import i18n
+from smm import fmt, i18n
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,15 @@ TILES = ("() => [...document.querySelectorAll('" + VALUES + "')].filter(d => d.o
          "px: parseFloat(getComputedStyle(d).fontSize)}))")
 
 
-def check_screens(page, name: str, *, min_px: float, count: int) -> dict[tuple[int, int], list[dict]]:
+# Each visible tile change (delta chip): its text, the width it needs and has, its font size in px.
+DELTAS = ("() => [...document.querySelectorAll('[data-testid=\"stMetricDelta\"] [data-testid=\"stMarkdownContainer\"]')]"
+          ".filter(d => d.offsetParent !== null).map(d => ({text: d.innerText, need: d.scrollWidth, have: d.clientWidth, "
+          "px: parseFloat(getComputedStyle(d.querySelector('p')).fontSize)}))")
+
+
+def check_screens(page, name: str, *, min_px: float, count: int, deltas: int | None = 0
+                  ) -> dict[tuple[int, int], list[dict]]:
+    """Check each screen size; `deltas` is how many tiles show a change (None: at least one)."""
     seen = {}
     for w, h in SCREENS:
         page.set_viewport_size({"width": w, "height": h})
@@ -52,6 +60,15 @@ def check_screens(page, name: str, *, min_px: float, count: int) -> dict[tuple[i
         assert len({round(t['px'], 1) for t in tiles}) == 1, f"{name} at {w}px: one size per group: {tiles}"
         if w >= 1280:
             assert tiles[0]["px"] >= min_px, f"{name} at {w}px: {tiles[0]['px']}px is too small to read"
+        # A tile's change is never cut either, and a group's changes share one size.
+        def shown(ds: list[dict]) -> bool:
+            return len(ds) == deltas if deltas is not None else len(ds) > 0
+
+        changes = settled(page, DELTAS, lambda ds: shown(ds) and all(d["need"] <= d["have"] for d in ds))
+        assert shown(changes), (name, w, changes)
+        cut = [d for d in changes if d["need"] > d["have"]]
+        assert not cut, f"{name} at {w}px: a change cut to '…': {cut}"
+        assert len({round(d['px'], 1) for d in changes}) <= 1, f"{name} at {w}px: one size per group: {changes}"
         seen[(w, h)] = tiles
     return seen
 
@@ -61,7 +78,7 @@ def test_overview_tiles_fit_every_screen(st_server, page, lang):
     page.goto(f"{st_server.url}/?lang={lang}")
     wait_idle(page)
     expect(page.locator(VALUES)).to_have_count(10)
-    normal = check_screens(page, f"overview {lang}", min_px=24, count=10)
+    normal = check_screens(page, f"overview {lang}", min_px=24, count=10, deltas=10)
     page.set_viewport_size({"width": 1280, "height": 720})
     screenshot(page, f"tiles_overview_{lang}_1280")
 
@@ -69,7 +86,7 @@ def test_overview_tiles_fit_every_screen(st_server, page, lang):
     wait_idle(page)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     expect(page.locator(VALUES)).to_have_count(10)
-    present = check_screens(page, f"overview {lang} presenting", min_px=36, count=10)
+    present = check_screens(page, f"overview {lang} presenting", min_px=36, count=10, deltas=10)
     page.set_viewport_size({"width": 1280, "height": 720})
     screenshot(page, f"tiles_overview_{lang}_1280_presenting")
     for screen, tiles in present.items():
@@ -89,11 +106,46 @@ def test_kol_and_budget_tiles_fit_every_screen(st_server, page, lang):
     page.goto(f"{st_server.url}/budget?lang={lang}")
     wait_idle(page)
     expect(page.locator(VALUES).first).to_be_visible()
-    check_screens(page, f"budget burn {lang}", min_px=24, count=4)
+    check_screens(page, f"budget burn {lang}", min_px=24, count=4, deltas=4)
     page.set_viewport_size({"width": 1600, "height": 1000})
     page.get_by_role("tab", name=i18n.t("budget.tab.whatif", lang)).click()
     wait_idle(page)
     check_screens(page, f"budget what-if {lang}", min_px=24, count=6)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presented_budget_tiles_keep_their_changes_whole(st_server, page, lang):
+    # Presenting at 1024 px, the forecast tile's change read "预算的 91%（-¥57.4…" in its 218 px tile: the
+    # group's changes now take the largest size at which the widest fits, and only where it does not.
+    page.goto(f"{st_server.url}/budget?lang={lang}&present=1")
+    wait_idle(page)
+    expect(page.locator(VALUES).first).to_be_visible()
+    seen = check_screens(page, f"budget burn {lang} presenting", min_px=36, count=4, deltas=4)
+    assert seen[(1024, 768)][0]["text"]
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    full = settled(page, DELTAS, lambda ds: len(ds) == 4)
+    assert {round(d["px"], 2) for d in full} == {0.875 * 22}, full     # where it fits, the mode's own size
+    page.set_viewport_size({"width": 1024, "height": 768})
+    narrow = settled(page, DELTAS, lambda ds: len(ds) == 4 and all(d["need"] <= d["have"] for d in ds))
+    assert narrow[0]["px"] >= 15, narrow        # shrunk no further than the widest change needs
+    # The widths the step is chosen by (smm.fmt.text_em with letters) are the font's own, as Chromium draws it.
+    drawn = page.evaluate("""() => { const p = document.querySelector('[data-testid="stMetricDelta"] p');
+        const c = document.createElement('canvas').getContext('2d');
+        c.font = '400 100px ' + getComputedStyle(p).fontFamily; const out = {};
+        for (let i = 32; i < 127; i++) out[String.fromCharCode(i)] = c.measureText(String.fromCharCode(i)).width / 100;
+        return out; }""")
+    off = {ch: (em, fmt.text_em(ch, letters=True)) for ch, em in drawn.items()
+           if abs(em - fmt.text_em(ch, letters=True)) > 0.011}
+    assert not off, off
+    page.get_by_role("tab", name=i18n.t("budget.tab.whatif", lang)).click()
+    wait_idle(page)
+    thumb = page.locator('[data-testid="stSlider"]').first.get_by_role("slider")    # a moved budget: changes
+    thumb.focus()
+    for _ in range(5):
+        thumb.press("ArrowRight")
+    wait_idle(page)
+    expect(page.locator('[data-testid="stMetricDelta"]:visible').first).to_be_visible()
+    check_screens(page, f"budget what-if {lang} presenting", min_px=36, count=6, deltas=None)
 
 
 CUT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].filter(e =>

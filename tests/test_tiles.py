@@ -65,3 +65,45 @@ def test_every_step_has_its_rule_in_both_modes(css, size):
     assert re.search(r'\[data-testid="stMetricValue"\] > div \{ font-size: min\(' + re.escape(size) + r", 21\.3cqi\)",
                      css)
     assert '[data-testid="stMetricValue"] { container-type: inline-size; }' in ui.LAYOUT_CSS   # both modes
+
+
+def test_measured_letters_count_a_change_as_wide_as_it_is():
+    # A change is mostly letters, which text_em's default counts as the widest (0.85 em each); measured, they are
+    # narrower (tests/test_browser_tiles.py checks the table against Chromium), so "91% of plan" shrinks less.
+    en = "91% of plan (-¥574.0K)"
+    assert fmt.text_em(en) - fmt.text_em(en, letters=True) > 3
+    assert all(fmt.text_em(c, letters=True) <= fmt.text_em(c) for c in map(chr, range(32, 127)))
+    # Digits, signs and wide characters count as they do for a value; beyond ASCII, the widest letter.
+    for text in ("预算的 91%（-¥57.4万）", "-18.3%", "第 28 / 35 天", "Ω"):
+        assert fmt.text_em(text, letters=True) == fmt.text_em(text)
+
+
+@pytest.mark.parametrize("deltas, step", [
+    ([], None),
+    ([None, ""], None),
+    (["-18.3%", "+3.4%"], "3"),
+    (["+14.97 pp"], "5"),
+    (["日均 ¥18.5万", "已用 74.3%", "第 28 / 35 天", "预算的 91%（-¥57.4万）"], "11"),
+    (["91% of plan (-¥574.0K)"], "10"),
+    (["x" * 80], "24"),
+])
+def test_a_groups_changes_take_the_first_step_their_widest_fits(deltas, step):
+    assert ui.delta_fit_step(deltas) == step
+    key = ui.fit_key("burn", ["¥648.1万"], deltas)
+    assert key == ("smm_fit_40_burn" if step is None else f"smm_fit_40_dfit_{step}_burn")
+    assert key.startswith("smm_fit_40_")        # the value's rules still select the group
+    if step is not None and step != ui.DELTA_FIT_STEPS[-1]:
+        widest = max(fmt.text_em(d, letters=True) for d in deltas if d)
+        k = ui.DELTA_FIT_STEPS.index(step)
+        assert widest <= int(step) and (k == 0 or widest > int(ui.DELTA_FIT_STEPS[k - 1]))
+
+
+def test_every_change_step_has_its_rule_in_both_modes():
+    # Both modes: the rule caps a change at the size it has (1em) and shares the tile's width less the chip's
+    # padding and arrow among the step's em.
+    for step in ui.DELTA_FIT_STEPS:
+        rule = (f'[class*="_dfit_{step}_"] [data-testid="stMetricDelta"] p {{ font-size: min(1em, '
+                f"calc((100cqi - 0.75rem - var(--smm-arrow)) / {step})); }}")
+        assert rule in ui.LAYOUT_CSS, step
+    assert '[data-testid="stMetric"] { container: smm-tile / inline-size; }' in ui.LAYOUT_CSS   # what 100cqi is of
+    assert '[data-testid="stMetricDelta"]:has(svg) { --smm-arrow: 20px; }' in ui.LAYOUT_CSS
