@@ -117,10 +117,13 @@ with tab_burn:
                 col.metric(t(f"budget.kpi.{label}"), value, delta, delta_arrow="off",
                            delta_color="red" if label == "projected" and over > 0 else "off")
         st.subheader(t("budget.pacing"))
-        ui.dataframe(budget.pacing_styler(budget.pacing_display(pace, L, cur), pace, L, bold=not ui.presenting()),
-                     hide_index=True,
-                     key="budget_pacing_table",
-                     height=ui.table_height(len(pace), max_rows=17))
+        room = ui.presenting()
+        shown = budget.pacing_display(pace, L, cur)
+        ui.dataframe(budget.pacing_styler(shown, pace, L, bold=not room), hide_index=True,
+                     key="budget_pacing_table", height=ui.table_height(len(pace), max_rows=17),
+                     column_order=budget.pacing_room_order(L) if room else None)
+        if room:
+            st.caption(t("budget.pacing_present", shown=len(budget.ROOM_PACING), all=len(shown.columns)))
         st.caption(t("budget.pacing_help", tol=fmt.pct(settings.at_risk_tolerance, 0),
                      under=fmt.pct(settings.underspend_below, 0), early=fmt.pct(settings.min_elapsed, 0),
                      lump=budget.category_list(settings.lump_sum, L)))

@@ -383,6 +383,19 @@ def pacing_display(pace: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame
     return out.rename(columns={c: i18n.t("budget.col." + c, lang) for c in cols})
 
 
+# Presenting, the pacing table shows the columns the room decides on: what each line is, its verdict and date, the
+# plan against what is spent, and where the period is headed. Elapsed (the same on every line, and a tile above),
+# pace (spent ÷ elapsed) and the projection's share of the plan are left to the full table and the exports: with
+# them, the twelve columns ran past the right edge of a 1280 px projector (from the 11th) and a 1024 px one.
+ROOM_PACING = ("platform", "category", "status", "crossing", "planned", "actual", "pct_used", "projected",
+               "projected_over")
+
+
+def pacing_room_order(lang: str) -> list[str]:
+    """The headers of ROOM_PACING as pacing_display writes them (st.dataframe's column_order)."""
+    return [i18n.t("budget.col." + c, lang) for c in ROOM_PACING]
+
+
 def pacing_styler(display: pd.DataFrame, pace: pd.DataFrame, lang: str, *, bold: bool = True):
     """The display table with its status cells coloured by status (and bold: not when presenting).
 

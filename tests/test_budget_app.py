@@ -26,8 +26,8 @@ def plan_paid(db: Path) -> dict[str, float]:
     return {p: float(v) * rates[c] for p, v, c in zip(paid["平台"], paid["预算"], paid["币种"], strict=True)}
 
 
-def open_page(lang: str = "en"):
-    at = app_test(lang=lang)
+def open_page(lang: str = "en", **query):
+    at = app_test(lang=lang, **query)
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
@@ -59,6 +59,33 @@ def test_page_shows_the_planted_alerts(sample_db, clear_streamlit_caches, lang):
     assert list(table.columns)[2:4] == [status, crossing]
     assert table.iloc[0, 2] == i18n.t("budget.status.overspent", lang) and table.iloc[0, 3] == "2026-11-17"
     assert any("2026-11-22" in c.value for c in at.caption)          # the as-of date is stated
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_presenting_the_pacing_table_shows_the_rooms_columns(sample_db, clear_streamlit_caches, lang):
+    """Presented, the pacing table's twelve columns ran past a 1280 px projector's right edge: it shows the nine
+    the room decides on, in the table's order, and says so; the data keeps every column, and out of the mode
+    every column shows."""
+    from smm import budget
+
+    room = [i18n.t(f"budget.col.{c}", lang) for c in ("platform", "category", "status", "crossing", "planned",
+                                                         "actual", "pct_used", "projected", "projected_over")]
+    left = [i18n.t(f"budget.col.{c}", lang) for c in ("pct_elapsed", "pace", "projected_pct")]
+    note = i18n.t("budget.pacing_present", lang, shown=9, all=12)
+    for present in (False, True):
+        at = open_page(lang, **({"present": "1"} if present else {}))
+        table = at.dataframe[0]
+        cols = list(table.value.columns)
+        assert len(cols) == 12 and set(room + left) == set(cols), cols
+        shown = list(table.proto.column_order)
+        captions = [c.value for c in at.caption]
+        if not present:
+            assert shown == [] and note not in captions
+            continue
+        assert shown == room == [c for c in cols if c in room], shown         # in the table's own order
+        assert not set(left) & set(shown)
+        assert note in captions, captions
+        assert shown == budget.pacing_room_order(lang)
 
 
 def test_sliders_start_at_plan_and_move_the_scenario(sample_db, clear_streamlit_caches):

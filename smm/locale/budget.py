@@ -61,14 +61,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "categories ({lump}) are not projected at a daily rate: projected = booked so far, flagged only when "
         "over plan, or short of it once the period is over. Thresholds are in Settings below. Paid spend comes from the platform exports; KOL, content, staff and other from the "
         "cost sheets (KOL fees dated by post)."),
+    "budget.pacing_present": ("演示模式显示 {shown} 个关键列（共 {all} 列，导出文件含全部列）。",
+                              "Presenting: the {shown} key columns of {all} (the exports hold them all)."),
     "budget.export_csv": ("导出 CSV", "Export CSV"),
     "budget.export_xlsx": ("导出 Excel", "Export Excel"),
     **{f"budget.col.{k}": v for k, v in {
         "platform": ("平台", "Platform"), "category": ("类别", "Category"), "planned": ("预算", "Planned"),
         "actual": ("已花费", "Spent"), "pct_used": ("已用", "Used"), "pct_elapsed": ("周期进度", "Elapsed"),
         "pace": ("进度", "Pace"), "projected": ("期末预计", "Projected"), "projected_pct": ("预计/预算", "Proj. % of plan"),
-        "projected_over": ("预计超支(+)/结余(−)", "Projected over (+) / under (−)"), "status": ("状态", "Status"),
-        "crossing": ("超预算日期（≈预计）", "Crossed plan on (≈ projected)"),
+        "projected_over": ("预计超支(+)/结余(−)", "Proj. over (+) / under (−)"), "status": ("状态", "Status"),
+        "crossing": ("超预算日期（≈预计）", "Over plan on (≈ est.)"),
     }.items()},
     **{f"budget.status.{k}": v for k, v in {
         "overspent": ("已超支", "Overspent"), "at_risk": ("有超支风险", "At risk"),
