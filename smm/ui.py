@@ -281,7 +281,11 @@ FIT_STEPS = ("25", "30", "35", "40", "45", "50", "60", "80")
 # （-¥57.4万）" showed as "预算的 91%（-¥57.4…" in a 218 px tile. Letting it wrap instead would stand that tile's
 # number a line above its neighbours'. A group passes its changes to metric_group; their text takes the smaller of
 # the size it has and the one at which the widest of them fits on one line: the tile's width (100cqi) less the
-# chip's padding (0.75rem) and arrow (--smm-arrow), shared among DELTA_FIT_STEPS em (the widest, rounded up).
+# chip's padding (0.75rem) and arrow (--smm-arrow), shared among DELTA_FIT_STEPS em (the widest, rounded up);
+# and no smaller than 0.75 of its size. To keep it near its size, the budget's four tiles go two a row where four
+# of ~9.4rem do not fit (41rem: a change of 11 em at 0.9 of its size, and its padding), and the what-if's six go
+# three a row below six of ~8.3rem (55rem: 8 em and an arrow): with the sidebar open at 1024 px, their changes had
+# come down to 10.6 and 6 px.
 DELTA_FIT_STEPS = ("3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "16", "18", "20", "24")
 
 # The rules of the paragraphs above that hold in both modes; the font sizes are the mode's (BASE_CSS, PRESENT_CSS).
@@ -291,6 +295,16 @@ LAYOUT_CSS = """
 [data-testid="stMetricValue"] > div { line-height: 1.25; }
 div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 0.15rem; }
 [class*="st-key-smm_fit_"][class*="_overview"] { container: smm-tiles / inline-size; }
+[class*="st-key-smm_fit_"][class*="_burn"] { container: smm-four / inline-size; }
+[class*="st-key-smm_fit_"][class*="_whatif"] { container: smm-six / inline-size; }
+@container smm-four (max-width: 41rem) {
+  [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; }
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { flex: 0 0 calc((100% - 1rem) / 2); min-width: 0; }
+}
+@container smm-six (max-width: 55rem) {
+  [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; }
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { flex: 0 0 calc((100% - 2rem) / 3); min-width: 0; }
+}
 [data-testid="stMetric"] { container: smm-tile / inline-size; }
 @container smm-tile (max-width: 15rem) {
   div:has(> [data-testid="stMetricDeltaDescription"]) { flex-direction: column; align-items: flex-start; }
@@ -309,22 +323,22 @@ div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 
 [data-testid="stHorizontalBlock"]:has([data-testid="stMetricDelta"]) [data-testid="stMetric"]:not(:has([data-testid="stMetricDelta"])) [data-testid="stMetricLabel"] { flex: 0 0 auto; }
 [data-testid="stMetricDelta"] { --smm-arrow: 0px; }
 [data-testid="stMetricDelta"]:has(svg) { --smm-arrow: 20px; }
-[class*="_dfit_3_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 3)); }
-[class*="_dfit_4_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 4)); }
-[class*="_dfit_5_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 5)); }
-[class*="_dfit_6_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 6)); }
-[class*="_dfit_7_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 7)); }
-[class*="_dfit_8_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 8)); }
-[class*="_dfit_9_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 9)); }
-[class*="_dfit_10_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 10)); }
-[class*="_dfit_11_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 11)); }
-[class*="_dfit_12_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 12)); }
-[class*="_dfit_13_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 13)); }
-[class*="_dfit_14_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 14)); }
-[class*="_dfit_16_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 16)); }
-[class*="_dfit_18_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 18)); }
-[class*="_dfit_20_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 20)); }
-[class*="_dfit_24_"] [data-testid="stMetricDelta"] p { font-size: min(1em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 24)); }
+[class*="_dfit_3_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 3), 1em); }
+[class*="_dfit_4_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 4), 1em); }
+[class*="_dfit_5_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 5), 1em); }
+[class*="_dfit_6_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 6), 1em); }
+[class*="_dfit_7_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 7), 1em); }
+[class*="_dfit_8_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 8), 1em); }
+[class*="_dfit_9_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 9), 1em); }
+[class*="_dfit_10_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 10), 1em); }
+[class*="_dfit_11_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 11), 1em); }
+[class*="_dfit_12_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 12), 1em); }
+[class*="_dfit_13_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 13), 1em); }
+[class*="_dfit_14_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 14), 1em); }
+[class*="_dfit_16_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 16), 1em); }
+[class*="_dfit_18_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 18), 1em); }
+[class*="_dfit_20_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 20), 1em); }
+[class*="_dfit_24_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 24), 1em); }
 [data-testid="stVegaLiteChart"] .vega-embed { max-width: 100%; }
 [data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
 [class*="st-key-smm_wrap_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }

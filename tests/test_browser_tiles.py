@@ -42,9 +42,9 @@ TILES = ("() => [...document.querySelectorAll('" + VALUES + "')].filter(d => d.o
 
 
 # Each visible tile change (delta chip): its text, the width it needs and has, its font size in px.
-DELTAS = ("() => [...document.querySelectorAll('[data-testid=\"stMetricDelta\"] [data-testid=\"stMarkdownContainer\"]')]"
-          ".filter(d => d.offsetParent !== null).map(d => ({text: d.innerText, need: d.scrollWidth, have: d.clientWidth, "
-          "px: parseFloat(getComputedStyle(d.querySelector('p')).fontSize)}))")
+DELTAS = """() => [...document.querySelectorAll('[data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"]')]
+    .filter(d => d.offsetParent !== null).map(d => ({text: d.innerText, need: d.scrollWidth, have: d.clientWidth,
+                                                     px: parseFloat(getComputedStyle(d.querySelector('p')).fontSize)}))"""
 
 
 def check_screens(page, name: str, *, min_px: float, count: int, deltas: int | None = 0
@@ -111,6 +111,22 @@ def test_kol_and_budget_tiles_fit_every_screen(st_server, page, lang):
     page.get_by_role("tab", name=i18n.t("budget.tab.whatif", lang)).click()
     wait_idle(page)
     check_screens(page, f"budget what-if {lang}", min_px=24, count=6)
+    move_first_slider(page)
+    # With the sidebar open at 1024 px, six changes in a row came down to 6 px: the row goes three a row instead.
+    check_screens(page, f"budget what-if {lang}, budget moved", min_px=24, count=6, deltas=None)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    changes = settled(page, DELTAS, lambda ds: len(ds) > 0 and ds[0]["px"] >= 14)
+    assert changes and all(d["px"] >= 14 for d in changes), changes       # the mode's own 0.875rem
+
+
+def move_first_slider(page) -> None:
+    """Move the what-if's first budget up five steps: its tiles then show changes."""
+    thumb = page.locator('[data-testid="stSlider"]').first.get_by_role("slider")
+    thumb.focus()
+    for _ in range(5):
+        thumb.press("ArrowRight")
+    wait_idle(page)
+    expect(page.locator('[data-testid="stMetricDelta"]:visible').first).to_be_visible()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -139,12 +155,7 @@ def test_presented_budget_tiles_keep_their_changes_whole(st_server, page, lang):
     assert not off, off
     page.get_by_role("tab", name=i18n.t("budget.tab.whatif", lang)).click()
     wait_idle(page)
-    thumb = page.locator('[data-testid="stSlider"]').first.get_by_role("slider")    # a moved budget: changes
-    thumb.focus()
-    for _ in range(5):
-        thumb.press("ArrowRight")
-    wait_idle(page)
-    expect(page.locator('[data-testid="stMetricDelta"]:visible').first).to_be_visible()
+    move_first_slider(page)
     check_screens(page, f"budget what-if {lang} presenting", min_px=36, count=6, deltas=None)
 
 

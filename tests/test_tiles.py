@@ -99,11 +99,14 @@ def test_a_groups_changes_take_the_first_step_their_widest_fits(deltas, step):
 
 
 def test_every_change_step_has_its_rule_in_both_modes():
-    # Both modes: the rule caps a change at the size it has (1em) and shares the tile's width less the chip's
-    # padding and arrow among the step's em.
+    # Both modes: the rule keeps a change between 0.75 of the size it has and that size (1em), and shares the
+    # tile's width less the chip's padding and arrow among the step's em.
     for step in ui.DELTA_FIT_STEPS:
-        rule = (f'[class*="_dfit_{step}_"] [data-testid="stMetricDelta"] p {{ font-size: min(1em, '
-                f"calc((100cqi - 0.75rem - var(--smm-arrow)) / {step})); }}")
+        rule = (f'[class*="_dfit_{step}_"] [data-testid="stMetricDelta"] p {{ font-size: clamp(0.75em, '
+                f"calc((100cqi - 0.75rem - var(--smm-arrow)) / {step}), 1em); }}")
         assert rule in ui.LAYOUT_CSS, step
     assert '[data-testid="stMetric"] { container: smm-tile / inline-size; }' in ui.LAYOUT_CSS   # what 100cqi is of
     assert '[data-testid="stMetricDelta"]:has(svg) { --smm-arrow: 20px; }' in ui.LAYOUT_CSS
+    # The groups of four and six tiles with changes go two and three a row where they would shrink them.
+    assert "@container smm-four (max-width: 41rem)" in ui.LAYOUT_CSS
+    assert "@container smm-six (max-width: 55rem)" in ui.LAYOUT_CSS
