@@ -17,7 +17,8 @@ profile_ids = [None] + [p.id for p in (*user_profiles, *builtin_profiles())]
 names = ui.profile_names((*user_profiles, *builtin_profiles()))
 
 with st.expander(ui.t("data.profile") + " · " + ui.t("data.as_of") + " · " + ui.t("data.on_invalid")):
-    col1, col2, col3, col4 = st.columns(4)
+    with st.container(key="smm_row_upload_options"):
+        col1, col2, col3, col4 = st.columns(4)
     profile_id = col1.selectbox(ui.t("data.profile"), profile_ids, key="up_profile",
                                 format_func=lambda x: ui.i18n.t("data.profile_auto", L) if x is None else ui.profile_label(x, names))
     as_of = col2.date_input(ui.t("data.as_of"), value=None, key="up_as_of", help=ui.t("data.as_of_help"))
@@ -77,18 +78,22 @@ if unknown:
     st.caption(ui.t("data.mapping_preview"))
     ui.dataframe(ui.preview_frame(r), hide_index=True)
     with st.form("mapping_form"):
-        c1, c2, c3 = st.columns(3)
+        with st.container(key="smm_row_mapping_format"):
+            c1, c2, c3 = st.columns(3)
         m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key="map_platform",
                                   format_func=lambda x: ui.i18n.platform_label(x, L))
-        m_kind = c2.selectbox(ui.t("data.mapping_kind"), [k for k in KINDS if k in ("daily", "snapshot")],
-                              key="map_kind", format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
+        # A radio: both kinds stay in sight with their explanation, which wraps (a select box cut it short).
+        m_kind = c2.radio(ui.t("data.mapping_kind"), [k for k in KINDS if k in ("daily", "snapshot")],
+                          key="map_kind", format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
         m_name = c3.text_input(ui.t("data.mapping_name"), value=r.file.rsplit(".", 1)[0], key="map_name")
-        cols = st.columns(4)
         chosen = {}
-        for i, h in enumerate(r.headers):
-            chosen[i] = cols[i % 4].selectbox(h, [None, *mapping.MAPPABLE_FIELDS], key=f"map_col_{i}",
-                                              format_func=lambda x: ui.i18n.t("data.mapping_ignore", L) if x is None
-                                              else ui.i18n.field_label(x, L))
+        # Rows of four that wrap (see ui.LAYOUT_CSS): on a narrow screen the columns still read in file order.
+        with st.container(key="smm_row_mapping_columns"):
+            for start in range(0, len(r.headers), 4):
+                for i, col in zip(range(start, min(start + 4, len(r.headers))), st.columns(4), strict=False):
+                    chosen[i] = col.selectbox(r.headers[i], [None, *mapping.MAPPABLE_FIELDS], key=f"map_col_{i}",
+                                              format_func=lambda x: ui.i18n.t("data.mapping_ignore", L)
+                                              if x is None else ui.i18n.field_label(x, L))
         if st.form_submit_button(ui.t("data.mapping_save")):
             try:
                 prof = mapping.build_user_profile(m_name, m_platform, m_kind, r.headers, chosen)

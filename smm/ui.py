@@ -269,7 +269,9 @@ def compare_mode() -> str:
 # their numbers one line, wherever a label wraps (a tile's label takes its slack; a tile with no change below its
 # number, beside tiles with one, keeps its slack at the bottom instead: its number then stands level with theirs).
 # Columns in a container keyed smm_wrap_… go one above the other where two of 34rem do not fit side by side; those
-# keyed smm_grid_… (chart_grid: small multiples, one chart per plot) hold as many 16rem columns a row as fit. A
+# keyed smm_grid_… (chart_grid: small multiples, one chart per plot) hold as many 16rem columns a row as fit, and
+# those keyed smm_row_… (a row of inputs) as many of 11rem: with the sidebar open at 1024 px, the Data page's four
+# upload options had "Detect autom" and "yyyy / mm / d" cut. Button and popover labels wrap rather than end in "…". A
 # chart of fixed width is scaled down to the page's width instead of running off its right edge.
 #
 # A tile's big number never ends in "…" (on a 1280 px projector five tiles are 150 px wide): its font is the
@@ -310,7 +312,9 @@ div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 
   div:has(> [data-testid="stMetricDeltaDescription"]) { flex-direction: column; align-items: flex-start; }
 }
 [data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"],
-[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] p { white-space: normal; text-overflow: clip; }
+[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stPopoverButton"] [data-testid="stMarkdownContainer"],
+[data-testid="stPopoverButton"] [data-testid="stMarkdownContainer"] p { white-space: normal; text-overflow: clip; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] > div,
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] { height: auto; }
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
@@ -343,6 +347,8 @@ div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 
 [data-testid="stVegaLiteChart"] svg.marks { max-width: 100%; height: auto; }
 [class*="st-key-smm_wrap_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
 [class*="st-key-smm_wrap_"] [data-testid="stColumn"] { flex: 1 1 34rem; min-width: min(34rem, 100%); }
+[class*="st-key-smm_row_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; }
+[class*="st-key-smm_row_"] [data-testid="stColumn"] { flex: 1 1 11rem; min-width: min(11rem, 100%); }
 [class*="st-key-smm_grid_"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 1rem; }
 [class*="st-key-smm_grid_"] [data-testid="stColumn"] { flex: 1 1 16rem; min-width: min(16rem, 100%); max-width: 34rem; }
 </style>

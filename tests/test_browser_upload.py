@@ -89,3 +89,41 @@ def test_the_uploader_speaks_english_too(st_server, page):
     wait_idle(page)
     expect(page.locator("h1").first).to_have_text(i18n.t("data.title", "en"))
     _uploader_speaks(page, "en")
+
+
+# Selects in the Data page's mapping form, as the page lays them out: label, top and left.
+MAPPING_SELECTS = """() => [...document.querySelectorAll('[class*="st-key-smm_row_mapping_columns"] [data-testid="stSelectbox"]')]
+    .map(s => { const r = s.getBoundingClientRect(); return {label: s.querySelector('label').innerText,
+                                                             top: Math.round(r.top), left: Math.round(r.left)}; })"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_data_page_inputs_read_whole_with_the_sidebar_open_at_1024_px(st_server, page, tmp_path, lang):
+    # The upload options' four columns had "Detect autom" and "yyyy / mm / d" cut, and the delete button read
+    # "Delete select…": the options go two a row where four do not fit, and the button's label wraps. An unknown
+    # format's mapping form wraps the same way, its columns still in the file's order.
+    from test_browser_tiles import CUT, SELECT_CUT, settled
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{st_server.url}/data?lang={lang}")
+    wait_idle(page)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
+    page.get_by_text(i18n.t("data.profile", lang) + " · ", exact=False).first.click()
+    expect(page.locator('[data-testid="stDateInput"]').first).to_be_visible()
+    assert settled(page, CUT, lambda c: c == []) == []
+    assert settled(page, SELECT_CUT, lambda c: c == []) == []
+    options = page.locator('[class*="st-key-smm_row_upload_options"] [data-testid="stColumn"]')
+    tops = {round(options.nth(k).bounding_box()["y"]) for k in range(options.count())}
+    assert options.count() == 4 and len(tops) == 2, tops                  # two rows of two
+
+    headers = ["统计日", "渠道名称", "投放花费合计", "展示次数合计", "点击次数合计", "新增粉丝", "备注说明"]
+    path = tmp_path / f"unknown_{lang}.csv"
+    path.write_bytes(csv_bytes(headers, [["2026-11-16", "渠道A", "100", "1000", "10", "1", "无"]]))
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    expect(page.locator('[class*="st-key-smm_row_mapping_columns"] [data-testid="stSelectbox"]')).to_have_count(
+        len(headers), timeout=60000)
+    wait_idle(page)
+    assert settled(page, SELECT_CUT, lambda c: c == []) == []
+    shown = sorted(page.evaluate(MAPPING_SELECTS), key=lambda s: (s["top"], s["left"]))
+    assert [s["label"] for s in shown] == headers                        # read in rows, in the file's order
+    assert len({s["top"] for s in shown}) > 2                            # wrapped: fewer than four a row
