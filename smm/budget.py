@@ -385,8 +385,8 @@ def pacing_display(pace: pd.DataFrame, lang: str, currency: str) -> pd.DataFrame
 
 # Presenting, the pacing table shows the columns the room decides on: what each line is, its verdict and date, the
 # plan against what is spent, and where the period is headed. Elapsed (the same on every line, and a tile above),
-# pace (spent ÷ elapsed) and the projection's share of the plan are left to the full table and the exports: with
-# them, the twelve columns ran past the right edge of a 1280 px projector (from the 11th) and a 1024 px one.
+# pace (spent ÷ expected by now) and the projection's share of the plan are left to the full table and the exports:
+# with them, the twelve columns ran 174 px (zh) and 338 px (en) past the right edge of a 1280 px projector.
 ROOM_PACING = ("platform", "category", "status", "crossing", "planned", "actual", "pct_used", "projected",
                "projected_over")
 
