@@ -147,7 +147,8 @@ with tab_burn:
             st.caption(t("budget.burn_help"))
 
     with st.expander(t("budget.settings")):
-        s1, s2, s3, s4, s5 = st.columns(5)
+        # Labels of one to three lines on a narrow screen: the inputs stand on one line below them.
+        s1, s2, s3, s4, s5 = st.columns(5, vertical_alignment="bottom")
         tol = s1.number_input(t("budget.set.tolerance"), 0, 100, int(round(settings.at_risk_tolerance * 100)), 1,
                               key="budget_set_tol")
         under = s2.number_input(t("budget.set.under"), 0, 100, int(round(settings.underspend_below * 100)), 1,

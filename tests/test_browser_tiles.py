@@ -647,3 +647,23 @@ def test_presented_budget_status_cells_read_at_the_tables_size(st_server, page, 
             and "status" in _drawn_sizes(labels, ts)))                   # the grid at its presenting size
         assert sizes.get("platform") == {19.25}, (lang, sizes)
         assert sizes.get("status") == {19.25}, (lang, sizes)
+
+
+# The tops of the budget settings' five number fields.
+SETTINGS_INPUTS = """() => [...document.querySelectorAll('[data-testid="stExpander"] [data-testid="stNumberInput"] input')]
+    .filter(e => e.offsetParent !== null).map(e => Math.round(e.getBoundingClientRect().top))"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_budget_settings_fields_stand_level_whatever_their_labels(st_server, page, lang):
+    # With the sidebar open at 1024 px their labels take one to three lines ("Min. weekly spend variation to fit
+    # (CV %)"), and the fields stood at three heights: they now stand on one line under the labels.
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{st_server.url}/budget?lang={lang}")
+    wait_idle(page)
+    page.get_by_text(i18n.t("budget.settings", lang), exact=True).click()
+    expect(page.locator('[data-testid="stExpander"] [data-testid="stNumberInput"]')).to_have_count(5)
+    for w in (1024, 1280, 1600):
+        page.set_viewport_size({"width": w, "height": 768})
+        tops = settled(page, SETTINGS_INPUTS, lambda ts: len(ts) == 5 and max(ts) - min(ts) <= 1)
+        assert len(tops) == 5 and max(tops) - min(tops) <= 1, (w, tops)
