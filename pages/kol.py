@@ -196,7 +196,7 @@ with tabs[2]:
 # ---- combined score
 with tabs[3]:
     st.markdown(f"**{ui.t('kol.score.weights')}**")
-    wc = st.columns(len(kol.SCORE_METRICS))
+    wc = st.columns(len(kol.SCORE_METRICS), vertical_alignment="bottom")    # fields level under labels that wrap
     for col, m in zip(wc, kol.SCORE_METRICS, strict=False):
         col.number_input(kol.metric_label(m, L), min_value=0.0, max_value=100.0, step=5.0, key=f"kol_w_{m}", format="%.0f",
                          help=kol.metric_formula(m, s, L))

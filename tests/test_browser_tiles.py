@@ -649,21 +649,28 @@ def test_presented_budget_status_cells_read_at_the_tables_size(st_server, page, 
         assert sizes.get("status") == {19.25}, (lang, sizes)
 
 
-# The tops of the budget settings' five number fields.
-SETTINGS_INPUTS = """() => [...document.querySelectorAll('[data-testid="stExpander"] [data-testid="stNumberInput"] input')]
-    .filter(e => e.offsetParent !== null).map(e => Math.round(e.getBoundingClientRect().top))"""
+# The tops of the visible number fields of each row of columns that holds some.
+NUMBER_FIELD_ROWS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stHorizontalBlock"]')]
+    .map(b => [...b.querySelectorAll('[data-testid="stNumberInput"] input')].filter(e => e.offsetParent !== null)
+        .map(e => Math.round(e.getBoundingClientRect().top))).filter(tops => tops.length > 1)"""
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_budget_settings_fields_stand_level_whatever_their_labels(st_server, page, lang):
-    # With the sidebar open at 1024 px their labels take one to three lines ("Min. weekly spend variation to fit
-    # (CV %)"), and the fields stood at three heights: they now stand on one line under the labels.
-    page.set_viewport_size({"width": 1024, "height": 768})
-    page.goto(f"{st_server.url}/budget?lang={lang}")
-    wait_idle(page)
-    page.get_by_text(i18n.t("budget.settings", lang), exact=True).click()
-    expect(page.locator('[data-testid="stExpander"] [data-testid="stNumberInput"]')).to_have_count(5)
-    for w in (1024, 1280, 1600):
-        page.set_viewport_size({"width": w, "height": 768})
-        tops = settled(page, SETTINGS_INPUTS, lambda ts: len(ts) == 5 and max(ts) - min(ts) <= 1)
-        assert len(tops) == 5 and max(tops) - min(tops) <= 1, (w, tops)
+def test_rows_of_number_fields_stand_level_whatever_their_labels(st_server, page, lang):
+    # With the sidebar open at 1024 px the labels of a row take one to three lines ("Min. weekly spend variation
+    # to fit (CV %)", "粉丝互动率（每篇）"), and the fields stood at up to three heights: the budget settings' five
+    # and the KOL score's six weights now stand on one line under their labels.
+    for path, opener, count in (("budget", ("text", "budget.settings"), 5), ("kol", ("tab", "kol.tab.score"), 6)):
+        page.set_viewport_size({"width": 1024, "height": 768})
+        page.goto(f"{st_server.url}/{path}?lang={lang}")
+        wait_idle(page)
+        kind, key = opener
+        (page.get_by_role("tab", name=i18n.t(key, lang)) if kind == "tab"
+         else page.get_by_text(i18n.t(key, lang), exact=True)).click()
+        wait_idle(page)
+        for w in (1024, 1280, 1600):
+            page.set_viewport_size({"width": w, "height": 768})
+            rows = settled(page, NUMBER_FIELD_ROWS,
+                           lambda rs, n=count: any(len(r) == n for r in rs) and all(max(r) - min(r) <= 1 for r in rs))
+            assert any(len(r) == count for r in rows), (path, w, rows)
+            assert all(max(r) - min(r) <= 1 for r in rows), (path, w, rows)
