@@ -559,29 +559,31 @@ def test_presented_kol_scorecard_shows_its_columns_without_scrolling_sideways(st
     # Its 20 columns at the presenting type ran 1.5 screens wide: fee, CPE, revenue, ROI and the hints were
     # beyond the right edge of a 1280 px projector. Presenting, it shows the room's 11 columns, which fit from
     # 1280 px up over the whole sample (the longest names and values). At 1024 px the last ones still scroll.
+    presented_table_fits(page, f"{st_server.url}/kol?lang={lang}&present=1&dates=2026-08-31&dates=2026-11-22",
+                         i18n.t("kol.table_help_present", lang, shown=11, all=20, currency="CNY"),
+                         SCORECARD_OVERFLOW, lambda o: o is not None and o <= 1)
+
+
+def presented_table_fits(page, url: str, caption: str, overflow: str, fits) -> None:
+    """Open `url` (presenting) at 1280 px, see `caption` (the room's columns), then check on every screen from
+    1280 px up that `fits(overflow())`: the grid runs no further than its width."""
     page.set_viewport_size({"width": 1280, "height": 720})
-    page.goto(f"{st_server.url}/kol?lang={lang}&present=1&dates=2026-08-31&dates=2026-11-22")
+    page.goto(url)
     wait_idle(page)
-    expect(page.get_by_text(i18n.t("kol.table_help_present", lang, shown=11, all=20, currency="CNY"),
-                            exact=True)).to_be_visible()
+    expect(page.get_by_text(caption, exact=True)).to_be_visible()
     for w, h in SCREENS[1:]:
         page.set_viewport_size({"width": w, "height": h})
-        over = settled(page, SCORECARD_OVERFLOW, lambda o: o is not None and o <= 1)
-        assert over is not None and over <= 1, (w, over)
+        over = settled(page, overflow, fits)
+        assert fits(over), (w, over)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_presented_budget_pacing_shows_its_columns_without_scrolling_sideways(st_server, page, lang):
     # Its twelve columns ran 174 px (zh) and 338 px (en) past a 1280 px projector's right edge. Presenting, it
     # shows the room's nine, which fit from 1280 px up. At 1024 px the last ones still scroll.
-    page.set_viewport_size({"width": 1280, "height": 720})
-    page.goto(f"{st_server.url}/budget?lang={lang}&present=1")
-    wait_idle(page)
-    expect(page.get_by_text(i18n.t("budget.pacing_present", lang, shown=9, all=12), exact=True)).to_be_visible()
-    for w, h in SCREENS[1:]:
-        page.set_viewport_size({"width": w, "height": h})
-        over = settled(page, SCORECARD_OVERFLOW, lambda o: o is not None and o <= 1)
-        assert over is not None and over <= 1, (w, over)
+    presented_table_fits(page, f"{st_server.url}/budget?lang={lang}&present=1",
+                         i18n.t("budget.pacing_present", lang, shown=9, all=12),
+                         SCORECARD_OVERFLOW, lambda o: o is not None and o <= 1)
 
 
 # The presented best and worst posts: how far each grid's content runs past its width (0: nothing scrolls sideways).
@@ -596,14 +598,9 @@ RANKINGS_OVERFLOW = """() => { const grids = [...document.querySelectorAll('[dat
 def test_presented_post_rankings_show_their_columns_without_scrolling_sideways(st_server, page, lang):
     # The best and worst posts' 13 columns ran past a 1280 px projector's right edge from conversions on (revenue
     # among them). Presenting, they show the room's columns, which fit from 1280 px up over the whole sample.
-    page.set_viewport_size({"width": 1280, "height": 720})
-    page.goto(f"{st_server.url}/content?lang={lang}&present=1&dates=2026-08-31&dates=2026-11-22")
-    wait_idle(page)
-    expect(page.get_by_text(i18n.t("content.table_present", lang, shown=7, all=13), exact=True)).to_be_visible()
-    for w, h in SCREENS[1:]:
-        page.set_viewport_size({"width": w, "height": h})
-        over = settled(page, RANKINGS_OVERFLOW, lambda o: len(o) == 2 and all(x is not None and x <= 1 for x in o))
-        assert len(over) == 2 and all(x is not None and x <= 1 for x in over), (w, over)
+    presented_table_fits(page, f"{st_server.url}/content?lang={lang}&present=1&dates=2026-08-31&dates=2026-11-22",
+                         i18n.t("content.table_present", lang, shown=7, all=13),
+                         RANKINGS_OVERFLOW, lambda o: len(o) == 2 and all(x is not None and x <= 1 for x in o))
 
 
 # Records every text a canvas draws, with its font and the zoom of the grid it is drawn in.
