@@ -6,7 +6,8 @@ import streamlit as st
 
 from smm import auth, ui
 
-st.set_page_config(page_title="smm", page_icon=":material/insights:", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="smm", page_icon=":material/insights:", layout="wide",
+                   initial_sidebar_state=ui.sidebar_state())
 
 ROOT = Path(__file__).resolve().parent
 # The menu first: until st.navigation has run, Streamlit lists the raw files of pages/ ("app", "kol", …), and

@@ -473,6 +473,17 @@ def presenting() -> bool:
     return bool(st.session_state.get("present"))
 
 
+def sidebar_state() -> str:
+    """The sidebar's state for st.set_page_config: collapsed when presenting (from the URL on a first run).
+
+    Hiding it is PRESENT_CSS's job, but that CSS takes effect only once the page's elements draw (1.3–2.4 s
+    after a presenting URL opens, measured at 1280 px), and until then the frontend showed the expanded sidebar
+    and its filters on the projector; the page config is the first message it applies. Leaving the mode
+    expands it again."""
+    _seed("present", kind="bool")
+    return "collapsed" if presenting() else "expanded"
+
+
 def chart(c, *, key: str | None = None, height: int | str = "content", **kw) -> None:
     """An Altair chart; in presentation mode the same chart with its text sized for a projector
     (charts.presenting: every font × 1.45, heights × 1.2)."""

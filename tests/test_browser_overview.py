@@ -82,6 +82,45 @@ def test_overview_url_tiles_and_presentation_mode(st_server, page, want):
     expect(sidebar).to_be_visible()
 
 
+# Records, from the page's first frame, every frame in which the sidebar is on screen (its width and right edge
+# past a few pixels: collapsed, Streamlit slides it out of view rather than removing it).
+SIDEBAR_WATCH = """
+window.__smmSidebarSeen = [];
+const watch = () => {
+  const s = document.querySelector('section[data-testid="stSidebar"]');
+  if (s && getComputedStyle(s).display !== 'none') {
+    const r = s.getBoundingClientRect();
+    if (r.width > 4 && r.right > 4) window.__smmSidebarSeen.push(Math.round(performance.now()));
+  }
+  requestAnimationFrame(watch);
+};
+requestAnimationFrame(watch);
+"""
+
+
+def test_presenting_url_never_shows_the_sidebar_while_it_loads(st_server, page):
+    """A presenting link opened on the projector draws no sidebar at any moment: its filters used to show for
+    1.3–2.4 s (from the first elements until the page's CSS took effect). Leaving the mode brings it back."""
+    page.goto(f"{st_server.url}/?lang=zh")    # the server's first session lists pages/ before the script runs
+    wait_idle(page)
+    for path in ("", "content", "kol", "budget"):
+        fresh = page.context.new_page()
+        fresh.add_init_script(SIDEBAR_WATCH)
+        fresh.goto(f"{st_server.url}/{path}?lang=zh&present=1")
+        wait_idle(fresh)
+        exit_button = fresh.get_by_role("button", name=i18n.t("present.exit", "zh"))
+        expect(exit_button).to_be_visible()
+        fresh.wait_for_timeout(300)
+        seen = fresh.evaluate("window.__smmSidebarSeen")
+        assert not seen, f"/{path}: the sidebar was on screen in {len(seen)} frames, from {seen[0]} ms"
+        if path == "kol":
+            exit_button.click()
+            wait_idle(fresh)
+            expect(fresh.locator('[data-testid="stSidebar"]')).to_be_visible()
+            assert "present" not in fresh.url
+        fresh.close()
+
+
 def test_overview_in_chinese_presentation_mode(st_server, page):
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{st_server.url}/?lang=zh&present=1")
