@@ -131,8 +131,8 @@ with tab_burn:
         with ui.button_row("budget_pacing"):
             st.download_button(t("budget.export_csv"), export.to_csv_bytes(raw), file_name=f"budget_{ws}_{we}.csv",
                                mime="text/csv", key="budget_pacing_csv", icon=":material/download:")
-            st.download_button(t("budget.export_xlsx"), export.to_xlsx_bytes(raw, "budget"),
-                               file_name=f"budget_{ws}_{we}.xlsx", key="budget_pacing_xlsx",
+            st.download_button(t("budget.export_xlsx"), lambda raw=raw: export.to_xlsx_bytes(raw, "budget"),
+                               file_name=f"budget_{ws}_{we}.xlsx", key="budget_pacing_xlsx", on_click="ignore",
                                mime=export.XLSX_MIME, icon=":material/download:")
 
         st.subheader(t("budget.burn"))
@@ -141,7 +141,7 @@ with tab_burn:
                               default=[x for x in ("paid_ads", "kol") if x in present_cats],
                               format_func=lambda x: t("budget.cat." + x))
         series = _burn(version, path, ws, we, as_of, cur, settings, platforms, tuple(cats))
-        chart = budget_charts.burn_chart(series, L, cur, as_of, budget.line_order(pace))
+        chart = ui.panels(budget_charts.burn_chart, series, L, cur, as_of, budget.line_order(pace))
         if chart is not None:
             ui.chart_grid(chart, key="budget_burn")
             st.caption(t("budget.burn_help"))
@@ -262,7 +262,7 @@ def _whatif():
                      key="budget_wi_quality")
         st.caption(t("budget.wi.quality_help"))
 
-        chart = budget_charts.curves_chart(models, scn_out.platforms, plan, days, hist, objective, L, cur)
+        chart = ui.panels(budget_charts.curves_chart, models, scn_out.platforms, plan, days, hist, objective, L, cur)
         if chart is not None:
             ui.chart_grid(chart, key="budget_wi_curves")
             st.caption(t("budget.wi.curves_help"))
@@ -322,9 +322,9 @@ def _whatif():
         with ui.button_row("budget_wi"):
             st.download_button(t("budget.export_csv"), export.to_csv_bytes(raw), file_name="budget_scenarios.csv",
                                mime="text/csv", key="budget_wi_csv", icon=":material/download:")
-            st.download_button(t("budget.export_xlsx"), export.to_xlsx_bytes(raw, "scenarios"),
+            st.download_button(t("budget.export_xlsx"), lambda raw=raw: export.to_xlsx_bytes(raw, "scenarios"),
                                file_name="budget_scenarios.xlsx", key="budget_wi_xlsx", mime=export.XLSX_MIME,
-                               icon=":material/download:")
+                               icon=":material/download:", on_click="ignore")
         if not saved.empty:
             with st.expander(t("budget.wi.delete_title")):
                 dl = st.selectbox(t("budget.wi.delete_pick"), list(labels), key="budget_wi_delete_pick",

@@ -129,7 +129,7 @@ for _, h in heads.iterrows():
     st.markdown("- " + cc.headline_text(h, form_metric, L, cur))
 grp = q("by_type_platform")
 if grp[f"{form_metric}_median"].notna().any():
-    ui.chart_grid(cc.form_chart(grp, form_metric, L, cur), key="content_forms")
+    ui.chart_grid(ui.panels(cc.form_chart, grp, form_metric, L, cur), key="content_forms")
 with st.expander(ui.t("content.table_forms")):
     table, conf = cc.forms_table(grp, L, cur)
     ui.dataframe(table, hide_index=True, column_config=conf, width="stretch")
@@ -173,7 +173,7 @@ with st.container(key="smm_wrap_themes"):   # one above the other where the tabl
     left, right = st.columns([5, 6]) if not split else (None, st.container())
 if left is not None and themes[f"{form_metric}_median"].notna().any():
     with left:
-        ui.chart(cc.theme_chart(themes, form_metric, L, cur), width="stretch")
+        ui.chart(ui.specs(cc.theme_chart, themes, form_metric, L, cur), width="stretch")
 with right:
     table, conf = cc.themes_table(themes, L, cur, split)
     ui.dataframe(table, hide_index=True, column_config=conf, width="stretch")
@@ -258,7 +258,7 @@ min_posts = c4.number_input(
 heat = q(
     "heatmap", platform=heat_platform, metric=heat_metric, min_posts=int(min_posts), hour_block=int(block)
 )
-ui.chart(cc.heatmap_chart(heat, heat_metric, heat_platform, L, cur, int(min_posts)), width="stretch")
+ui.chart(ui.specs(cc.heatmap_chart, heat, heat_metric, heat_platform, L, cur, int(min_posts)), width="stretch")
 best = content.best_slots(heat, heat_metric)
 plabel = ui.i18n.platform_label(heat_platform, L)
 if best.empty:

@@ -146,9 +146,9 @@ with tabs[0]:
     with ui.button_row("kol_export"):
         st.download_button(ui.t("kol.export_csv"), export.to_csv_bytes(exp), file_name="kol_scorecard.csv",
                            mime="text/csv", key="kol_export_csv", icon=":material/download:")
-        st.download_button(ui.t("kol.export_xlsx"), export.to_xlsx_bytes(exp, sheet="KOL"),
+        st.download_button(ui.t("kol.export_xlsx"), lambda exp=exp: export.to_xlsx_bytes(exp, sheet="KOL"),
                            file_name="kol_scorecard.xlsx", key="kol_export_xlsx", icon=":material/download:",
-                           mime=export.XLSX_MIME)
+                           mime=export.XLSX_MIME, on_click="ignore")
     with st.expander(ui.t("kol.definitions")):
         st.markdown(kol.definitions_md(s, L))
 
@@ -169,7 +169,7 @@ with tabs[1]:
     elif cmp_metrics:
         cmp = _compare(version, path, f, s, opts, tuple(chosen), tuple(cmp_metrics))
         grid = st.columns(2)
-        for i, chart in enumerate(kol_charts.compare_charts(cmp, L, f.currency, opts, flagged)):
+        for i, chart in enumerate(ui.specs(kol_charts.compare_charts, cmp, L, f.currency, opts, flagged)):
             with grid[i % 2]:
                 ui.chart(chart, key=f"kol_compare_chart_{i}", width="stretch")
         groups = " · ".join(dict.fromkeys(
@@ -189,7 +189,7 @@ with tabs[2]:
     if tr is None or tr.empty:
         st.info(ui.t("kol.trend.empty"))
     else:
-        for i, chart in enumerate(kol_charts.trend_charts(tr, labels.get(tkey, tkey), L, f.currency, grain)):
+        for i, chart in enumerate(ui.specs(kol_charts.trend_charts, tr, labels.get(tkey, tkey), L, f.currency, grain)):
             ui.chart(chart, key=f"kol_trend_chart_{i}", width="stretch", height=260)
         st.caption(ui.t("kol.trend.note", end=end.isoformat() if end else "—"))
 
@@ -224,7 +224,7 @@ with tabs[3]:
                              ui.t("kol.col.score"): st.column_config.ProgressColumn(
                                  ui.t("kol.col.score"), min_value=0, max_value=100, format="%.0f"),
                              ui.t("kol.score.reasons"): st.column_config.TextColumn(width="large")})
-        ui.chart(kol_charts.score_chart(sco, L, opts, flagged), key="kol_score_chart", width="stretch")
+        ui.chart(ui.specs(kol_charts.score_chart, sco, L, opts, flagged), key="kol_score_chart", width="stretch")
 
 # ---- quality flags
 with tabs[4]:
@@ -253,7 +253,7 @@ with tabs[5]:
     if sp.empty:
         st.info(ui.t("kol.scatter.empty"))
     else:
-        ui.chart(kol_charts.scatter_chart(sp, y, L, f.currency, opts), key="kol_scatter_chart",
+        ui.chart(ui.specs(kol_charts.scatter_chart, sp, y, L, f.currency, opts), key="kol_scatter_chart",
                         width="stretch", height=520)
         st.caption(ui.t("kol.scatter.note", y=kol.metric_label(y, L)))
         for q in ("cheap_strong", "costly_strong", "cheap_weak", "costly_weak"):

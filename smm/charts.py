@@ -39,16 +39,22 @@ except ImportError:  # pragma: no cover - a Streamlit without it (pinned to 1.67
     _ALTAIR_LOCK = threading.Lock()
 
 
-def to_spec(chart) -> dict:
+def to_spec(chart, *, theme: str = "default") -> dict:
     """An Altair chart's Vega-Lite spec, its data inline (as `datasets`).
 
     Altair's data transformer and theme are global to the process, and Streamlit replaces them while it draws a
     chart in another session (its transformer leaves the data out of the spec): under Streamlit's own lock, this
     spec is the one Altair writes by default, whatever another session draws at the same time. Twenty sessions
     reading the Budget page at once raised KeyError 'datasets' before.
+
+    theme="none" writes the spec as st.altair_chart does (Altair's default theme adds a 300 × 300 px default
+    view size that Streamlit leaves out); presentation mode draws the default one, scaled (presenting()).
     """
     with _ALTAIR_LOCK:
-        return chart.to_dict()
+        if theme == "default":
+            return chart.to_dict()
+        with alt.theme.enable(theme):
+            return chart.to_dict()
 
 
 def _rows(spec: dict, data: dict) -> list[dict]:

@@ -484,13 +484,48 @@ def sidebar_state() -> str:
     return "collapsed" if presenting() else "expanded"
 
 
+# Building an Altair chart and writing its spec is most of a page's rerun (Altair copies the chart for each
+# configure_* call and hashes every layer's data through the frame's repr: 0.1–0.3 s a chart). The same
+# arguments always give the same spec, so pages draw charts through specs()/panels(), which build each once per
+# distinct arguments (the frames hashed by value) and mode, and every later rerun reuses the spec.
+@st.cache_data(show_spinner=False, max_entries=400)
+def _built(_builder, name: str, args: tuple, kwargs: dict, form: str):
+    out = _builder(*args, **kwargs)     # the builder is keyed by its name (a function is not hashable here)
+    if out is None:
+        return None
+    if form == "panels":
+        return charts.facet_panels(out)
+    theme = "default" if form == "present" else "none"
+    if isinstance(out, list | tuple):
+        return [charts.to_spec(c, theme=theme) for c in out]
+    return charts.to_spec(out, theme=theme)
+
+
+def specs(builder, *args, **kwargs):
+    """builder(*args, **kwargs) (an Altair chart, or a list of them) as Vega-Lite spec(s) for chart(): the spec
+    st.altair_chart would draw, or presentation mode's (scaled by chart()); built once per distinct arguments."""
+    return _built(builder, _name(builder), args, kwargs, "present" if presenting() else "plain")
+
+
+def panels(builder, *args, **kwargs) -> tuple[str | None, dict, list[dict]] | None:
+    """builder(*args, **kwargs) (an Altair facet) split into chart_grid's panels, once per distinct arguments
+    (None where the builder draws nothing)."""
+    return _built(builder, _name(builder), args, kwargs, "panels")
+
+
+def _name(fn) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
 def chart(c, *, key: str | None = None, height: int | str = "content", **kw) -> None:
-    """An Altair chart; in presentation mode the same chart with its text sized for a projector
-    (charts.presenting: every font × 1.45, heights × 1.2)."""
+    """An Altair chart, or a spec from specs(); in presentation mode the same chart with its text sized for a
+    projector (charts.presenting: every font × 1.45, heights × 1.2)."""
     if presenting():
         if isinstance(height, int):
             height = round(height * charts.PRESENT_HEIGHT)
-        _vega(charts.to_spec(c), key=key, height=height, **kw)
+        _vega(c if isinstance(c, dict) else charts.to_spec(c), key=key, height=height, **kw)
+    elif isinstance(c, dict):
+        st.vega_lite_chart(spec=c, key=key, height=height, **kw)
     else:
         st.altair_chart(c, key=key, height=height, **kw)
 
@@ -500,14 +535,14 @@ def _vega(spec: dict, *, key: str | None = None, **kw) -> None:
 
 
 def chart_grid(chart, *, key: str) -> None:
-    """Small multiples (an Altair facet) as one chart per panel in columns that wrap: three a row where three of
-    16rem fit, fewer where not, each panel as wide as its column (charts.facet_panels)."""
-    title, legend, panels = charts.facet_panels(chart)
+    """Small multiples (an Altair facet, or its panels()) as one chart per panel in columns that wrap: three a row
+    where three of 16rem fit, fewer where not, each panel as wide as its column (charts.facet_panels)."""
+    title, legend, parts = chart if isinstance(chart, tuple) else charts.facet_panels(chart)
     if title:
         st.markdown(f"**{title}**")
     _vega(legend, key=f"{key}_legend", width="stretch")
     with st.container(key=f"smm_grid_{key}"):
-        for i, (col, spec) in enumerate(zip(st.columns(len(panels)), panels, strict=True)):
+        for i, (col, spec) in enumerate(zip(st.columns(len(parts)), parts, strict=True)):
             with col:
                 _vega(spec, key=f"{key}_{i}", width="stretch")
 
