@@ -42,35 +42,39 @@ def _median_ms(fn, runs: int) -> tuple[float, list[float]]:
     return statistics.median(out), out
 
 
-def bench(db: Path, runs: int) -> None:
-    os.environ["SMM_DB"] = str(db)
+def _page_times(page: str, present: bool, runs: int) -> tuple[float, float, list[float]]:
+    """(kept, rebuilt, kept runs) in ms for one page and mode."""
     import streamlit as st
     from conftest import app_test
 
     from smm import ui
 
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = app_test(dates=["2026-08-31", "2026-11-22"], **({"present": "1"} if present else {}))
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, (page, at.exception)
+
+    def rerun(clear: bool) -> None:
+        if clear:
+            ui._built.clear()
+        at.run()
+        assert not at.exception, (page, at.exception)
+
+    rerun(False)                                            # warm: data caches and specs
+    kept, times = _median_ms(lambda: rerun(False), runs)
+    rebuilt, _ = _median_ms(lambda: rerun(True), runs)
+    return kept, rebuilt, times
+
+
+def bench(db: Path, runs: int) -> None:
+    os.environ["SMM_DB"] = str(db)
     print(f"{'page':22s}{'mode':>9s}{'kept ms':>10s}{'rebuilt ms':>12s}{'ratio':>8s}  kept runs")
     for page in PAGES:
         for present in (False, True):
-            st.cache_data.clear()
-            st.cache_resource.clear()
-            at = app_test(dates=["2026-08-31", "2026-11-22"], **({"present": "1"} if present else {}))
-            at.run()
-            if page != PAGES[0]:
-                at.switch_page(page).run()
-            assert not at.exception, (page, at.exception)
-
-            def rerun() -> None:
-                at.run()
-                assert not at.exception, (page, at.exception)
-
-            def rerun_cold() -> None:
-                ui._built.clear()
-                rerun()
-
-            rerun()                                            # warm: data caches and specs
-            kept, times = _median_ms(rerun, runs)
-            rebuilt, _ = _median_ms(rerun_cold, runs)
+            kept, rebuilt, times = _page_times(page, present, runs)
             name = page.removeprefix("pages/").removesuffix(".py")
             print(f"{name:22s}{'present' if present else 'plain':>9s}{kept:10.0f}{rebuilt:12.0f}"
                   f"{rebuilt / kept:7.1f}x  {', '.join(f'{t:.0f}' for t in times)}")

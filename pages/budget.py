@@ -97,7 +97,7 @@ else:
         else:
             st.warning(budget.alert_text(r, L, cur, as_of), icon=":material/warning:")
 
-tab_burn, tab_wi, tab_plan = st.tabs([t("budget.tab.burn"), t("budget.tab.whatif"), t("budget.tab.plan")])
+tab_burn, tab_wi, tab_plan = ui.tabs("budget_tab", ("burn", "whatif", "plan"), "budget.tab.")
 
 # ---------------------------------------------------------------- burn
 with tab_burn:
@@ -262,7 +262,8 @@ def _whatif():
                      key="budget_wi_quality")
         st.caption(t("budget.wi.quality_help"))
 
-        chart = ui.panels(budget_charts.curves_chart, models, scn_out.platforms, plan, days, hist, objective, L, cur)
+        chart = ui.panels(budget_charts.curves_chart, models, scn_out.platforms, plan, days, hist, objective, L,
+                          cur)
         if chart is not None:
             ui.chart_grid(chart, key="budget_wi_curves")
             st.caption(t("budget.wi.curves_help"))

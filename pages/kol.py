@@ -127,7 +127,7 @@ labels = {k: kol.label_of(n, p, L) for k, n, p in zip(sc["key"], sc["kol"], sc["
 scored = list(sco["key"])
 with_results = list(sc.loc[sc["has_results"], "key"])
 
-tabs = st.tabs([ui.t(f"kol.tab.{x}") for x in ("scorecard", "compare", "trend", "score", "flags", "scatter")])
+tabs = ui.tabs("kol_tab", ("scorecard", "compare", "trend", "score", "flags", "scatter"), "kol.tab.")
 
 # ---- scorecard
 with tabs[0]:
@@ -189,7 +189,8 @@ with tabs[2]:
     if tr is None or tr.empty:
         st.info(ui.t("kol.trend.empty"))
     else:
-        for i, chart in enumerate(ui.specs(kol_charts.trend_charts, tr, labels.get(tkey, tkey), L, f.currency, grain)):
+        specs = ui.specs(kol_charts.trend_charts, tr, labels.get(tkey, tkey), L, f.currency, grain)
+        for i, chart in enumerate(specs):
             ui.chart(chart, key=f"kol_trend_chart_{i}", width="stretch", height=260)
         st.caption(ui.t("kol.trend.note", end=end.isoformat() if end else "—"))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import duckdb
 import streamlit as st
@@ -235,6 +235,32 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
     _sync("cvr_base", CVR_BASES[0])
     _sync("roi_basis", ROI_BASES[0])
     _sync("present", False, kind="bool")
+
+
+def tabs(key: str, ids: Sequence[str], prefix: str) -> list:
+    """st.tabs whose open tab is part of the view's URL (`?tab=<id>`, the same id in both languages; the first
+    tab leaves the URL clean), so a copied link reopens it, and a language switch keeps it open.
+
+    The labels are i18n keys `prefix + id`. Every tab's content still runs on each rerun (the page's elements
+    stay the same for AppTest and exports); switching tabs reruns the page to update the URL.
+    """
+    ss = st.session_state
+    L = lang()
+    labels = [i18n.t(prefix + i, L) for i in ids]
+    by_label = {i18n.t(prefix + i, x): i for i in ids for x in i18n.LANGS}
+    current = by_label.get(ss.get(key))                    # the open tab, named in either language
+    if current is None:                                    # a first run on this page: the URL's tab, if any
+        asked = st.query_params.get("tab")
+        current = asked if asked in ids else ids[0]
+    ss[key] = labels[ids.index(current)]
+    out = st.tabs(labels, key=key, on_change="rerun")
+    opened = by_label.get(ss.get(key), ids[0])
+    if opened == ids[0]:
+        if "tab" in st.query_params:
+            del st.query_params["tab"]
+    elif st.query_params.get_all("tab") != [opened]:
+        st.query_params["tab"] = opened
+    return out
 
 
 def filters() -> queries.Filters:

@@ -39,22 +39,14 @@ def _same_table(csv_data: bytes, xlsx_data: bytes) -> int:
     return len(rows) - 1
 
 
-def test_kol_scorecard_excel_is_made_on_click_and_matches_the_csv(st_server, page):
-    page.goto(f"{st_server.url}/kol?{RANGE}&lang=en")
+@pytest.mark.parametrize("url,row,lang,csv_key,xlsx_key", [
+    (f"kol?{RANGE}&lang=en", "kol_export", "en", "kol.export_csv", "kol.export_xlsx"),
+    ("budget?lang=zh", "budget_pacing", "zh", "budget.export_csv", "budget.export_xlsx"),
+])
+def test_excel_export_is_made_on_click_and_matches_the_csv(st_server, page, url, row, lang, csv_key, xlsx_key):
+    page.goto(f"{st_server.url}/{url}")
     wait_idle(page)
-    row = page.locator(".st-key-smm_buttons_kol_export")
-    expect(row).to_be_visible()
-    n = _same_table(_download(page, row, i18n.t("kol.export_csv", "en")),
-                    _download(page, row, i18n.t("kol.export_xlsx", "en")))
-    assert n >= 10
-    expect(page.locator('[data-testid="stApp"]')).to_be_visible()
-
-
-def test_budget_pacing_excel_is_made_on_click_and_matches_the_csv(st_server, page):
-    page.goto(f"{st_server.url}/budget?lang=zh")
-    wait_idle(page)
-    row = page.locator(".st-key-smm_buttons_budget_pacing")
-    expect(row).to_be_visible()
-    n = _same_table(_download(page, row, i18n.t("budget.export_csv", "zh")),
-                    _download(page, row, i18n.t("budget.export_xlsx", "zh")))
-    assert n >= 10
+    buttons = page.locator(f".st-key-smm_buttons_{row}")
+    expect(buttons).to_be_visible()
+    csv_data = _download(page, buttons, i18n.t(csv_key, lang))
+    assert _same_table(csv_data, _download(page, buttons, i18n.t(xlsx_key, lang))) >= 10

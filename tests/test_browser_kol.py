@@ -73,3 +73,31 @@ def test_compare_flow_en(st_server, page):
     expect(page.get_by_role("tabpanel").locator('[data-testid="stVegaLiteChart"]').first).to_be_visible()
     page.wait_for_timeout(500)
     screenshot(page, "kol_scatter_en")
+
+
+def test_the_open_tab_is_in_the_url_and_survives_a_language_switch(st_server, page):
+    """A copied link reopens the tab it was copied on (KOLs and Budget); switching tabs rewrites the link,
+    switching language keeps the tab, and the first tab leaves the link clean."""
+    import re
+
+    selected = page.locator('[data-testid="stTab"][aria-selected="true"]')
+    page.goto(f"{st_server.url}/kol?{RANGE}&lang=zh&tab=trend")
+    wait_idle(page)
+    expect(selected).to_have_text("趋势分析")
+    expect(page.get_by_role("tabpanel").locator('[data-testid="stSelectbox"]').first).to_be_visible()
+    page.get_by_role("tab", name="费用 vs 效果").click()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"[?&]tab=scatter(&|$)"))
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    wait_idle(page)
+    expect(selected).to_have_text("Cost vs result")
+    expect(page).to_have_url(re.compile(r"[?&]tab=scatter(&|$)"))
+    page.get_by_role("tab", name="Scorecard").click()
+    wait_idle(page)
+    expect(selected).to_have_text("Scorecard")
+    expect(page).not_to_have_url(re.compile(r"[?&]tab="))
+
+    page.goto(f"{st_server.url}/budget?lang=en&tab=whatif")
+    wait_idle(page)
+    expect(selected).to_have_text("What-if")
+    expect(page.get_by_role("tabpanel").locator('[data-testid="stSlider"]').first).to_be_visible()

@@ -80,9 +80,8 @@ def test_presentation_mode_builds_its_own_spec_and_scales_it(kol_page):
 def test_the_cached_spec_is_the_one_st_altair_chart_draws(sample_db):
     """charts.to_spec(theme="none") writes what Streamlit's own conversion writes (its datasets aside, which
     Streamlit ships as Arrow): no 300 × 300 default view, the same layers, scales and config."""
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
     import pandas as pd
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
     df = pd.DataFrame({"kol": ["a", "b"], "platform": ["douyin", "weibo"], "score": [80.0, 55.5],
                        "key": ["douyin|a", "weibo|b"], "tier": ["mid", "micro"], "n_metrics": [6, 6]})

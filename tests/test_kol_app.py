@@ -178,3 +178,22 @@ def test_short_range_offers_the_whole_period(sample_db, clear_streamlit_caches):
     assert not a.exception
     a.button(key="kol_all_dates").click().run()
     assert a.session_state["dates"] == (dt.date(2026, 8, 31), dt.date(2026, 11, 22))
+
+
+@pytest.mark.parametrize("tab,label", [
+    ("trend", "趋势分析"), ("scatter", "费用 vs 效果"), (None, "记分卡"), ("<script>alert(1)</script>", "记分卡"),
+    ("Trend", "记分卡"),      # a label is not an id
+])
+def test_the_open_tab_comes_from_the_url_by_its_id(sample_db, clear_streamlit_caches, tab, label):
+    a = app_test(**ALL, **({"tab": tab} if tab else {}))
+    a.run()
+    a.switch_page("pages/kol.py").run()
+    assert not a.exception, a.exception
+    assert a.session_state["kol_tab"] == label
+    # A valid id stays in the URL; the first tab, or a value that names no tab, leaves it clean.
+    assert a.query_params.get("tab") == (tab if label != "记分卡" else None)
+    # The same tab stays open in the other language (the URL keeps its id).
+    a.sidebar.segmented_control(key="lang").set_value("en").run()
+    assert not a.exception
+    en = {"趋势分析": "Trend", "费用 vs 效果": "Cost vs result", "记分卡": "Scorecard"}[label]
+    assert a.session_state["kol_tab"] == en
