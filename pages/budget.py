@@ -130,7 +130,7 @@ with tab_burn:
         raw = budget.pacing_export(pace, L)
         with ui.button_row("budget_pacing"):
             st.download_button(t("budget.export_csv"), export.to_csv_bytes(raw), file_name=f"budget_{ws}_{we}.csv",
-                               mime="text/csv", key="budget_pacing_csv", icon=":material/download:")
+                               mime="text/csv", key="budget_pacing_csv", icon=":material/download:", on_click="ignore")
             st.download_button(t("budget.export_xlsx"), lambda raw=raw: export.to_xlsx_bytes(raw, "budget"),
                                file_name=f"budget_{ws}_{we}.xlsx", key="budget_pacing_xlsx", on_click="ignore",
                                mime=export.XLSX_MIME, icon=":material/download:")
@@ -322,7 +322,7 @@ def _whatif():
         raw = whatif.comparison_export(table, L, cur)
         with ui.button_row("budget_wi"):
             st.download_button(t("budget.export_csv"), export.to_csv_bytes(raw), file_name="budget_scenarios.csv",
-                               mime="text/csv", key="budget_wi_csv", icon=":material/download:")
+                               mime="text/csv", key="budget_wi_csv", icon=":material/download:", on_click="ignore")
             st.download_button(t("budget.export_xlsx"), lambda raw=raw: export.to_xlsx_bytes(raw, "scenarios"),
                                file_name="budget_scenarios.xlsx", key="budget_wi_xlsx", mime=export.XLSX_MIME,
                                icon=":material/download:", on_click="ignore")

@@ -145,7 +145,7 @@ with tabs[0]:
     exp = kol.export_frame(frame, L, f.currency)
     with ui.button_row("kol_export"):
         st.download_button(ui.t("kol.export_csv"), export.to_csv_bytes(exp), file_name="kol_scorecard.csv",
-                           mime="text/csv", key="kol_export_csv", icon=":material/download:")
+                           mime="text/csv", key="kol_export_csv", icon=":material/download:", on_click="ignore")
         st.download_button(ui.t("kol.export_xlsx"), lambda exp=exp: export.to_xlsx_bytes(exp, sheet="KOL"),
                            file_name="kol_scorecard.xlsx", key="kol_export_xlsx", icon=":material/download:",
                            mime=export.XLSX_MIME, on_click="ignore")

@@ -92,7 +92,8 @@ if big:
 else:
     st.dataframe(styled, hide_index=True, key="ov_platform_table", placeholder="—")
     st.download_button(ui.t("overview.download_csv"), overview.table_csv(v.table, L), key="ov_download",
-                       file_name=f"overview_{k.start}_{k.end}.csv", mime="text/csv", icon=":material/download:")
+                       file_name=f"overview_{k.start}_{k.end}.csv", mime="text/csv", icon=":material/download:",
+                       on_click="ignore")      # no rerun: the PNG button beside it keeps its file id
 charts["platform_spend"] = oc.platform_spend_chart(v.table, L, k.currency, big=big)
 st.vega_lite_chart(spec=charts["platform_spend"], width="stretch")
 if not big:

@@ -543,27 +543,22 @@ def _name(fn) -> str:
     return f"{fn.__module__}.{fn.__qualname__}"
 
 
-def chart(c, *, key: str | None = None, height: int | str = "content", **kw) -> None:
-    """An Altair chart, or a spec from specs(); in presentation mode the same chart with its text sized for a
-    projector (charts.presenting: every font × 1.45, heights × 1.2)."""
-    if presenting():
-        if isinstance(height, int):
-            height = round(height * charts.PRESENT_HEIGHT)
-        _vega(c if isinstance(c, dict) else charts.to_spec(c), key=key, height=height, **kw)
-    elif isinstance(c, dict):
-        st.vega_lite_chart(spec=c, key=key, height=height, **kw)
-    else:
-        st.altair_chart(c, key=key, height=height, **kw)
+def chart(spec: dict, *, key: str | None = None, height: int | str = "content", **kw) -> None:
+    """A chart from specs(); in presentation mode with its text sized for a projector (charts.presenting: every
+    font × 1.45, heights × 1.2)."""
+    if presenting() and isinstance(height, int):
+        height = round(height * charts.PRESENT_HEIGHT)
+    _vega(spec, key=key, height=height, **kw)
 
 
 def _vega(spec: dict, *, key: str | None = None, **kw) -> None:
     st.vega_lite_chart(spec=charts.presenting(spec) if presenting() else spec, key=key, **kw)
 
 
-def chart_grid(chart, *, key: str) -> None:
-    """Small multiples (an Altair facet, or its panels()) as one chart per panel in columns that wrap: three a row
-    where three of 16rem fit, fewer where not, each panel as wide as its column (charts.facet_panels)."""
-    title, legend, parts = chart if isinstance(chart, tuple) else charts.facet_panels(chart)
+def chart_grid(grid: tuple[str | None, dict, list[dict]], *, key: str) -> None:
+    """Small multiples (an Altair facet's panels()) as one chart per panel in columns that wrap: three a row where
+    three of 16rem fit, fewer where not, each panel as wide as its column (charts.facet_panels)."""
+    title, legend, parts = grid
     if title:
         st.markdown(f"**{title}**")
     _vega(legend, key=f"{key}_legend", width="stretch")

@@ -1,5 +1,7 @@
 """Real browser: the Excel exports of the KOL scorecard and the budget pacing table are made when clicked (not on
-every rerun) and hold the same table as the page's CSV export, header and rows."""
+every rerun) and hold the same table as the page's CSV export, header and rows. The Excel button is clicked right
+after the CSV one: a download does not rerun the page, so the Excel file's id is still the one the page shows
+(a rerun between the two made the second download fail, once, in a clean-clone CI run)."""
 
 import csv
 import io
