@@ -10,7 +10,7 @@ lint:       ## what CI checks: ruff lint rules (layout is hand-kept at 110 colum
 	python3 -m ruff check .
 
 bench:      ## print performance figures (ratios against baselines measured in the same run)
-	python3 bench/ingest.py && python3 bench/overview.py && python3 bench/whatif.py && python3 bench/content.py && python3 bench/kol.py
+	python3 bench/ingest.py && python3 bench/overview.py && python3 bench/whatif.py && python3 bench/content.py && python3 bench/kol.py && python3 bench/reruns.py
 
 sample:     ## regenerate sample_data/files from the seeded generator
 	python3 sample_data/generate.py
