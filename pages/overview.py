@@ -64,10 +64,11 @@ with right:
 
 st.subheader(ui.t("overview.funnel"))
 st.caption(ui.t("overview.funnel_caption"))
-scopes = [r.platform for r in v.funnel]
+scopes = [r.platform or "all" for r in v.funnel]   # "all" platforms: text, so a language switch resends it
 scope = st.selectbox(ui.t("overview.funnel_scope"), scopes, key="ov_funnel_scope",
-                     format_func=lambda p: ui.i18n.platform_label(p, L) if p else ui.t("overview.all_platforms"))
-row = next(r for r in v.funnel if r.platform == scope)
+                     format_func=lambda p: ui.i18n.t("overview.all_platforms", L) if p == "all"
+                     else ui.i18n.platform_label(p, L))
+row = next((r for r in v.funnel if (r.platform or "all") == scope), v.funnel[0])
 # Side by side where both fit; one above the other on a narrower screen (a 1280 px projector), where the rate
 # table's columns would be too narrow for their headers (ui.BASE_CSS: the smm_wrap_ container's columns wrap).
 with st.container(key="smm_wrap_funnel"):

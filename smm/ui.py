@@ -166,12 +166,30 @@ def _kw(key: str, **default: object) -> dict:
     return {} if key in st.session_state else default
 
 
+def _plain(value: object) -> bool:
+    """A select's, radio's or field's value: text or a number, or a list of them (not a flag, date or file)."""
+    if isinstance(value, list | tuple):
+        return bool(value) and all(_plain(v) for v in value)
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
 def sidebar(c: duckdb.DuckDBPyConnection) -> None:
     """The shared filters, owned by the entry point and mirrored in the URL so a copied link reproduces the view."""
     _seed("lang", list(i18n.LANGS))
     if "lang" not in st.session_state:
         browser = getattr(st.context, "locale", None)
         st.session_state["lang"] = i18n.normalize_lang(browser) if browser else i18n.DEFAULT_LANG
+    # The browser keeps a select's value as the text of its option, which a language switch changes: the run
+    # after a switch reads it right (through the previous run's labels), but unless the value is sent again the
+    # browser keeps the old language's text, and the next switch read "抖音" and "上一周期" as the values: into
+    # the filters and the URL, and the Overview's funnel scope stopped the page (StopIteration). Setting every
+    # plain widget value again sends it in the new language (buttons, uploads and editors hold other types).
+    ss = st.session_state
+    if ss.get("_lang_drawn") not in (None, lang()):
+        for key in [k for k in ss if isinstance(k, str) and not k.startswith("_") and k != "lang"]:
+            if _plain(ss[key]):
+                ss[key] = ss[key]
+    ss["_lang_drawn"] = lang()
     for aside in store.set_aside_wals():
         st.warning(i18n.t("store.wal_set_aside", lang(), file=str(aside)), icon=":material/warning:")
     ch = _choices(data_version(c), str(store.db_path()))

@@ -131,3 +131,32 @@ def test_overview_in_chinese_presentation_mode(st_server, page):
     screenshot(page, "overview_zh_presentation_projector")
     page.set_viewport_size({"width": 1920, "height": 5200})
     screenshot(page, "overview_zh_presentation_full")
+
+
+def test_switching_language_back_and_forth_keeps_every_choice(st_server, page):
+    """The browser keeps a select's value as its option's text: after zh → en → zh the filters held "抖音" and
+    "上一周期" (in the URL too, so the link no longer filtered anything) and the funnel's scope stopped the
+    Overview. Each choice must survive any number of switches, as ids."""
+    import re
+
+    page.goto(f"{st_server.url}/?lang=zh&platforms=douyin&platforms=xiaohongshu&compare=last_year")
+    wait_idle(page)
+    scope = page.locator('[data-testid="stSelectbox"]').filter(has_text="漏斗范围")
+    expect(scope).to_be_visible()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for lang in ("en", "zh", "en", "zh"):
+        sidebar.get_by_text({"zh": "中文", "en": "English"}[lang], exact=True).click()
+        wait_idle(page)
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+        expect(page).to_have_url(re.compile(rf"lang={lang}&platforms=douyin&platforms=xiaohongshu&compare=last_year$"))
+        expect(page.locator('[data-testid="stMetric"]').first).to_be_visible()
+
+    page.goto(f"{st_server.url}/budget?lang=zh")
+    wait_idle(page)
+    burn = page.locator(".st-key-budget_burn_cats .react-aria-ComboBox button[aria-label^='Remove ']")
+    expect(burn).to_have_count(2)
+    for lang in ("en", "zh", "en"):
+        sidebar.get_by_text({"zh": "中文", "en": "English"}[lang], exact=True).click()
+        wait_idle(page)
+        expect(burn).to_have_count(2)
+        expect(page).not_to_have_url(re.compile(r"[^\x00-\x7f]|%E"))    # ids, never a label
