@@ -13,14 +13,15 @@ st.title(ui.t("data.title"))
 top = st.container()  # the sample-data notice, filled once this run's uploads are in
 
 user_profiles = mapping.user_profiles(c)
-profile_ids = [None] + [p.id for p in (*user_profiles, *builtin_profiles())]
+profile_ids = ["auto"] + [p.id for p in (*user_profiles, *builtin_profiles())]   # text: see ui.sidebar's resend
 names = ui.profile_names((*user_profiles, *builtin_profiles()))
 
 with st.expander(ui.t("data.profile") + " · " + ui.t("data.as_of") + " · " + ui.t("data.on_invalid")):
     with st.container(key="smm_row_upload_options"):
         col1, col2, col3, col4 = st.columns(4)
     profile_id = col1.selectbox(ui.t("data.profile"), profile_ids, key="up_profile",
-                                format_func=lambda x: ui.i18n.t("data.profile_auto", L) if x is None else ui.profile_label(x, names))
+                                format_func=lambda x: ui.i18n.t("data.profile_auto", L) if x == "auto"
+                                else ui.profile_label(x, names))
     as_of = col2.date_input(ui.t("data.as_of"), value=None, key="up_as_of", help=ui.t("data.as_of_help"))
     on_invalid = col3.radio(ui.t("data.on_invalid"), ["reject", "load_valid"], key="up_on_invalid",
                             format_func=lambda x: ui.i18n.t(f"data.on_invalid.{x}", L))
@@ -34,7 +35,8 @@ done = st.session_state.setdefault("_done_file_ids", set())
 reports = st.session_state.setdefault("_reports", [])
 pending = [f for f in files or [] if f.file_id not in done]
 if pending:
-    opts = ingest.LoadOptions(profile_id=profile_id, as_of=as_of, on_invalid=on_invalid, decimal=decimal, lang=L)
+    opts = ingest.LoadOptions(profile_id=None if profile_id == "auto" else profile_id, as_of=as_of,
+                              on_invalid=on_invalid, decimal=decimal, lang=L)
     with st.status(ui.t("data.report"), expanded=True) as status:
         bar = st.progress(0.0)
         for i, f in enumerate(pending, 1):
