@@ -59,16 +59,19 @@ periods = budget.plan_periods(c, cur)
 last = budget.last_data_date(c)
 options = budget.period_choices(periods)
 c1, c2, c3 = st.columns([2, 1, 1])
+first = budget.period_key(budget.default_period(periods, last))
 period = c1.selectbox(t("budget.period"), options, key="budget_period",
-                      index=options.index(budget.period_key(budget.default_period(periods, last))),
+                      **ui.in_url("budget_period", first, options=options, index=options.index(first)),
                       format_func=lambda o: budget.period_label(o, L))
 if period == budget.CUSTOM:
-    rng = c2.date_input(t("budget.window"), value=budget.window_bounds(periods, last or dt.date.today()),
-                        key="budget_window", format="YYYY-MM-DD")
+    bounds = budget.window_bounds(periods, last or dt.date.today())
+    rng = c2.date_input(t("budget.window"), key="budget_window", format="YYYY-MM-DD",
+                        **ui.in_url("budget_window", bounds, kind="date", value=bounds))
     ws, we = (rng[0], rng[-1]) if rng else budget.window_bounds(periods, last or dt.date.today())
 else:
     ws, we = budget.parse_period(period)
-as_of_in = c3.date_input(t("budget.as_of"), value=last, key="budget_as_of", format="YYYY-MM-DD",
+as_of_in = c3.date_input(t("budget.as_of"), key="budget_as_of", format="YYYY-MM-DD",
+                         **ui.in_url("budget_as_of", last, kind="day", value=last),
                          help=t("budget.as_of_help"))
 as_of = as_of_in or last or dt.date.today()
 days = budget.window_days(ws, we)
@@ -137,8 +140,9 @@ with tab_burn:
 
         st.subheader(t("budget.burn"))
         present_cats = budget.categories_present(pace)
+        cats0 = [x for x in ("paid_ads", "kol") if x in present_cats]
         cats = st.multiselect(t("budget.burn_categories"), present_cats, key="budget_burn_cats",
-                              default=[x for x in ("paid_ads", "kol") if x in present_cats],
+                              **ui.in_url("budget_burn_cats", cats0, options=present_cats, many=True, default=cats0),
                               format_func=lambda x: t("budget.cat." + x))
         series = _burn(version, path, ws, we, as_of, cur, settings, platforms, tuple(cats))
         chart = ui.panels(budget_charts.burn_chart, series, L, cur, as_of, budget.line_order(pace))
@@ -182,12 +186,16 @@ def _whatif():
         caps = wi["caps"]
         ctx = (cur, str(ws), str(we), tuple(sorted(plan.items())))
         if ss.get("_budget_wi_ctx") != ctx:
+            # A session's first what-if takes the budgets of a copied link (?budget_wi_<platform>=…); a change of
+            # period, currency or plan afterwards starts again from the plan.
+            first = "_budget_wi_ctx" not in ss
             ss["_budget_wi_ctx"] = ctx
-            ss["_budget_wi_vals"] = dict(plan)
-            ss["_budget_wi_total"] = sum(plan.values())
             ss.pop("_budget_wi_suggestion", None)
             for p in plats:
-                ss[f"budget_wi_{p}"] = float(plan[p])
+                asked = ui.url_number(f"budget_wi_{p}", 0.0, float(caps[p])) if first else None
+                ss[f"budget_wi_{p}"] = float(plan[p] if asked is None else asked)
+            ss["_budget_wi_vals"] = {p: ss[f"budget_wi_{p}"] for p in plats}
+            ss["_budget_wi_total"] = sum(ss["_budget_wi_vals"].values())
         for p in plats:  # widget state is dropped when the page is left: seed it from the kept copy
             if f"budget_wi_{p}" not in ss:
                 ss[f"budget_wi_{p}"] = float(ss["_budget_wi_vals"].get(p, plan[p]))
@@ -208,8 +216,10 @@ def _whatif():
         st.caption(t("budget.wi.intro", start=ws, end=we, days=days, cur=cur))
         o1, o2, o3 = st.columns([2, 2, 1], vertical_alignment="center")
         objective = o1.radio(t("budget.wi.objective"), whatif.OUTCOMES, key="budget_wi_objective", horizontal=True,
+                             **ui.in_url("budget_wi_objective", whatif.OUTCOMES[0], options=whatif.OUTCOMES),
                              format_func=lambda x: i18n.field_label(x, L))
-        keep = o2.toggle(t("budget.wi.keep_total"), key="budget_wi_keep", help=t("budget.wi.keep_total_help"))
+        keep = o2.toggle(t("budget.wi.keep_total"), key="budget_wi_keep", help=t("budget.wi.keep_total_help"),
+                         **ui.in_url("budget_wi_keep", False, kind="bool"))
         o3.button(t("budget.wi.reset"), key="budget_wi_reset", on_click=_reset)
         if not keep:
             ss["_budget_wi_total"] = sum(float(ss[f"budget_wi_{p}"]) for p in plats)
@@ -218,7 +228,8 @@ def _whatif():
         for i, p in enumerate(plats):
             with cols[i % len(cols)]:
                 st.slider(i18n.platform_label(p, L), 0.0, float(caps[p]), step=float(wi["steps"][p]),
-                          format="%.0f", key=f"budget_wi_{p}", on_change=_moved, args=(p,))
+                          format="%.0f", key=f"budget_wi_{p}", on_change=_moved, args=(p,),
+                          **ui.in_url(f"budget_wi_{p}", float(plan[p]), kind="float", lo=0.0, hi=float(caps[p])))
                 v = float(ss[f"budget_wi_{p}"])
                 st.caption(whatif.slider_note(v, plan[p], cur, L))
         budgets = {p: float(ss[f"budget_wi_{p}"]) for p in plats}
@@ -311,6 +322,7 @@ def _whatif():
         saved = whatif.scenarios(c)
         labels = whatif.scenario_labels(saved)
         picked = st.multiselect(t("budget.wi.compare"), list(labels), key="budget_wi_compare",
+                                **ui.in_url("budget_wi_compare", [], options=list(labels), many=True),
                                 format_func=lambda x: labels[x])
         columns = {t("budget.wi.col.plan"): plan, t("budget.wi.col.current"): budgets}
         for sid in picked:

@@ -60,7 +60,7 @@ scope = (
         content.SCOPES,
         key="content_scope",
         required=True,
-        default="lifetime",
+        **ui.in_url("content_scope", "lifetime", options=content.SCOPES, default="lifetime"),
         format_func=lambda x: ui.i18n.t(f"content.scope.{x}", L),
         help=ui.t("content.scope_help"),
     )
@@ -120,6 +120,7 @@ form_metric = st.selectbox(
     ui.t("content.form_metric"),
     content.FORM_METRICS,
     key="content_form_metric",
+    **ui.in_url("content_form_metric", content.FORM_METRICS[0], options=content.FORM_METRICS),
     format_func=lambda m: cc.metric_name(m, L),
 )
 heads = q("form_headlines", metric=form_metric, min_posts=int(prefs["min_posts"]))
@@ -167,7 +168,8 @@ with st.expander(ui.t("content.rules"), expanded=stored_rules is None or not inf
     incomplete = len(rule_rows) - len(rules)
     if incomplete:
         st.caption(ui.t("content.rules_incomplete", n=incomplete))
-split = st.toggle(ui.t("content.theme_split"), key="content_theme_split")
+split = st.toggle(ui.t("content.theme_split"), key="content_theme_split",
+                  **ui.in_url("content_theme_split", False, kind="bool"))
 themes = q("by_theme", split_platform=split)
 with st.container(key="smm_wrap_themes"):   # one above the other where the table would not show its columns
     left, right = st.columns([5, 6]) if not split else (None, st.container())
@@ -185,8 +187,10 @@ rank_metric = col1.selectbox(
     ui.t("content.rank_metric"),
     content.RANK_METRICS,
     key="content_rank_metric",
+    **ui.in_url("content_rank_metric", content.RANK_METRICS[0], options=content.RANK_METRICS),
     format_func=lambda m: cc.metric_name(m, L),
 )
+ui.in_url("content_min_exposure", int(prefs["min_exposure"]), kind="int", lo=0)
 if "content_min_exposure" not in st.session_state:
     st.session_state["content_min_exposure"] = int(prefs["min_exposure"])
 min_exposure = col2.number_input(
@@ -222,8 +226,7 @@ else:
 # ---------------------------------------------------------------- best time to post
 st.header(ui.t("content.best_time"))
 plats = info["platforms"]
-if st.session_state.get("content_heat_platform") not in plats:
-    st.session_state.pop("content_heat_platform", None)
+ui.in_url("content_min_posts", int(prefs["min_posts"]), kind="int", lo=1, hi=50)
 if "content_min_posts" not in st.session_state:
     st.session_state["content_min_posts"] = int(prefs["min_posts"])
 c1, c2, c3, c4 = st.columns(4)
@@ -231,18 +234,21 @@ heat_platform = c1.selectbox(
     ui.t("content.heat_platform"),
     plats,
     key="content_heat_platform",
+    **ui.in_url("content_heat_platform", plats[0] if plats else None, options=plats),
     format_func=lambda p: ui.i18n.platform_label(p, L),
 )
 heat_metric = c2.selectbox(
     ui.t("content.heat_metric"),
     content.HEAT_METRICS,
     key="content_heat_metric",
+    **ui.in_url("content_heat_metric", content.HEAT_METRICS[0], options=content.HEAT_METRICS),
     format_func=lambda m: cc.metric_name(m, L),
 )
 block = c3.selectbox(
     ui.t("content.heat_block"),
     content.HOUR_BLOCKS,
     key="content_heat_block",
+    **ui.in_url("content_heat_block", content.HOUR_BLOCKS[0], options=content.HOUR_BLOCKS),
     format_func=lambda n: ui.i18n.t("content.heat_block_fmt", L, n=n),
 )
 min_posts = c4.number_input(
@@ -269,7 +275,8 @@ st.caption(ui.t("content.heat_note", n=int(min_posts)))
 
 # ---------------------------------------------------------------- outliers
 st.header(ui.t("content.outliers"))
-z = st.slider(ui.t("content.outlier_z"), 2.0, 5.0, 3.5, 0.5, key="content_outlier_z")
+z = st.slider(ui.t("content.outlier_z"), 2.0, 5.0, key="content_outlier_z", step=0.5,
+              **ui.in_url("content_outlier_z", 3.5, kind="float", lo=2.0, hi=5.0, value=3.5))
 st.caption(ui.t("content.outliers_help"))
 out = q("outliers", z=z, min_exposure=min_exposure)
 if out.empty:

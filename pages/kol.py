@@ -47,22 +47,20 @@ def _use_all_dates(lo: dt.date, hi: dt.date) -> None:
     ss["dates"] = (lo, hi)
 
 
-# ---- page settings: kept across page switches (shadow keys), else seeded from the team default. Writing each
-# value back before its widget is drawn also refreshes the browser's copy: multiselects send back their labels,
-# and labels change with the language (a stale "互动率 ER" chip would silently drop out after a switch to en).
-PAGE_KEYS = ("kol_window", "kol_tier", "kol_bounds", *(f"kol_w_{m}" for m in kol.SCORE_METRICS), "kol_compare",
-             "kol_cmp_metrics", "kol_trend", "kol_trend_grain", "kol_scatter_y")
-for _k in PAGE_KEYS:
-    if _k not in ss and f"_{_k}" in ss:
-        ss[_k] = ss[f"_{_k}"]
-    elif _k in ss:
-        ss[f"_{_k}"] = ss[_k]
-        ss[_k] = ss[_k]
+# ---- page settings: part of the view's URL and kept across page switches (ui.in_url), else the team default.
 stored = kol.load_options(c)
+ui.in_url("kol_window", stored.window, options=kol.WINDOWS)
+ui.in_url("kol_tier", stored.preset, options=kol.TIER_PRESETS)
+# Custom bounds are text in the user's language ("1万, 10万" / "10K, 100K"): text that reads as the team's bounds
+# in either language leaves the URL clean.
+_typed = ss.get("kol_bounds")
+ui.in_url("kol_bounds", _typed if _typed is not None and kol.same_bounds(_typed, stored.custom_bounds)
+          else kol.bounds_text(stored.custom_bounds, L))
 ss.setdefault("kol_window", stored.window)
 ss.setdefault("kol_tier", stored.preset)
 ss.setdefault("kol_bounds", kol.bounds_text(stored.custom_bounds, L))
 for _m in kol.SCORE_METRICS:
+    ui.in_url(f"kol_w_{_m}", stored.weight(_m), kind="float", lo=0.0, hi=100.0)
     ss.setdefault(f"kol_w_{_m}", stored.weight(_m))
 
 top = st.columns([3, 3, 4])
@@ -154,15 +152,16 @@ with tabs[0]:
 
 # ---- side-by-side comparison
 with tabs[1]:
-    if "kol_compare" in ss:
-        ss["kol_compare"] = [k for k in ss["kol_compare"] if k in with_results][:5]
-    else:
-        ss["kol_compare"] = (scored or with_results)[:3]
-    ss.setdefault("kol_cmp_metrics", ["er", "cpe", "cpa", "roi"])
     pick = st.columns([3, 2])
+    first = (scored or with_results)[:3]
     chosen = pick[0].multiselect(ui.t("kol.compare.pick"), with_results, key="kol_compare", max_selections=5,
+                                 **ui.in_url("kol_compare", first, options=with_results, many=True, limit=5,
+                                             default=first),
                                  format_func=lambda k: labels.get(k, k))
+    metrics0 = ["er", "cpe", "cpa", "roi"]
     cmp_metrics = pick[1].multiselect(ui.t("kol.compare.metrics"), kol.COMPARE_METRICS, key="kol_cmp_metrics",
+                                      **ui.in_url("kol_cmp_metrics", metrics0, options=kol.COMPARE_METRICS,
+                                                  many=True, default=metrics0),
                                       format_func=lambda m: kol.metric_label(m, L))
     if len(chosen) < 2:
         st.info(ui.t("kol.compare.need_two"))
@@ -179,11 +178,14 @@ with tabs[1]:
 
 # ---- trend of one KOL
 with tabs[2]:
-    if ss.get("kol_trend") not in with_results:
-        ss["kol_trend"] = (chosen[0] if chosen else (scored or with_results or [None])[0])
+    one = chosen[0] if chosen else (scored or with_results or [None])[0]
     tc = st.columns([3, 3])
-    tkey = tc[0].selectbox(ui.t("kol.trend.pick"), with_results, key="kol_trend", format_func=lambda k: labels.get(k, k))
+    tkey = tc[0].selectbox(ui.t("kol.trend.pick"), with_results, key="kol_trend",
+                           **ui.in_url("kol_trend", one, options=with_results,
+                                       index=with_results.index(one) if one in with_results else 0),
+                           format_func=lambda k: labels.get(k, k))
     grain = tc[1].radio(ui.t("kol.trend.grain"), kol.TREND_GRAINS, key="kol_trend_grain", horizontal=True,
+                        **ui.in_url("kol_trend_grain", kol.TREND_GRAINS[0], options=kol.TREND_GRAINS),
                         format_func=lambda g: ui.t(f"kol.trend.grain.{g}"))
     tr = _trend(version, path, f, s, tkey, grain) if tkey else None
     if tr is None or tr.empty:
@@ -249,6 +251,7 @@ with tabs[4]:
 # ---- cost vs result
 with tabs[5]:
     y = st.columns([1, 3])[0].selectbox(ui.t("kol.scatter.y"), kol.SCATTER_Y, key="kol_scatter_y",
+                                        **ui.in_url("kol_scatter_y", kol.SCATTER_Y[0], options=kol.SCATTER_Y),
                                         format_func=lambda m: kol.metric_label(m, L))
     sp = _scatter(version, path, f, s, opts, y)
     if sp.empty:

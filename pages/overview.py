@@ -66,6 +66,7 @@ st.subheader(ui.t("overview.funnel"))
 st.caption(ui.t("overview.funnel_caption"))
 scopes = [r.platform or "all" for r in v.funnel]   # "all" platforms: text, so a language switch resends it
 scope = st.selectbox(ui.t("overview.funnel_scope"), scopes, key="ov_funnel_scope",
+                     **ui.in_url("ov_funnel_scope", scopes[0], options=scopes),
                      format_func=lambda p: ui.i18n.t("overview.all_platforms", L) if p == "all"
                      else ui.i18n.platform_label(p, L))
 row = next((r for r in v.funnel if (r.platform or "all") == scope), v.funnel[0])

@@ -153,6 +153,14 @@ def parse_bounds(text: str) -> tuple[float, ...]:
     return tuple(out)
 
 
+def same_bounds(text: str, bounds: tuple[float, ...]) -> bool:
+    """Whether typed text reads as exactly these bounds (text that does not read as bounds: False)."""
+    try:
+        return parse_bounds(text) == tuple(float(b) for b in bounds)
+    except ValueError:
+        return False
+
+
 def bounds_text(bounds: tuple[float, ...], lang: str) -> str:
     return ", ".join(fmt.compact(b, lang, 0 if all(float(b / d).is_integer() for d in (1e4, 1e3) if b >= d) else 1)
                      for b in bounds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 
 import duckdb
@@ -123,23 +124,47 @@ def _choices(version: tuple, path: str) -> dict:
             "currencies": [r[0] for r in c.execute("SELECT currency FROM fx_rates ORDER BY 1").fetchall()]}
 
 
-def _seed(key: str, options: list | None = None, *, many: bool = False, kind: str = "str") -> None:
-    """On a session's first run, take the widget's value from the URL (ids, not display labels)."""
-    if key in st.session_state or key not in st.query_params:
-        return
+def _from_url(key: str, options: Sequence | None = None, *, many: bool = False, kind: str = "str",
+              lo: float | None = None, hi: float | None = None) -> object:
+    """The URL's value for `key` (ids, not display labels), or None when it has none that is valid.
+
+    Kinds: "str" (one of `options`, matched by its text, or any text without options), "date" (a range: one or
+    two ISO dates), "day" (one ISO date), "bool", "int" and "float" (within lo..hi).
+    """
+    if key not in st.query_params:
+        return None
     raw = st.query_params.get_all(key)
     try:
         if kind == "date":
             vals = [dt.date.fromisoformat(v) for v in raw][:2]
+        elif kind == "day":
+            vals = [dt.date.fromisoformat(raw[-1])]
         elif kind == "bool":
             vals = [raw[-1].lower() in ("1", "true", "yes", "on")]
+        elif kind in ("int", "float"):
+            x = float(raw[-1])
+            if not math.isfinite(x) or (lo is not None and x < lo) or (hi is not None and x > hi):
+                return None
+            vals = [int(x) if kind == "int" and x.is_integer() else x]
+            if kind == "int" and not isinstance(vals[0], int):
+                return None
         else:
-            vals = [v for v in raw if options is None or v in options]
+            by_text = None if options is None else {str(o): o for o in options}
+            vals = [v if by_text is None else by_text[v] for v in raw if by_text is None or v in by_text]
     except ValueError:
-        return
+        return None
     if not vals:
+        return None
+    return tuple(vals) if kind == "date" else (vals if many else vals[-1])
+
+
+def _seed(key: str, options: list | None = None, *, many: bool = False, kind: str = "str") -> None:
+    """On a session's first run, take the widget's value from the URL (ids, not display labels)."""
+    if key in st.session_state:
         return
-    st.session_state[key] = tuple(vals) if kind == "date" else (vals if many else vals[-1])
+    value = _from_url(key, options, many=many, kind=kind)
+    if value is not None:
+        st.session_state[key] = value
 
 
 def _sync(key: str, default: object, *, kind: str = "str") -> None:
@@ -154,11 +179,68 @@ def _sync(key: str, default: object, *, kind: str = "str") -> None:
     elif kind == "bool":
         want = ["1"] if value else []
     elif isinstance(value, list | tuple):
-        want = [str(v) for v in value]
+        want = [_url_text(v) for v in value]
     else:
-        want = [str(value)]
+        want = [_url_text(value)]
     if st.query_params.get_all(key) != want:
         st.query_params[key] = want if len(want) > 1 else want[0]
+
+
+def _url_text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))          # 120000, not 120000.0
+    return v.isoformat() if isinstance(v, dt.date) else str(v)
+
+
+def url_number(key: str, lo: float | None = None, hi: float | None = None) -> float | None:
+    """The URL's number for `key` within lo..hi, or None (for a value a page sets itself before its widget)."""
+    value = _from_url(key, kind="float", lo=lo, hi=hi)
+    return None if value is None else float(value)
+
+
+def in_url(key: str, clean: object = None, /, *, options: Sequence | None = None, many: bool = False,
+           limit: int | None = None, kind: str = "str", lo: float | None = None, hi: float | None = None,
+           **widget_default: object) -> dict:
+    """Make a page widget part of the view's URL (`?key=<id>`), kept when the user leaves the page and comes back.
+
+    Call it right before the widget, as its keyword arguments: `st.selectbox(..., key=k, **ui.in_url(k, default,
+    options=opts, index=0))`. In this order, the widget's value comes from the session (it has one), else what
+    the page held when the user left it, else the URL (a copied link: ids, not labels, so a link works in both
+    languages; a value that is not one of `options` or outside lo..hi is dropped), else the widget's own
+    default: the keyword arguments, returned only when no value is set, as Streamlit wants them. The value is
+    then written to the URL; the value `clean` (the page's default) leaves the URL clean. A widget's value changed by the user
+    (or by a callback) is already in Session State when the page runs again, so writing it here, before the
+    widget is drawn, keeps the URL current; values that are no longer among `options` are dropped first.
+    """
+    ss = st.session_state
+    kept = f"_url_{key}"
+
+    def valid(value: object) -> object:
+        if options is None or value is None:
+            return value
+        if many:
+            return [v for v in value if v in options][:limit]
+        return value if value in options else None
+
+    if key in ss:
+        value = valid(ss[key])
+        if value is None:
+            del ss[key]
+        elif value != ss[key]:
+            ss[key] = value
+    else:
+        value = valid(ss.get(kept))
+        if value is None:
+            value = _from_url(key, options, many=many, kind=kind, lo=lo, hi=hi)
+            value = valid(value) if value is not None else None
+        if value is not None:
+            ss[key] = value
+    if key in ss:
+        ss[kept] = ss[key]
+    else:
+        ss.pop(kept, None)
+    _sync(key, clean, kind=kind)
+    return {} if key in ss else widget_default
 
 
 def _kw(key: str, **default: object) -> dict:

@@ -1,5 +1,7 @@
 """Real browser: the KOL page's comparison flow, in zh and en, with screenshots to look at."""
 
+from pathlib import Path
+
 import pytest
 from conftest import screenshot, wait_idle
 from playwright.sync_api import expect
@@ -101,3 +103,42 @@ def test_the_open_tab_is_in_the_url_and_survives_a_language_switch(st_server, pa
     wait_idle(page)
     expect(selected).to_have_text("What-if")
     expect(page.get_by_role("tabpanel").locator('[data-testid="stSlider"]').first).to_be_visible()
+
+
+def test_a_link_reopens_the_pages_own_choices_and_a_visit_elsewhere_keeps_them(st_server, page):
+    """Page widgets are in the URL as ids: a copied link reopens the scatter's metric in either language, a
+    change rewrites the link, and after a visit to another page (whose link drops them) coming back restores
+    the page's choices and puts them back in the link."""
+    import re
+
+    def scatter_y(name: str):
+        return page.get_by_role("tabpanel").get_by_role("combobox", name=name)
+
+    page.goto(f"{st_server.url}/kol?{RANGE}&lang=zh&tab=scatter&kol_scatter_y=revenue&kol_trend_grain=publish_week")
+    wait_idle(page)
+    expect(scatter_y("效果指标")).to_have_value("成交金额")
+    expect(page.get_by_text("成交金额中位数", exact=False).first).to_be_visible()
+    scatter_y("效果指标").click()
+    page.get_by_role("option", name="互动量", exact=True).click()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"[?&]kol_scatter_y=interactions(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]kol_trend_grain=publish_week(&|$)"))
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    wait_idle(page)
+    expect(scatter_y("Result")).to_have_value("Interactions")
+    expect(page).to_have_url(re.compile(r"[?&]kol_scatter_y=interactions(&|$)"))
+
+    page.get_by_role("link", name="Overview").click()
+    wait_idle(page)
+    expect(page).not_to_have_url(re.compile(r"kol_scatter_y="))
+    page.get_by_role("link", name="KOLs").click()
+    page.wait_for_url("**/kol?*")
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"[?&]kol_scatter_y=interactions(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]kol_trend_grain=publish_week(&|$)"))
+    page.get_by_role("tab", name="Cost vs result").click()
+    wait_idle(page)
+    expect(scatter_y("Result")).to_have_value("Interactions")
+    # Seeded widgets get no default as well (Streamlit logs a warning when a widget has both).
+    st_server.log.flush()
+    assert "set via the Session State API" not in Path(st_server.log.name).read_text()
