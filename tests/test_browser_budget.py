@@ -70,3 +70,36 @@ def test_budget_what_if_in_the_browser(st_server, page, lang):
     expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(
         has_text=re.compile(re.escape(tx["saved"]))).first).to_be_visible()
     screenshot(page, f"budget_whatif_{lang}")
+
+
+def test_a_what_if_link_reopens_its_budgets(st_server, page, browser):
+    """A slider moved in the what-if (a fragment rerun, not the whole page) writes its budget into the link, as
+    the objective does; the link opened in a new browser session shows the same budgets and objective."""
+    sliders = page.get_by_role("tabpanel").locator('input[type="range"]')
+    page.goto(f"{st_server.url}/budget?lang=en&tab=whatif")
+    wait_idle(page)
+    expect(sliders.first).to_be_visible()
+    plan = sliders.evaluate_all("els => els.map(e => e.getAttribute('aria-valuetext'))")
+    sliders.first.focus()
+    for _ in range(3):
+        sliders.first.press("ArrowRight")
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"[?&]budget_wi_douyin=\d+(&|$)"))
+    page.get_by_role("tabpanel").get_by_text("Revenue", exact=True).first.click()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"[?&]budget_wi_objective=revenue(&|$)"))
+    moved = sliders.evaluate_all("els => els.map(e => e.getAttribute('aria-valuetext'))")
+    assert moved[0] != plan[0] and moved[1:] == plan[1:]
+    link = page.url
+
+    other = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    try:
+        other.goto(link)
+        wait_idle(other)
+        again = other.get_by_role("tabpanel").locator('input[type="range"]')
+        expect(again.first).to_be_visible()
+        assert again.evaluate_all("els => els.map(e => e.getAttribute('aria-valuetext'))") == moved
+        expect(other.get_by_role("tabpanel").get_by_role("radio", name="Revenue")).to_be_checked()
+        assert other.url == link
+    finally:
+        other.context.close()
