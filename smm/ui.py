@@ -148,6 +148,8 @@ def _from_url(key: str, options: Sequence | None = None, *, many: bool = False, 
             vals = [int(x) if kind == "int" and x.is_integer() else x]
             if kind == "int" and not isinstance(vals[0], int):
                 return None
+        elif many and raw == [""]:
+            return []               # nothing chosen, where the page's default chooses some (see _sync)
         else:
             by_text = None if options is None else {str(o): o for o in options}
             vals = [v if by_text is None else by_text[v] for v in raw if by_text is None or v in by_text]
@@ -182,6 +184,8 @@ def _sync(key: str, default: object, *, kind: str = "str") -> None:
         want = [_url_text(v) for v in value]
     else:
         want = [_url_text(value)]
+    if not want:
+        want = [""]                 # an empty choice where the default is not empty: `?key=` says so
     if st.query_params.get_all(key) != want:
         st.query_params[key] = want if len(want) > 1 else want[0]
 

@@ -63,7 +63,7 @@ def _heat_platforms(at) -> list[str]:
 def _budget(at) -> list[tuple[str, str, object]]:
     periods = [o for o in _period_options(at) if o != at.session_state["budget_period"] and o != "custom"]
     return [("selectbox", "budget_period", periods[0]), ("date_input", "budget_as_of", dt.date(2026, 10, 31)),
-            ("multiselect", "budget_burn_cats", ["kol"]), ("radio", "budget_wi_objective", "revenue"),
+            ("multiselect", "budget_burn_cats", []),       # none at all: `?budget_burn_cats=` ("radio", "budget_wi_objective", "revenue"),
             ("toggle", "budget_wi_keep", True)]
 
 
