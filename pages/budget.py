@@ -194,11 +194,10 @@ def _whatif():
             for p in plats:
                 asked = ui.url_number(f"budget_wi_{p}", 0.0, float(caps[p])) if first else None
                 ss[f"budget_wi_{p}"] = float(plan[p] if asked is None else asked)
-            ss["_budget_wi_vals"] = {p: ss[f"budget_wi_{p}"] for p in plats}
-            ss["_budget_wi_total"] = sum(ss["_budget_wi_vals"].values())
-        for p in plats:  # widget state is dropped when the page is left: seed it from the kept copy
-            if f"budget_wi_{p}" not in ss:
-                ss[f"budget_wi_{p}"] = float(ss["_budget_wi_vals"].get(p, plan[p]))
+            ss["_budget_wi_total"] = sum(float(ss[f"budget_wi_{p}"]) for p in plats)
+        for p in plats:  # in the URL; widget state is dropped when the page is left: in_url brings it back
+            ui.in_url(f"budget_wi_{p}", float(plan[p]), kind="float", lo=0.0, hi=float(caps[p]))
+            ss.setdefault(f"budget_wi_{p}", float(plan[p]))
 
         def _reset():
             for p in plats:
@@ -228,12 +227,10 @@ def _whatif():
         for i, p in enumerate(plats):
             with cols[i % len(cols)]:
                 st.slider(i18n.platform_label(p, L), 0.0, float(caps[p]), step=float(wi["steps"][p]),
-                          format="%.0f", key=f"budget_wi_{p}", on_change=_moved, args=(p,),
-                          **ui.in_url(f"budget_wi_{p}", float(plan[p]), kind="float", lo=0.0, hi=float(caps[p])))
+                          format="%.0f", key=f"budget_wi_{p}", on_change=_moved, args=(p,))
                 v = float(ss[f"budget_wi_{p}"])
                 st.caption(whatif.slider_note(v, plan[p], cur, L))
         budgets = {p: float(ss[f"budget_wi_{p}"]) for p in plats}
-        ss["_budget_wi_vals"] = dict(budgets)
 
         fixed = pb["fixed_costs"]
         s = ui.settings()

@@ -161,6 +161,20 @@ def test_a_page_keeps_its_choices_when_the_user_comes_back(sample_db, clear_stre
     assert url(at)["content_rank_metric"] == ["revenue"]
 
 
+def test_the_what_if_budgets_are_kept_when_the_user_comes_back(sample_db, clear_streamlit_caches):
+    at = open_page("pages/budget.py", lang="en", tab="whatif")
+    first = sorted(s.key for s in at.slider if s.key.startswith("budget_wi_"))[0]
+    moved = float(at.slider(key=first).value) + 100000.0
+    change(at, "slider", first, moved)
+    at.switch_page("pages/overview.py").run()
+    at.run()                                           # the budget page's widget state is gone by now
+    assert first not in at.session_state
+    at.switch_page("pages/budget.py").run()
+    assert not at.exception
+    assert float(at.slider(key=first).value) == moved
+    assert url(at)[first] == [str(int(moved))]
+
+
 def test_opening_a_link_leaves_the_team_defaults_alone(sample_db, clear_streamlit_caches):
     """The content page's minimums are team preferences saved when changed by hand; a link only shows its own."""
     at = open_page("pages/content.py", lang="en", **ALL, content_min_posts="7", content_min_exposure="2500")
