@@ -143,11 +143,10 @@ def _from_url(key: str, options: Sequence | None = None, *, many: bool = False, 
             vals = [raw[-1].lower() in ("1", "true", "yes", "on")]
         elif kind in ("int", "float"):
             x = float(raw[-1])
-            if not math.isfinite(x) or (lo is not None and x < lo) or (hi is not None and x > hi):
+            if (not math.isfinite(x) or (lo is not None and x < lo) or (hi is not None and x > hi)
+                    or (kind == "int" and not x.is_integer())):
                 return None
-            vals = [int(x) if kind == "int" and x.is_integer() else x]
-            if kind == "int" and not isinstance(vals[0], int):
-                return None
+            vals = [int(x) if kind == "int" else x]
         elif many and raw == [""]:
             return []               # nothing chosen, where the page's default chooses some (see _sync)
         else:
@@ -207,14 +206,14 @@ def in_url(key: str, clean: object = None, /, *, options: Sequence | None = None
            **widget_default: object) -> dict:
     """Make a page widget part of the view's URL (`?key=<id>`), kept when the user leaves the page and comes back.
 
-    Call it right before the widget, as its keyword arguments: `st.selectbox(..., key=k, **ui.in_url(k, default,
+    Call it right before the widget, as its keyword arguments: `st.selectbox(..., key=k, **ui.in_url(k, clean,
     options=opts, index=0))`. In this order, the widget's value comes from the session (it has one), else what
     the page held when the user left it, else the URL (a copied link: ids, not labels, so a link works in both
     languages; a value that is not one of `options` or outside lo..hi is dropped), else the widget's own
     default: the keyword arguments, returned only when no value is set, as Streamlit wants them. The value is
-    then written to the URL; the value `clean` (the page's default) leaves the URL clean. A widget's value changed by the user
-    (or by a callback) is already in Session State when the page runs again, so writing it here, before the
-    widget is drawn, keeps the URL current; values that are no longer among `options` are dropped first.
+    then written to the URL; the value `clean` (the page's default) leaves the URL clean. A value changed by the
+    user (or by a callback) is already in Session State when the page runs again, so writing it here, before
+    the widget is drawn, keeps the URL current; values that are no longer among `options` are dropped first.
     """
     ss = st.session_state
     kept = f"_url_{key}"
