@@ -185,19 +185,20 @@ def _whatif():
         plan = wi["plan"]
         caps = wi["caps"]
         ctx = (cur, str(ws), str(we), tuple(sorted(plan.items())))
-        if ss.get("_budget_wi_ctx") != ctx:
-            # A session's first what-if takes the budgets of a copied link (?budget_wi_<platform>=…); a change of
-            # period, currency or plan afterwards starts again from the plan.
-            first = "_budget_wi_ctx" not in ss
+        new_ctx = ss.get("_budget_wi_ctx") != ctx
+        if new_ctx:
+            # A change of period, currency or plan starts again from the plan; a session's first what-if leaves
+            # the budgets to in_url below, which takes a copied link's (?budget_wi_<platform>=…).
+            if "_budget_wi_ctx" in ss:
+                for p in plats:
+                    ss[f"budget_wi_{p}"] = float(plan[p])
             ss["_budget_wi_ctx"] = ctx
             ss.pop("_budget_wi_suggestion", None)
-            for p in plats:
-                asked = ui.url_number(f"budget_wi_{p}", 0.0, float(caps[p])) if first else None
-                ss[f"budget_wi_{p}"] = float(plan[p] if asked is None else asked)
-            ss["_budget_wi_total"] = sum(float(ss[f"budget_wi_{p}"]) for p in plats)
         for p in plats:  # in the URL; widget state is dropped when the page is left: in_url brings it back
             ui.in_url(f"budget_wi_{p}", float(plan[p]), kind="float", lo=0.0, hi=float(caps[p]))
             ss.setdefault(f"budget_wi_{p}", float(plan[p]))
+        if new_ctx:
+            ss["_budget_wi_total"] = sum(float(ss[f"budget_wi_{p}"]) for p in plats)
 
         def _reset():
             for p in plats:

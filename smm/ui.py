@@ -195,12 +195,6 @@ def _url_text(v: object) -> str:
     return v.isoformat() if isinstance(v, dt.date) else str(v)
 
 
-def url_number(key: str, lo: float | None = None, hi: float | None = None) -> float | None:
-    """The URL's number for `key` within lo..hi, or None (for a value a page sets itself before its widget)."""
-    value = _from_url(key, kind="float", lo=lo, hi=hi)
-    return None if value is None else float(value)
-
-
 def in_url(key: str, clean: object = None, /, *, options: Sequence | None = None, many: bool = False,
            limit: int | None = None, kind: str = "str", lo: float | None = None, hi: float | None = None,
            **widget_default: object) -> dict:
@@ -234,8 +228,7 @@ def in_url(key: str, clean: object = None, /, *, options: Sequence | None = None
     else:
         value = valid(ss.get(kept))
         if value is None:
-            value = _from_url(key, options, many=many, kind=kind, lo=lo, hi=hi)
-            value = valid(value) if value is not None else None
+            value = valid(_from_url(key, options, many=many, kind=kind, lo=lo, hi=hi))
         if value is not None:
             ss[key] = value
     if key in ss:
