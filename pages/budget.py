@@ -153,18 +153,22 @@ with tab_burn:
     with st.expander(t("budget.settings")):
         # Labels of one to three lines on a narrow screen: the inputs stand on one line below them.
         s1, s2, s3, s4, s5 = st.columns(5, vertical_alignment="bottom")
-        tol = s1.number_input(t("budget.set.tolerance"), 0, 100, int(round(settings.at_risk_tolerance * 100)), 1,
-                              key="budget_set_tol")
-        under = s2.number_input(t("budget.set.under"), 0, 100, int(round(settings.underspend_below * 100)), 1,
-                                key="budget_set_under")
-        early = s3.number_input(t("budget.set.early"), 0, 100, int(round(settings.min_elapsed * 100)), 1,
-                                key="budget_set_early")
-        weeks = s4.number_input(t("budget.set.min_weeks"), 2, 52, settings.min_weeks, 1, key="budget_set_weeks")
-        cv = s5.number_input(t("budget.set.min_cv"), 0, 100, int(round(settings.min_spend_cv * 100)), 1,
-                             key="budget_set_cv")
-        lump = st.multiselect(t("budget.set.lump"), list(schema.BUDGET_CATEGORIES), default=list(settings.lump_sum),
-                              key="budget_set_lump", format_func=lambda x: t("budget.cat." + x),
-                              help=t("budget.set.lump_help"))
+        def pct(key: str, share: float) -> dict:      # a default only before the field holds a value
+            return ui.initial(key, value=int(round(share * 100)))
+
+        tol = s1.number_input(t("budget.set.tolerance"), 0, 100, step=1, key="budget_set_tol",
+                              **pct("budget_set_tol", settings.at_risk_tolerance))
+        under = s2.number_input(t("budget.set.under"), 0, 100, step=1, key="budget_set_under",
+                                **pct("budget_set_under", settings.underspend_below))
+        early = s3.number_input(t("budget.set.early"), 0, 100, step=1, key="budget_set_early",
+                                **pct("budget_set_early", settings.min_elapsed))
+        weeks = s4.number_input(t("budget.set.min_weeks"), 2, 52, step=1, key="budget_set_weeks",
+                                **ui.initial("budget_set_weeks", value=settings.min_weeks))
+        cv = s5.number_input(t("budget.set.min_cv"), 0, 100, step=1, key="budget_set_cv",
+                             **pct("budget_set_cv", settings.min_spend_cv))
+        lump = st.multiselect(t("budget.set.lump"), list(schema.BUDGET_CATEGORIES), key="budget_set_lump",
+                              **ui.initial("budget_set_lump", default=list(settings.lump_sum)),
+                              format_func=lambda x: t("budget.cat." + x), help=t("budget.set.lump_help"))
         if st.button(t("budget.set.save"), key="budget_set_save"):
             budget.save_settings(c, budget.BudgetSettings(tol / 100, under / 100, early / 100, int(weeks), cv / 100,
                                                           tuple(lump)))

@@ -87,7 +87,8 @@ if unknown:
         # A radio: both kinds stay in sight with their explanation, which wraps (a select box cut it short).
         m_kind = c2.radio(ui.t("data.mapping_kind"), [k for k in KINDS if k in ("daily", "snapshot")],
                           key="map_kind", format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
-        m_name = c3.text_input(ui.t("data.mapping_name"), value=r.file.rsplit(".", 1)[0], key="map_name")
+        m_name = c3.text_input(ui.t("data.mapping_name"), key="map_name",
+                               **ui.initial("map_name", value=r.file.rsplit(".", 1)[0]))
         chosen = {}
         # Rows of four that wrap (see ui.LAYOUT_CSS): on a narrow screen the columns still read in file order.
         with st.container(key="smm_row_mapping_columns"):

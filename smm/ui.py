@@ -239,8 +239,12 @@ def in_url(key: str, clean: object = None, /, *, options: Sequence | None = None
     return {} if key in ss else widget_default
 
 
-def _kw(key: str, **default: object) -> dict:
-    """Pass a widget default only when Session State does not already hold its value."""
+def initial(key: str, **default: object) -> dict:
+    """Pass a widget default only when Session State does not already hold its value.
+
+    A language switch sets every plain value again (see sidebar), and Streamlit warns about a widget that has both
+    a default and a value set through Session State.
+    """
     return {} if key in st.session_state else default
 
 
@@ -298,7 +302,7 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
                              format_func=lambda x: {"zh": "中文", "en": "English"}[x])
         L = lang()
         st.date_input(i18n.t("sidebar.dates", L), key="dates", format="YYYY-MM-DD",
-                      **_kw("dates", value=default_dates))
+                      **initial("dates", value=default_dates))
         st.selectbox(i18n.t("sidebar.compare", L), COMPARE, key="compare",
                      format_func=lambda x: i18n.t(f"compare.{x}", L))
         st.multiselect(i18n.t("sidebar.platforms", L), ch["platforms"], key="platforms",
@@ -311,7 +315,7 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
                            placeholder=i18n.t("sidebar.all", L))
             st.multiselect(i18n.t("field.kol", L), ch["kols"], key="kols", placeholder=i18n.t("sidebar.all", L))
         st.selectbox(i18n.t("sidebar.currency", L), currencies, key="cur",
-                     **_kw("cur", index=currencies.index("CNY") if "CNY" in currencies else 0))
+                     **initial("cur", index=currencies.index("CNY") if "CNY" in currencies else 0))
         with st.expander(i18n.t("sidebar.definitions", L)):
             st.selectbox(i18n.t("setting.er_base", L), ER_BASES, key="er_base",
                          format_func=lambda x: i18n.field_label(x, L))
