@@ -487,6 +487,13 @@ div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 
 # A presented table (st.table in a container keyed smm_table_fit) takes the mode's type (1.25rem cells, 1.15rem
 # headers) down to what its container's width holds: the Overview's eleven columns need about 47 of its cells' em
 # with their padding; at a 1280 px projector the last column was cut mid-number, at 1024 px two of them.
+# The grids (st.dataframe) the room reads are chosen to fit from 1280 px up (the KOL scorecard's 11 columns, the
+# pacing table's nine, the posts' seven); on a narrower projector (XGA: 1024 px) each is scaled with the screen,
+# k = (100vw - 4rem) / (1280px - 4rem) below 1280 px (its type 19.25 px × k, 15.1 px at 1024), so its last
+# columns no longer run past the right edge. The element's box is laid out at 100% / k before the zoom; the main
+# block clips what that leaves past the screen, or the page could be scrolled sideways by 1280 - 1024 px of
+# nothing. Editors too (cells are hit and edited where they are drawn: tests/test_browser_tiles.py). Browsers
+# without typed calc() division drop the rule: tables scroll there as before.
 PRESENT_CSS = """
 <style>
 section[data-testid="stSidebar"], header[data-testid="stHeader"], div[data-testid="stToolbar"],
@@ -511,6 +518,11 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 h1 { font-size: 3rem !important; }
 .stDataFrameGlideDataEditor[style*="--gdg-base-font-style: 400 14px"] {
   zoom: 1.375; width: calc(100% / 1.375) !important; }
+.stElementContainer:has(> div > [data-testid="stDataFrame"]) {
+  zoom: min(1, calc((100vw - 4rem) / (1280px - 4rem)));
+  width: calc(100% / min(1, calc((100vw - 4rem) / (1280px - 4rem)))) !important;
+  max-width: calc(100% / min(1, calc((100vw - 4rem) / (1280px - 4rem)))) !important; }
+[data-testid="stMainBlockContainer"] { overflow-x: clip; }
 .st-key-smm_table_fit { container-type: inline-size; }
 .st-key-smm_table_fit [data-testid="stTable"] td { font-size: min(1.25rem, 2cqi) !important; }
 .st-key-smm_table_fit [data-testid="stTable"] th { font-size: min(1.15rem, 1.84cqi) !important; }

@@ -555,12 +555,20 @@ def test_presenting_every_page_starts_at_the_top_of_the_screen(st_server, page, 
 SCORECARD_OVERFLOW = """() => { const g = [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
     .filter(e => e.offsetParent !== null)[0]; return g ? g.scrollWidth - g.clientWidth : null; }"""
 
+# How far the page itself can be scrolled sideways, and the zoom each visible grid is drawn at (the product of
+# the zoom of its element and of every element around it).
+PAGE_OVERFLOW = """() => { const m = document.querySelector('[data-testid="stMain"]'); return m.scrollWidth - m.clientWidth; }"""
+GRID_ZOOMS = """() => [...document.querySelectorAll('.stDataFrameGlideDataEditor')]
+    .filter(e => e.offsetParent !== null && e.style.getPropertyValue('--gdg-base-font-style')).map(g => { let z = 1; for (let e = g; e; e = e.parentElement) z *= parseFloat(getComputedStyle(e).zoom) || 1;
+                return {z: z, font: parseFloat(g.style.getPropertyValue('--gdg-base-font-style').split(' ').pop())}; })"""
+
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_presented_kol_scorecard_shows_its_columns_without_scrolling_sideways(st_server, page, lang):
     # Its 20 columns at the presenting type ran 1.5 screens wide: fee, CPE, revenue, ROI and the hints were
     # beyond the right edge of a 1280 px projector. Presenting, it shows the room's 11 columns, which fit from
-    # 1280 px up over the whole sample (the longest names and values). At 1024 px the last ones still scroll.
+    # 1280 px up over the whole sample (the longest names and values). On an XGA projector (1024 px) the last
+    # three (ROI, score, hints) were past the edge: below 1280 px a grid is scaled with the screen.
     presented_table_fits(page, f"{st_server.url}/kol?lang={lang}&present=1&dates=2026-08-31&dates=2026-11-22",
                          i18n.t("kol.table_help_present", lang, shown=11, all=20, currency="CNY"),
                          SCORECARD_OVERFLOW, lambda o: o is not None and o <= 1)
@@ -568,21 +576,32 @@ def test_presented_kol_scorecard_shows_its_columns_without_scrolling_sideways(st
 
 def presented_table_fits(page, url: str, caption: str, overflow: str, fits) -> None:
     """Open `url` (presenting) at 1280 px, see `caption` (the room's columns), then check on every screen from
-    1280 px up that `fits(overflow())`: the grid runs no further than its width."""
+    1024 px up that `fits(overflow())`: the grid runs no further than its width, and the page cannot be scrolled
+    sideways. Opened afresh at 1024 px too (a grid then mounts at that width). Below 1280 px the grids are scaled
+    with the screen (PRESENT_CSS): 19.25 px × (width - 88) / 1192 (15.1 px at 1024), never below it."""
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(url)
     wait_idle(page)
     expect(page.get_by_text(caption, exact=True)).to_be_visible()
-    for w, h in SCREENS[1:]:
+    for fresh, (w, h) in [(False, s) for s in SCREENS] + [(True, SCREENS[0])]:
         page.set_viewport_size({"width": w, "height": h})
+        if fresh:
+            page.goto(url)
+            wait_idle(page)
+            expect(page.get_by_text(caption, exact=True)).to_be_visible()
         over = settled(page, overflow, fits)
-        assert fits(over), (w, over)
+        assert fits(over), (w, fresh, over)
+        assert settled(page, PAGE_OVERFLOW, lambda o: o <= 0) <= 0, (w, fresh)
+        k = min(1.0, (w - 88) / 1192)
+        zooms = settled(page, GRID_ZOOMS, lambda zs, k=k: zs and all(abs(z["font"] * z["z"] - 19.25 * k) < 0.1
+                                                                     for z in zs))
+        assert zooms and all(abs(z["font"] * z["z"] - 19.25 * k) < 0.1 for z in zooms), (w, fresh, zooms)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_presented_budget_pacing_shows_its_columns_without_scrolling_sideways(st_server, page, lang):
     # Its twelve columns ran 174 px (zh) and 338 px (en) past a 1280 px projector's right edge. Presenting, it
-    # shows the room's nine, which fit from 1280 px up. At 1024 px the last ones still scroll.
+    # shows the room's nine, which fit from 1280 px up; at 1024 px, scaled with the screen.
     presented_table_fits(page, f"{st_server.url}/budget?lang={lang}&present=1",
                          i18n.t("budget.pacing_present", lang, shown=9, all=12),
                          SCORECARD_OVERFLOW, lambda o: o is not None and o <= 1)
@@ -599,7 +618,8 @@ RANKINGS_OVERFLOW = """() => { const grids = [...document.querySelectorAll('[dat
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_presented_post_rankings_show_their_columns_without_scrolling_sideways(st_server, page, lang):
     # The best and worst posts' 13 columns ran past a 1280 px projector's right edge from conversions on (revenue
-    # among them). Presenting, they show the room's columns, which fit from 1280 px up over the whole sample.
+    # among them). Presenting, they show the room's columns, which fit from 1280 px up over the whole sample; at
+    # 1024 px (106 px past the edge in zh, 188 px in en), scaled with the screen.
     presented_table_fits(page, f"{st_server.url}/content?lang={lang}&present=1&dates=2026-08-31&dates=2026-11-22",
                          i18n.t("content.table_present", lang, shown=7, all=13),
                          RANKINGS_OVERFLOW, lambda o: len(o) == 2 and all(x is not None and x <= 1 for x in o))
@@ -646,6 +666,44 @@ def test_presented_budget_status_cells_read_at_the_tables_size(st_server, page, 
             and "status" in _drawn_sizes(labels, ts)))                   # the grid at its presenting size
         assert sizes.get("platform") == {19.25}, (lang, sizes)
         assert sizes.get("status") == {19.25}, (lang, sizes)
+
+
+@pytest.mark.parametrize("width", [1280, 1024])
+def test_a_presented_editor_keeps_what_is_typed_however_the_page_loads(st_server, page, width):
+    # Presenting, an editor is zoomed like every grid: by 22/16 when it mounted before the page's CSS (at 14 px;
+    # css_late forces that here), and with the screen below 1280 px. A cell is still hit where it is drawn, and
+    # what is typed into it is kept: the budget plan's first amount, changed with the keyboard.
+    page.route("**/static/js/Html.*.js", _late_css)
+    page.add_init_script(RECORD_CANVAS_TEXT)
+    page.set_viewport_size({"width": width, "height": 768})
+    page.goto(f"{st_server.url}/budget?lang=en&present=1&tab=plan")
+    wait_idle(page)
+    k = min(1.0, (width - 88) / 1192)
+    zooms = settled(page, GRID_ZOOMS, lambda zs, k=k: zs and all(abs(z["font"] * z["z"] - 19.25 * k) < 0.1 for z in zs))
+    assert zooms and all(z["font"] == 14 for z in zooms), zooms          # the plan's editor (and versions) …
+    assert all(abs(z["z"] - 1.375 * k) < 0.01 for z in zooms), zooms     # … mounted early, zoomed to the mode's type
+    grid = page.locator('[class*="st-key-budget_plan_editor_"] [data-testid="stDataFrame"]')
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    focused = "() => document.activeElement && document.activeElement.tagName === 'INPUT'"
+    y = box["y"] + 35 * 1.375 * k * 3.5
+    page.mouse.click(box["x"] + 100 * k, y)                              # the third row's start date
+    page.keyboard.press("Enter")                                         # opens the cell's editor, over the cell
+    page.wait_for_function(focused)
+    top, bottom = page.evaluate("() => { const r = document.activeElement.getBoundingClientRect(); return [r.top, r.bottom]; }")
+    assert top <= y <= bottom, (y, top, bottom)                          # the cell clicked, not a neighbour
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.activeElement || document.activeElement.tagName !== 'INPUT'")
+    page.mouse.click(box["x"] + 100 * k, box["y"] + 35 * 1.375 * k * 1.5)   # the first row's start date …
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")                                # … and its planned amount
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement && /^[0-9]+$/.test(document.activeElement.value)")
+    page.locator(":focus").fill("1234567")                               # an amount's editor, given a new one
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    texts = settled(page, "() => window.__smmTexts.map(t => t[0])", lambda ts: "1,234,567" in ts)
+    assert "1,234,567" in texts
 
 
 # The tops of the visible number fields of each row of columns that holds some.
