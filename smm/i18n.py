@@ -257,5 +257,23 @@ def field_label(field: str, lang: str) -> str:
     return t(f"field.{field}", lang) if has(f"field.{field}") else field
 
 
+def ids_labelled(text: str) -> frozenset[str]:
+    """The ids whose label, in either language, is `text`: the last part of each key that reads so
+    ("Previous period" and "上一周期": compare.previous → previous; "抖音": platform.douyin → douyin)."""
+    return _LABEL_IDS.get(text, frozenset())
+
+
+def _label_ids() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for key, texts in MESSAGES.items():
+        if "." in key:
+            for text in texts:
+                out.setdefault(text, set()).add(key.rsplit(".", 1)[1])
+    return {text: frozenset(ids) for text, ids in out.items()}
+
+
+_LABEL_IDS = _label_ids()
+
+
 def platform_label(platform: str | None, lang: str) -> str:
     return t(f"platform.{platform}", lang) if platform and has(f"platform.{platform}") else (platform or "—")

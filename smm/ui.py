@@ -216,7 +216,8 @@ def in_url(key: str, clean: object = None, /, *, options: Sequence | None = None
         if options is None or value is None:
             return value
         if many:
-            return [v for v in value if v in options][:limit]
+            return [v for v in (unlabel(x, options) for x in value) if v in options][:limit]
+        value = unlabel(value, options)
         return value if value in options else None
 
     if key in ss:
@@ -237,6 +238,36 @@ def in_url(key: str, clean: object = None, /, *, options: Sequence | None = None
         ss.pop(kept, None)
     _sync(key, clean, kind=kind)
     return {} if key in ss else widget_default
+
+
+def unlabel(value: object, options: Sequence) -> object:
+    """`value`, or the one option whose label (in either language) it is.
+
+    Streamlit matches the text a select sends from the browser against the option labels of the widget's last
+    run, and keeps a text it does not find as the value itself. Two quick language switches (a second click
+    before the first one's run has sent the new labels) sent "Previous period" to a run that had drawn "上一周期":
+    the comparison became "Previous period", in the URL too, and the budget's burn categories came out empty.
+    """
+    if not isinstance(value, str) or value in options:
+        return value
+    ids = i18n.ids_labelled(value)
+    found = [o for o in options if str(o) in ids]
+    return found[0] if len(found) == 1 else value
+
+
+def _unlabel_state(key: str, options: Sequence, *, many: bool = False) -> None:
+    """Session State's value for `key`, with any option label in it taken back to its option (see unlabel)."""
+    ss = st.session_state
+    if key not in ss:
+        return
+    value = ss[key]
+    if many and isinstance(value, list | tuple):
+        value = list(value)
+        fixed = [unlabel(v, options) for v in value]
+    else:
+        fixed = unlabel(value, options)
+    if fixed != value:
+        ss[key] = fixed
 
 
 def initial(key: str, **default: object) -> dict:
@@ -272,9 +303,14 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
             if _plain(ss[key]):
                 ss[key] = ss[key]
     ss["_lang_drawn"] = lang()
+    ch = _choices(data_version(c), str(store.db_path()))
+    # A select's text the browser sent in the other language than the last run's (see unlabel): its id again.
+    for key, opts, many in (("compare", COMPARE, False), ("er_base", ER_BASES, False), ("cvr_base", CVR_BASES, False),
+                            ("roi_basis", ROI_BASES, False), ("platforms", ch["platforms"], True),
+                            ("ctypes", ch["content_types"], True)):
+        _unlabel_state(key, opts, many=many)
     for aside in store.set_aside_wals():
         st.warning(i18n.t("store.wal_set_aside", lang(), file=str(aside)), icon=":material/warning:")
-    ch = _choices(data_version(c), str(store.db_path()))
     currencies = ch["currencies"] or ["CNY"]
     _seed("dates", kind="date")
     _seed("compare", list(COMPARE))

@@ -187,3 +187,36 @@ def test_opening_a_link_leaves_the_team_defaults_alone(sample_db, clear_streamli
         assert content.load_prefs(c) == content.DEFAULT_PREFS
     finally:
         c.close()
+
+
+def test_an_option_sent_as_the_other_languages_label_is_read_as_its_option(sample_db, clear_streamlit_caches):
+    """Streamlit keeps a select's text from the browser that is not one of its last run's labels as the value
+    itself. Two quick language switches (a second click before the first one's run has sent the new labels) gave
+    the run drawn in zh the en texts: compare, ER and ROI bases became "Previous period", "Impressions" and
+    "Full cost", in the URL too, and the budget's burn categories came out empty (seen in a CI run under load).
+    Here a run starts with each value as its label in the other language, as that run received it."""
+    from smm import i18n, ui
+
+    cats = list(open_page("pages/budget.py", lang="en").session_state["budget_burn_cats"])
+    assert len(cats) >= 2
+    cats = cats[:1]                                    # not the page's default: into the URL
+    chosen = {"compare": "last_year", "er_base": ui.ER_BASES[1], "roi_basis": ui.ROI_BASES[1],
+              "platforms": ["douyin", "xiaohongshu"], "budget_burn_cats": cats}
+    labels = {"compare": i18n.t("compare.last_year", "zh"), "er_base": i18n.field_label(ui.ER_BASES[1], "zh"),
+              "roi_basis": i18n.t(f"setting.roi_basis_short.{ui.ROI_BASES[1]}", "zh"),
+              "platforms": [i18n.platform_label(p, "zh") for p in chosen["platforms"]],
+              "budget_burn_cats": [i18n.t(f"budget.cat.{x}", "zh") for x in cats]}
+    assert all(labels[k] != v for k, v in chosen.items())
+    at = app_test(lang="en")
+    for key, label in labels.items():
+        at.session_state[key] = label
+    at.switch_page("pages/budget.py").run()
+    assert not at.exception, at.exception
+    for key, value in chosen.items():
+        assert at.session_state[key] == value, key
+        assert url(at)[key] == (value if isinstance(value, list) else [value]), key
+    at.session_state["lang"] = "zh"                    # and the next switch keeps them
+    at.run()
+    assert not at.exception, at.exception
+    assert all(at.session_state[k] == v for k, v in chosen.items())
+    assert {k: url(at)[k] for k in chosen} == {k: v if isinstance(v, list) else [v] for k, v in chosen.items()}
