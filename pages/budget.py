@@ -166,6 +166,7 @@ with tab_burn:
                                 **ui.initial("budget_set_weeks", value=settings.min_weeks))
         cv = s5.number_input(t("budget.set.min_cv"), 0, 100, step=1, key="budget_set_cv",
                              **pct("budget_set_cv", settings.min_spend_cv))
+        ui.unlabel_state("budget_set_lump", schema.BUDGET_CATEGORIES, many=True)
         lump = st.multiselect(t("budget.set.lump"), list(schema.BUDGET_CATEGORIES), key="budget_set_lump",
                               **ui.initial("budget_set_lump", default=list(settings.lump_sum)),
                               format_func=lambda x: t("budget.cat." + x), help=t("budget.set.lump_help"))

@@ -23,6 +23,7 @@ with st.expander(ui.t("data.profile") + " · " + ui.t("data.as_of") + " · " + u
                                 format_func=lambda x: ui.i18n.t("data.profile_auto", L) if x == "auto"
                                 else ui.profile_label(x, names))
     as_of = col2.date_input(ui.t("data.as_of"), value=None, key="up_as_of", help=ui.t("data.as_of_help"))
+    ui.unlabel_state("up_on_invalid", ["reject", "load_valid"])
     on_invalid = col3.radio(ui.t("data.on_invalid"), ["reject", "load_valid"], key="up_on_invalid",
                             format_func=lambda x: ui.i18n.t(f"data.on_invalid.{x}", L))
     decimal = col4.radio(ui.t("data.decimal"), [".", ","], key="up_decimal", horizontal=True,
@@ -82,10 +83,13 @@ if unknown:
     with st.form("mapping_form"):
         with st.container(key="smm_row_mapping_format"):
             c1, c2, c3 = st.columns(3)
+        kinds = [k for k in KINDS if k in ("daily", "snapshot")]
+        for key, options in (("map_platform", PLATFORMS), ("map_kind", kinds)):
+            ui.unlabel_state(key, options)
         m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key="map_platform",
                                   format_func=lambda x: ui.i18n.platform_label(x, L))
         # A radio: both kinds stay in sight with their explanation, which wraps (a select box cut it short).
-        m_kind = c2.radio(ui.t("data.mapping_kind"), [k for k in KINDS if k in ("daily", "snapshot")],
+        m_kind = c2.radio(ui.t("data.mapping_kind"), kinds,
                           key="map_kind", format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
         m_name = c3.text_input(ui.t("data.mapping_name"), key="map_name",
                                **ui.initial("map_name", value=r.file.rsplit(".", 1)[0]))
@@ -94,6 +98,7 @@ if unknown:
         with st.container(key="smm_row_mapping_columns"):
             for start in range(0, len(r.headers), 4):
                 for i, col in zip(range(start, min(start + 4, len(r.headers))), st.columns(4), strict=False):
+                    ui.unlabel_state(f"map_col_{i}", mapping.MAPPABLE_FIELDS)
                     chosen[i] = col.selectbox(r.headers[i], [None, *mapping.MAPPABLE_FIELDS], key=f"map_col_{i}",
                                               format_func=lambda x: ui.i18n.t("data.mapping_ignore", L)
                                               if x is None else ui.i18n.field_label(x, L))

@@ -255,8 +255,9 @@ def unlabel(value: object, options: Sequence) -> object:
     return found[0] if len(found) == 1 else value
 
 
-def _unlabel_state(key: str, options: Sequence, *, many: bool = False) -> None:
-    """Session State's value for `key`, with any option label in it taken back to its option (see unlabel)."""
+def unlabel_state(key: str, options: Sequence, *, many: bool = False) -> None:
+    """Session State's value for `key`, with any option label in it taken back to its option (see unlabel). Call it
+    before a select drawn outside in_url (which does this itself)."""
     ss = st.session_state
     if key not in ss:
         return
@@ -308,7 +309,7 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
     for key, opts, many in (("compare", COMPARE, False), ("er_base", ER_BASES, False), ("cvr_base", CVR_BASES, False),
                             ("roi_basis", ROI_BASES, False), ("platforms", ch["platforms"], True),
                             ("ctypes", ch["content_types"], True)):
-        _unlabel_state(key, opts, many=many)
+        unlabel_state(key, opts, many=many)
     for aside in store.set_aside_wals():
         st.warning(i18n.t("store.wal_set_aside", lang(), file=str(aside)), icon=":material/warning:")
     currencies = ch["currencies"] or ["CNY"]

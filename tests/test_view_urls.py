@@ -220,3 +220,18 @@ def test_an_option_sent_as_the_other_languages_label_is_read_as_its_option(sampl
     assert not at.exception, at.exception
     assert all(at.session_state[k] == v for k, v in chosen.items())
     assert {k: url(at)[k] for k in chosen} == {k: v if isinstance(v, list) else [v] for k, v in chosen.items()}
+
+
+def test_an_option_sent_as_its_label_is_read_as_its_option_outside_the_url_too(sample_db, clear_streamlit_caches):
+    """The same for selects that are not part of the URL: the budget alerts' lump-sum categories (not saved yet)
+    and the Data page's choice for invalid rows."""
+    from smm import i18n
+
+    for page, key, value, label in (
+            ("pages/budget.py", "budget_set_lump", ["kol"], [i18n.t("budget.cat.kol", "zh")]),
+            ("pages/data.py", "up_on_invalid", "load_valid", i18n.t("data.on_invalid.load_valid", "zh"))):
+        at = app_test(lang="en")
+        at.session_state[key] = label
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert at.session_state[key] == value, (key, at.session_state[key])
