@@ -14,14 +14,20 @@ top = st.container()  # the sample-data notice, filled once this run's uploads a
 
 user_profiles = mapping.user_profiles(c)
 profile_ids = ["auto"] + [p.id for p in (*user_profiles, *builtin_profiles())]   # text: see ui.sidebar's resend
-names = ui.profile_names((*user_profiles, *builtin_profiles()))
+names_in = {x: ui.profile_names((*user_profiles, *builtin_profiles()), x) for x in ui.i18n.LANGS}
+names = names_in[L]
+
+
+def profile_in(x: str, lang: str) -> str:      # the format choice's label in either language (ui.unlabel)
+    return ui.i18n.t("data.profile_auto", lang) if x == "auto" else ui.profile_label(x, names_in[lang])
+
 
 with st.expander(ui.t("data.profile") + " · " + ui.t("data.as_of") + " · " + ui.t("data.on_invalid")):
     with st.container(key="smm_row_upload_options"):
         col1, col2, col3, col4 = st.columns(4)
+    ui.unlabel_state("up_profile", profile_ids, label=profile_in)
     profile_id = col1.selectbox(ui.t("data.profile"), profile_ids, key="up_profile",
-                                format_func=lambda x: ui.i18n.t("data.profile_auto", L) if x == "auto"
-                                else ui.profile_label(x, names))
+                                format_func=lambda x: profile_in(x, L))
     as_of = col2.date_input(ui.t("data.as_of"), value=None, key="up_as_of", help=ui.t("data.as_of_help"))
     ui.unlabel_state("up_on_invalid", ["reject", "load_valid"])
     on_invalid = col3.radio(ui.t("data.on_invalid"), ["reject", "load_valid"], key="up_on_invalid",

@@ -121,7 +121,13 @@ if tot["fee_only"]:
         ui.t(f"platform.{p}") for p in kol.fee_only_platforms(sc))))
 
 flagged = set(fl["key"])
-labels = {k: kol.label_of(n, p, L) for k, n, p in zip(sc["key"], sc["kol"], sc["platform"], strict=False)}
+named = {k: (n, p) for k, n, p in zip(sc["key"], sc["kol"], sc["platform"], strict=False)}
+labels = {k: kol.label_of(n, p, L) for k, (n, p) in named.items()}
+
+
+def label_in(k: str, lang: str) -> str:     # a KOL's label in either language (ui.unlabel)
+    return kol.label_of(*named[k], lang) if k in named else k
+
 scored = list(sco["key"])
 with_results = list(sc.loc[sc["has_results"], "key"])
 
@@ -156,7 +162,7 @@ with tabs[1]:
     first = (scored or with_results)[:3]
     chosen = pick[0].multiselect(ui.t("kol.compare.pick"), with_results, key="kol_compare", max_selections=5,
                                  **ui.in_url("kol_compare", first, options=with_results, many=True, limit=5,
-                                             default=first),
+                                             label=label_in, default=first),
                                  format_func=lambda k: labels.get(k, k))
     metrics0 = ["er", "cpe", "cpa", "roi"]
     cmp_metrics = pick[1].multiselect(ui.t("kol.compare.metrics"), kol.COMPARE_METRICS, key="kol_cmp_metrics",
@@ -181,7 +187,7 @@ with tabs[2]:
     one = chosen[0] if chosen else (scored or with_results or [None])[0]
     tc = st.columns([3, 3])
     tkey = tc[0].selectbox(ui.t("kol.trend.pick"), with_results, key="kol_trend",
-                           **ui.in_url("kol_trend", one, options=with_results,
+                           **ui.in_url("kol_trend", one, options=with_results, label=label_in,
                                        index=with_results.index(one) if one in with_results else 0),
                            format_func=lambda k: labels.get(k, k))
     grain = tc[1].radio(ui.t("kol.trend.grain"), kol.TREND_GRAINS, key="kol_trend_grain", horizontal=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import duckdb
 import streamlit as st
@@ -197,7 +197,7 @@ def _url_text(v: object) -> str:
 
 def in_url(key: str, clean: object = None, /, *, options: Sequence | None = None, many: bool = False,
            limit: int | None = None, kind: str = "str", lo: float | None = None, hi: float | None = None,
-           **widget_default: object) -> dict:
+           label: Callable[[object, str], str] | None = None, **widget_default: object) -> dict:
     """Make a page widget part of the view's URL (`?key=<id>`), kept when the user leaves the page and comes back.
 
     Call it right before the widget, as its keyword arguments: `st.selectbox(..., key=k, **ui.in_url(k, clean,
@@ -216,8 +216,8 @@ def in_url(key: str, clean: object = None, /, *, options: Sequence | None = None
         if options is None or value is None:
             return value
         if many:
-            return [v for v in (unlabel(x, options) for x in value) if v in options][:limit]
-        value = unlabel(value, options)
+            return [v for v in (unlabel(x, options, label) for x in value) if v in options][:limit]
+        value = unlabel(value, options, label)
         return value if value in options else None
 
     if key in ss:
@@ -240,8 +240,9 @@ def in_url(key: str, clean: object = None, /, *, options: Sequence | None = None
     return {} if key in ss else widget_default
 
 
-def unlabel(value: object, options: Sequence) -> object:
-    """`value`, or the one option whose label (in either language) it is.
+def unlabel(value: object, options: Sequence, label: Callable[[object, str], str] | None = None) -> object:
+    """`value`, or the one option whose label (in either language) it is: `label(option, lang)` where given, else
+    the i18n keys that end in the option's id ("compare.previous" → previous).
 
     Streamlit matches the text a select sends from the browser against the option labels of the widget's last
     run, and keeps a text it does not find as the value itself. Two quick language switches (a second click
@@ -250,12 +251,16 @@ def unlabel(value: object, options: Sequence) -> object:
     """
     if not isinstance(value, str) or value in options:
         return value
-    ids = i18n.ids_labelled(value)
-    found = [o for o in options if str(o) in ids]
+    if label is not None:
+        found = [o for o in options if any(label(o, x) == value for x in i18n.LANGS)]
+    else:
+        ids = i18n.ids_labelled(value)
+        found = [o for o in options if str(o) in ids]
     return found[0] if len(found) == 1 else value
 
 
-def unlabel_state(key: str, options: Sequence, *, many: bool = False) -> None:
+def unlabel_state(key: str, options: Sequence, *, many: bool = False,
+                  label: Callable[[object, str], str] | None = None) -> None:
     """Session State's value for `key`, with any option label in it taken back to its option (see unlabel). Call it
     before a select drawn outside in_url (which does this itself)."""
     ss = st.session_state
@@ -264,9 +269,9 @@ def unlabel_state(key: str, options: Sequence, *, many: bool = False) -> None:
     value = ss[key]
     if many and isinstance(value, list | tuple):
         value = list(value)
-        fixed = [unlabel(v, options) for v in value]
+        fixed = [unlabel(v, options, label) for v in value]
     else:
-        fixed = unlabel(value, options)
+        fixed = unlabel(value, options, label)
     if fixed != value:
         ss[key] = fixed
 
@@ -778,9 +783,9 @@ def load_sample_with_progress(c: duckdb.DuckDBPyConnection) -> None:
     st.cache_data.clear()
 
 
-def profile_names(profiles) -> dict[str, str]:
-    """{profile id: its name in the user's language} for the given profiles (built-in and saved)."""
-    L = lang()
+def profile_names(profiles, language: str | None = None) -> dict[str, str]:
+    """{profile id: its name in `language` (default: the user's)} for the given profiles (built-in and saved)."""
+    L = language or lang()
     return {p.id: p.label(L) for p in profiles}
 
 

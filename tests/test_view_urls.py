@@ -235,3 +235,39 @@ def test_an_option_sent_as_its_label_is_read_as_its_option_outside_the_url_too(s
         at.switch_page(page).run()
         assert not at.exception, at.exception
         assert at.session_state[key] == value, (key, at.session_state[key])
+
+
+def test_a_kol_or_format_sent_as_its_label_in_the_other_language_is_read_as_itself(sample_db, clear_streamlit_caches):
+    """Selects whose labels are not i18n keys named after their option: the KOL comparison and trend (a KOL is
+    labelled with its platform in the page's language) and the Data page's format choice (a format's name in the
+    page's language). Under the same race the KOLs fell back to the page's default and the format to `auto`."""
+    from smm import i18n, kol, ui
+    from smm.profiles import builtin_profiles
+
+    picked = list(open_page("pages/kol.py", lang="en").session_state["kol_compare"])
+    chosen = {"kol_compare": picked[1:3], "kol_trend": picked[2]}   # neither is the page's default
+
+    def zh(key: str) -> str:
+        platform, name = key.split("|", 1)
+        return kol.label_of(name, platform, "zh")
+
+    assert all(zh(k) != kol.label_of(k.split("|", 1)[1], k.split("|", 1)[0], "en") for k in picked)
+    at = app_test(lang="en")
+    at.session_state["kol_compare"] = [zh(k) for k in chosen["kol_compare"]]
+    at.session_state["kol_trend"] = zh(chosen["kol_trend"])
+    at.switch_page("pages/kol.py").run()
+    assert not at.exception, at.exception
+    for key, value in chosen.items():
+        assert at.session_state[key] == value, key
+        assert url(at)[key] == (value if isinstance(value, list) else [value]), key
+
+    prof = next(p for p in builtin_profiles() if p.label("zh") != p.label("en"))
+    at = app_test(lang="en")
+    at.session_state["up_profile"] = ui.profile_label(prof.id, {prof.id: prof.label("zh")})
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    assert at.session_state["up_profile"] == prof.id
+    at = app_test(lang="en")
+    at.session_state["up_profile"] = i18n.t("data.profile_auto", "zh")
+    at.switch_page("pages/data.py").run()
+    assert at.session_state["up_profile"] == "auto"
