@@ -61,7 +61,8 @@ options = budget.period_choices(periods)
 c1, c2, c3 = st.columns([2, 1, 1])
 first = budget.period_key(budget.default_period(periods, last))
 period = c1.selectbox(t("budget.period"), options, key="budget_period",
-                      **ui.in_url("budget_period", first, options=options, index=options.index(first)),
+                      **ui.in_url("budget_period", first, options=options, label=budget.period_label,
+                                  index=options.index(first)),
                       format_func=lambda o: budget.period_label(o, L))
 if period == budget.CUSTOM:
     bounds = budget.window_bounds(periods, last or dt.date.today())

@@ -37,6 +37,10 @@ def q(fn: str, **kw):
     return _cached(fn, ui.data_version(c), str(store.db_path()), f, s, scope, rules, **kw)
 
 
+def heat_block(n: int, lang: str) -> str:     # "2 hours" / "2 小时"
+    return ui.i18n.t("content.heat_block_fmt", lang, n=n)
+
+
 def save_pref(name: str, key: str) -> None:
     content.save_prefs(ui.con(), **{name: st.session_state[key]})
 
@@ -120,7 +124,8 @@ form_metric = st.selectbox(
     ui.t("content.form_metric"),
     content.FORM_METRICS,
     key="content_form_metric",
-    **ui.in_url("content_form_metric", content.FORM_METRICS[0], options=content.FORM_METRICS),
+    **ui.in_url("content_form_metric", content.FORM_METRICS[0], options=content.FORM_METRICS,
+                label=cc.metric_name),
     format_func=lambda m: cc.metric_name(m, L),
 )
 heads = q("form_headlines", metric=form_metric, min_posts=int(prefs["min_posts"]))
@@ -187,7 +192,8 @@ rank_metric = col1.selectbox(
     ui.t("content.rank_metric"),
     content.RANK_METRICS,
     key="content_rank_metric",
-    **ui.in_url("content_rank_metric", content.RANK_METRICS[0], options=content.RANK_METRICS),
+    **ui.in_url("content_rank_metric", content.RANK_METRICS[0], options=content.RANK_METRICS,
+                label=cc.metric_name),
     format_func=lambda m: cc.metric_name(m, L),
 )
 ui.in_url("content_min_exposure", int(prefs["min_exposure"]), kind="int", lo=0)
@@ -241,15 +247,16 @@ heat_metric = c2.selectbox(
     ui.t("content.heat_metric"),
     content.HEAT_METRICS,
     key="content_heat_metric",
-    **ui.in_url("content_heat_metric", content.HEAT_METRICS[0], options=content.HEAT_METRICS),
+    **ui.in_url("content_heat_metric", content.HEAT_METRICS[0], options=content.HEAT_METRICS,
+                label=cc.metric_name),
     format_func=lambda m: cc.metric_name(m, L),
 )
 block = c3.selectbox(
     ui.t("content.heat_block"),
     content.HOUR_BLOCKS,
     key="content_heat_block",
-    **ui.in_url("content_heat_block", content.HOUR_BLOCKS[0], options=content.HOUR_BLOCKS),
-    format_func=lambda n: ui.i18n.t("content.heat_block_fmt", L, n=n),
+    **ui.in_url("content_heat_block", content.HOUR_BLOCKS[0], options=content.HOUR_BLOCKS, label=heat_block),
+    format_func=lambda n: heat_block(n, L),
 )
 min_posts = c4.number_input(
     ui.t("content.min_posts"),

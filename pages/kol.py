@@ -257,7 +257,8 @@ with tabs[4]:
 # ---- cost vs result
 with tabs[5]:
     y = st.columns([1, 3])[0].selectbox(ui.t("kol.scatter.y"), kol.SCATTER_Y, key="kol_scatter_y",
-                                        **ui.in_url("kol_scatter_y", kol.SCATTER_Y[0], options=kol.SCATTER_Y),
+                                        **ui.in_url("kol_scatter_y", kol.SCATTER_Y[0], options=kol.SCATTER_Y,
+                                                    label=kol.metric_label),
                                         format_func=lambda m: kol.metric_label(m, L))
     sp = _scatter(version, path, f, s, opts, y)
     if sp.empty:
