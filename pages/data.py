@@ -102,17 +102,13 @@ if unknown:
                                **ui.initial("map_name", value=r.file.rsplit(".", 1)[0]))
         chosen = {}
         # Rows of four that wrap (see ui.LAYOUT_CSS): on a narrow screen the columns still read in file order.
-        fields = [None, *mapping.MAPPABLE_FIELDS]
-
-        def field_in(x: str | None, lang: str) -> str:      # a column's choice in either language (ui.unlabel)
-            return ui.i18n.t("data.mapping_ignore", lang) if x is None else ui.i18n.field_label(x, lang)
-
         with st.container(key="smm_row_mapping_columns"):
             for start in range(0, len(r.headers), 4):
                 for i, col in zip(range(start, min(start + 4, len(r.headers))), st.columns(4), strict=False):
-                    ui.unlabel_state(f"map_col_{i}", fields, label=field_in)
-                    chosen[i] = col.selectbox(r.headers[i], fields, key=f"map_col_{i}",
-                                              format_func=lambda x: field_in(x, L))
+                    ui.unlabel_state(f"map_col_{i}", mapping.MAPPABLE_FIELDS)
+                    chosen[i] = col.selectbox(r.headers[i], [None, *mapping.MAPPABLE_FIELDS], key=f"map_col_{i}",
+                                              format_func=lambda x: ui.i18n.t("data.mapping_ignore", L)
+                                              if x is None else ui.i18n.field_label(x, L))
         if st.form_submit_button(ui.t("data.mapping_save")):
             try:
                 prof = mapping.build_user_profile(m_name, m_platform, m_kind, r.headers, chosen)

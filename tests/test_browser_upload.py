@@ -127,3 +127,36 @@ def test_data_page_inputs_read_whole_with_the_sidebar_open_at_1024_px(st_server,
     shown = sorted(page.evaluate(MAPPING_SELECTS), key=lambda s: (s["top"], s["left"]))
     assert [s["label"] for s in shown] == headers                        # read in rows, in the file's order
     assert len({s["top"] for s in shown}) > 2                            # wrapped: fewer than four a row
+
+
+
+def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, tmp_path):
+    """A column mapped in zh, then the language switched (twice over) before saving: the choice is kept and the
+    saved format maps it, and the file loads. (The form's choices keep the words they were picked in until the
+    form is sent: a pending choice is never reset by the switch. Reading them back as "(ignore)"/"Spend" would
+    need the switch to resend them, which replaced a pending choice with the last sent one.)"""
+    headers = ["统计日", "投放花费合计", "备注说明"]
+    path = tmp_path / "unknown_switch.csv"
+    path.write_bytes(csv_bytes(headers, [["2026-11-16", "100", "无"], ["2026-11-17", "50", "无"]]))
+    page.goto(f"{st_server.url}/data?lang=zh")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    columns = page.locator('[class*="st-key-smm_row_mapping_columns"]')
+    expect(columns.get_by_role("combobox", name=headers[0])).to_be_visible(timeout=60000)
+    wait_idle(page)
+    for header, field in ((headers[0], "date"), (headers[1], "spend")):
+        columns.get_by_role("combobox", name=header).click()
+        page.keyboard.type(i18n.field_label(field, "zh"))         # the list is long: typing narrows it
+        page.get_by_role("option", name=i18n.field_label(field, "zh"), exact=True).click()
+    for other in ("English", "中文", "English"):
+        page.locator('[data-testid="stSidebar"]').get_by_text(other, exact=True).click()
+        wait_idle(page)
+    expect(columns.get_by_role("combobox", name=headers[1])).not_to_have_value(
+        re.compile(re.escape(i18n.t("data.mapping_ignore", "en")) + "|" + re.escape(i18n.t("data.mapping_ignore", "zh"))))
+    page.get_by_role("button", name=i18n.t("data.mapping_save", "en")).click()
+    wait_idle(page)
+    expect(page.get_by_text(i18n.t("data.mapping_saved", "en", name="user_unknown_switch"), exact=False)).to_be_visible()
+    # the saved format read both columns: two rows loaded, their spend the file's
+    report = page.locator('[data-testid="stAlertContentSuccess"]', has_text="unknown_switch.csv")
+    expect(report).to_contain_text(f"unknown_switch.csv: {i18n.t('status.loaded', 'en')}")
+    expect(report).to_contain_text("2 rows")
