@@ -93,12 +93,12 @@ if unknown:
         kinds = [k for k in KINDS if k in ("daily", "snapshot")]
         for key, options in (("map_platform", PLATFORMS), ("map_kind", kinds)):
             ui.unlabel_state(key, options)
-        m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key="map_platform",
+        m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key=ui.in_form("map_platform"),
                                   format_func=lambda x: ui.i18n.platform_label(x, L))
         # A radio: both kinds stay in sight with their explanation, which wraps (a select box cut it short).
         m_kind = c2.radio(ui.t("data.mapping_kind"), kinds,
-                          key="map_kind", format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
-        m_name = c3.text_input(ui.t("data.mapping_name"), key="map_name",
+                          key=ui.in_form("map_kind"), format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
+        m_name = c3.text_input(ui.t("data.mapping_name"), key=ui.in_form("map_name"),
                                **ui.initial("map_name", value=r.file.rsplit(".", 1)[0]))
         chosen = {}
         # Rows of four that wrap (see ui.LAYOUT_CSS): on a narrow screen the columns still read in file order.
@@ -106,7 +106,8 @@ if unknown:
             for start in range(0, len(r.headers), 4):
                 for i, col in zip(range(start, min(start + 4, len(r.headers))), st.columns(4), strict=False):
                     ui.unlabel_state(f"map_col_{i}", mapping.MAPPABLE_FIELDS)
-                    chosen[i] = col.selectbox(r.headers[i], [None, *mapping.MAPPABLE_FIELDS], key=f"map_col_{i}",
+                    chosen[i] = col.selectbox(r.headers[i], [None, *mapping.MAPPABLE_FIELDS],
+                                              key=ui.in_form(f"map_col_{i}"),
                                               format_func=lambda x: ui.i18n.t("data.mapping_ignore", L)
                                               if x is None else ui.i18n.field_label(x, L))
         if st.form_submit_button(ui.t("data.mapping_save")):

@@ -276,6 +276,12 @@ def unlabel_state(key: str, options: Sequence, *, many: bool = False,
         ss[key] = fixed
 
 
+def in_form(key: str) -> str:
+    """`key`, noted as a widget inside a form (see sidebar: a language switch leaves its value alone)."""
+    st.session_state.setdefault("_in_form", set()).add(key)
+    return key
+
+
 def initial(key: str, **default: object) -> dict:
     """Pass a widget default only when Session State does not already hold its value.
 
@@ -303,9 +309,12 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
     # browser keeps the old language's text, and the next switch read "抖音" and "上一周期" as the values: into
     # the filters and the URL, and the Overview's funnel scope stopped the page (StopIteration). Setting every
     # plain widget value again sends it in the new language (buttons, uploads and editors hold other types).
+    # Not a form's widgets (in_form): Session State holds what the form last sent, and sending that again replaced
+    # a choice picked in the form and not sent yet. They keep the old language's words until the form is sent.
     ss = st.session_state
     if ss.get("_lang_drawn") not in (None, lang()):
-        for key in [k for k in ss if isinstance(k, str) and not k.startswith("_") and k != "lang"]:
+        skip = ss.get("_in_form", set())
+        for key in [k for k in ss if isinstance(k, str) and not k.startswith("_") and k != "lang" and k not in skip]:
             if _plain(ss[key]):
                 ss[key] = ss[key]
     ss["_lang_drawn"] = lang()

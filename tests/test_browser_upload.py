@@ -131,10 +131,10 @@ def test_data_page_inputs_read_whole_with_the_sidebar_open_at_1024_px(st_server,
 
 
 def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, tmp_path):
-    """A column mapped in zh, then the language switched (twice over) before saving: the choice is kept and the
-    saved format maps it, and the file loads. (The form's choices keep the words they were picked in until the
-    form is sent: a pending choice is never reset by the switch. Reading them back as "(ignore)"/"Spend" would
-    need the switch to resend them, which replaced a pending choice with the last sent one.)"""
+    """Columns and a platform picked in zh, then the language switched three times before saving: the choices are
+    kept, the saved format maps them, and the file loads. The switch sends every plain value again (ui.sidebar),
+    which put the form's platform back to Douyin: Session State holds what a form last sent, not what is picked in
+    it. A form's widgets (ui.in_form) now keep the words they were picked in until the form is sent."""
     headers = ["统计日", "投放花费合计", "备注说明"]
     path = tmp_path / "unknown_switch.csv"
     path.write_bytes(csv_bytes(headers, [["2026-11-16", "100", "无"], ["2026-11-17", "50", "无"]]))
@@ -148,9 +148,16 @@ def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, 
         columns.get_by_role("combobox", name=header).click()
         page.keyboard.type(i18n.field_label(field, "zh"))         # the list is long: typing narrows it
         page.get_by_role("option", name=i18n.field_label(field, "zh"), exact=True).click()
+    form = page.get_by_test_id("stForm")
+    platform = form.get_by_role("combobox", name=i18n.t("data.mapping_platform", "zh"))
+    platform.click()
+    page.keyboard.type(i18n.platform_label("weibo", "zh"))
+    page.get_by_role("option", name=i18n.platform_label("weibo", "zh"), exact=True).click()
     for other in ("English", "中文", "English"):
         page.locator('[data-testid="stSidebar"]').get_by_text(other, exact=True).click()
         wait_idle(page)
+    expect(form.get_by_role("combobox", name=i18n.t("data.mapping_platform", "en"))).to_have_value(
+        re.compile(re.escape(i18n.platform_label("weibo", "zh")) + "|" + re.escape(i18n.platform_label("weibo", "en"))))
     expect(columns.get_by_role("combobox", name=headers[1])).not_to_have_value(
         re.compile(re.escape(i18n.t("data.mapping_ignore", "en")) + "|" + re.escape(i18n.t("data.mapping_ignore", "zh"))))
     page.get_by_role("button", name=i18n.t("data.mapping_save", "en")).click()
