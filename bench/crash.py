@@ -7,14 +7,19 @@ through the real ingestion path, with the connection wrapped so the child report
 INSERT into fact, COMMIT, CHECKPOINT) on stdout. The parent kills it with SIGKILL at one of these points:
 
   before_begin    the child kills itself just before BEGIN (the file was read, staged and validated)
-  mid_insert      the parent kills it a random time into the INSERT of the fact rows
+  mid_insert      it is killed a random time into the INSERT of the fact rows
   before_commit   the child kills itself just before COMMIT (everything written, nothing committed)
-  mid_commit      the parent kills it a random time into COMMIT (which writes the log and, for a large
+  mid_commit      it is killed a random time into COMMIT (which writes the log and, for a large
                   load, checkpoints the new row groups into the main file)
   after_commit    the child kills itself just after COMMIT returned
-  mid_checkpoint  the load commits to the write-ahead log only (checkpoint threshold raised), then the
-                  parent kills it a random time into an explicit CHECKPOINT
+  mid_checkpoint  the load commits to the write-ahead log only (checkpoint threshold raised), then it is
+                  killed a random time into an explicit CHECKPOINT
   random          the parent kills it at a random time anywhere in the child's life
+
+The three timed kills (mid_*) are aimed from inside the child: the parent draws the delay, and a timer thread
+the child starts as the phase begins sends the SIGKILL (DuckDB releases the GIL while a statement runs). Aimed
+from the parent, the time a busy machine takes to pass the marker between processes is longer than a small
+COMMIT: under CI load no kill landed inside one.
 
 After every kill the parent opens the store (it must open, with no log set aside) and checks: every batch
 in load_batches with status 'loaded' has exactly its rows_loaded rows in `fact` and its file's sha256; no
@@ -48,6 +53,7 @@ HERE = Path(__file__).resolve()
 ROOT = HERE.parent.parent
 POINTS = ("before_begin", "mid_insert", "before_commit", "mid_commit", "after_commit", "mid_checkpoint", "random")
 SELF_KILLED = {"before_begin", "before_commit", "after_commit"}
+TIMED = {"mid_insert": "insert_fact", "mid_commit": "commit", "mid_checkpoint": "checkpoint"}   # point → phase
 # Last markers after which a timed kill may have landed inside a DuckDB checkpoint: the explicit CHECKPOINT every
 # child ends with, or a COMMIT that checkpoints by itself (a log past the threshold).
 CHECKPOINTING = {"checkpoint", "commit"}
@@ -148,15 +154,26 @@ class _Probe:
             os.kill(os.getpid(), signal.SIGKILL)
 
 
+_TIMED: list = []   # [marker, seconds]: the timed kill this child aims at (see child)
+_TIMER: list = []   # its timer, once started
+
+
 def _emit(marker: str) -> None:
     # Stamped with the child's own monotonic clock (system-wide on Linux), so the parent aims its kill from
     # the moment the phase began, not from when its reader thread got to the line.
     sys.stdout.write(f"{marker}@{time.monotonic():.6f}\n")
     sys.stdout.flush()
+    if _TIMED and _TIMED[0] == marker:
+        t = threading.Timer(_TIMED[1], os.kill, (os.getpid(), signal.SIGKILL))
+        t.daemon = True
+        t.start()
+        _TIMER.append(t)
 
 
-def child(store_path: str, file: str, kill_at: str | None, hold_checkpoint: bool) -> None:
+def child(store_path: str, file: str, kill_at: str | None, hold_checkpoint: bool, timed: list | None = None) -> None:
     import duckdb
+
+    _TIMED[:] = timed or []
 
     from smm.ingest import LoadOptions, ingest_bytes
 
@@ -173,6 +190,8 @@ def child(store_path: str, file: str, kill_at: str | None, hold_checkpoint: bool
     con.execute("CHECKPOINT")
     _emit("checkpointed")
     _emit("done")
+    for t in _TIMER:    # a timed kill that fell after the phase still lands, as late as it was aimed
+        t.join()
     os._exit(0)
 
 
@@ -248,12 +267,13 @@ class ForkServer:
             raise RuntimeError("fork server did not start")
         self.n = 0
 
-    def spawn(self, store_path: Path, file: Path, kill_at: str | None, hold_checkpoint: bool) -> _Child:
+    def spawn(self, store_path: Path, file: Path, kill_at: str | None, hold_checkpoint: bool,
+              timed: tuple[str, float] | None = None) -> _Child:
         self.n += 1
         fifo = self.workdir / f"markers-{self.n}.fifo"
         os.mkfifo(fifo)
         self.proc.stdin.write(json.dumps({"fifo": str(fifo), "args": [str(store_path), str(file), kill_at,
-                                                                        hold_checkpoint]}) + "\n")
+                                                                        hold_checkpoint, timed]}) + "\n")
         self.proc.stdin.flush()
         pid = int(self.proc.stdout.readline().split()[1])
         return _Child(self, pid, fifo)
@@ -347,11 +367,10 @@ class _Child:
 
 def _run_child(server: ForkServer, store_path: Path, file: Path, point: str, delays: dict[str, float],
                rnd: random.Random) -> _Child:
-    c = server.spawn(store_path, file, point if point in SELF_KILLED else None, point == "mid_checkpoint")
-    wait = {"mid_insert": "insert_fact", "mid_commit": "commit", "mid_checkpoint": "checkpoint",
-            "random": "start"}.get(point)
-    if wait:
-        began = c.wait_for(wait)
+    timed = (TIMED[point], rnd.uniform(0, delays[point])) if point in TIMED else None
+    c = server.spawn(store_path, file, point if point in SELF_KILLED else None, point == "mid_checkpoint", timed)
+    if point == "random":
+        began = c.wait_for("start")
         if began is not None:
             time.sleep(max(0.0, began + rnd.uniform(0, delays[point]) - time.monotonic()))
         c.kill()
