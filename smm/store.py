@@ -49,6 +49,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, "
                 "applied_at TIMESTAMP DEFAULT current_timestamp)")
     done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    applied = False
     for version, name, sql in migrations():
         if version in done:
             continue
@@ -60,6 +61,17 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
+        applied = True
+    if applied:
+        # Fold the migrations into the main file at once. DuckDB logs `ALTER … SET DATA TYPE … USING <expression>`
+        # (006) as that expression, and 2.0 cannot replay it: the temporary macro it names is gone, and the
+        # functions it calls are not loaded yet while a log replays. Left in the log, a process killed before
+        # its first checkpoint (a new store, or one just upgraded) leaves a log that does not replay: it is set
+        # aside, and every load committed after the migration goes with it.
+        try:
+            con.execute("CHECKPOINT")
+        except duckdb.TransactionException:
+            pass    # refused while another connection writes (older DuckDB): folded at the next checkpoint
     return max([v for v, _, _ in migrations()] or [0])
 
 

@@ -64,6 +64,57 @@ def _check_batches(con, expected: dict[int, float]) -> None:
     assert sums == {b: expected[b] for b in live}
 
 
+# ------------------------------------------------------------------------- killed before a checkpoint
+
+
+def _no_log_set_aside_and_loaded(db: Path, expected: dict[int, float]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # a log set aside is announced with a RuntimeWarning
+        con = store.connect(db)
+    try:
+        assert store.set_aside_wals(db) == []
+        _check_batches(con, expected)
+        assert sorted(expected) == [b for (b,) in con.execute(
+            "SELECT batch_id FROM load_batches WHERE status = 'loaded' ORDER BY 1").fetchall()]
+        assert con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] == max(
+            v for v, _, _ in store.migrations())
+    finally:
+        con.close()
+
+
+def test_a_new_store_killed_before_its_first_checkpoint_keeps_what_it_loaded(tmp_path):
+    """A new store's first loads live in the write-ahead log beside its migrations until the first checkpoint.
+    Killed then, the log must replay: the migrations' `ALTER … USING` must not be in it (it did not replay,
+    the log was set aside and the loads were lost)."""
+    files = [_write(tmp_path, k) for k in (1, 2)]
+    db = tmp_path / "new.duckdb"
+    out = _run_child("load", str(db), *(str(p) for p, _ in files), "--no-checkpoint", "--kill")
+    assert [(r["status"], r["batch_id"]) for r in out] == [("loaded", 1), ("loaded", 2)]
+    assert Path(str(db) + ".wal").stat().st_size > 1000     # the loads are in the log only
+    _no_log_set_aside_and_loaded(db, {1: files[0][1], 2: files[1][1]})
+
+
+def test_a_store_killed_after_an_upgrade_keeps_its_data_and_what_it_loaded_since(tmp_path, monkeypatch):
+    """An older store (schema 5, checkpointed) opened by this version migrates; loads after that, killed before
+    a checkpoint, survive with the migration."""
+    old_dir = tmp_path / "migrations_1_to_5"
+    old_dir.mkdir()
+    for p in store.MIGRATIONS_DIR.glob("*.sql"):
+        if int(p.name[:3]) <= 5:
+            shutil.copy(p, old_dir / p.name)
+    f1 = _write(tmp_path, 1)
+    db = tmp_path / "old.duckdb"
+    with monkeypatch.context() as m:
+        m.setattr(store, "MIGRATIONS_DIR", old_dir)
+        con = store.connect(db)
+        assert ingest_file(con, f1[0]).status == "loaded"
+        con.close()
+    f2 = _write(tmp_path, 2)
+    out = _run_child("load", str(db), str(f2[0]), "--no-checkpoint", "--kill")
+    assert [(r["status"], r["batch_id"]) for r in out] == [("loaded", 2)]
+    _no_log_set_aside_and_loaded(db, {1: f1[1], 2: f2[1]})
+
+
 # ---------------------------------------------------------------------------------- damaged WAL
 
 
