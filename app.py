@@ -28,7 +28,8 @@ nav = st.navigation(pages)
 auth.gate()  # optional team login (SMM_AUTH=oidc): no page runs and no data is read before it passes
 c = ui.con()
 if ui.first_start(c):
-    ui.load_sample_with_progress(c)
+    ui.seed_language()
+    ui.load_sample_with_progress()
 ui.sidebar(c)
 ui.apply_presentation()
 if ui.presenting():

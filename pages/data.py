@@ -78,7 +78,7 @@ with top:
             st.success(ui.t("sample.cleared"))
     elif not queries.has_live_data(c):
         if st.button(ui.t("sample.load"), key="load_sample"):
-            ui.load_sample_with_progress(c)
+            ui.load_sample_with_progress()
 
 # A format we do not know yet: map it once, recognised automatically next time.
 unknown = [r for r in reports if r.status == "unrecognised" and r.headers]

@@ -79,6 +79,80 @@ def load_sample(con: duckdb.DuckDBPyConnection, progress: Callable[[int, int, st
     return reports
 
 
+class SampleJob:
+    """The sample loading on a thread of the server process, not in a script run.
+
+    Streamlit stops a script run when its session moves on (another page clicked, the language switched, the tab
+    closed): a load run by the script itself stopped after the file it was on, and left a part of the sample
+    that no later start completed. The job runs to the end whatever the sessions do; a session that starts while
+    it runs shows its progress and waits for it (`progress`, `wait`).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, key: str, on_done: Callable[[], None] | None = None) -> None:
+        self._con, self._key = con, key
+        self._on_done = on_done
+        self.progress: tuple[int, int, str] = (0, len(sample_files()), "")
+        self.reports: list[LoadReport] = []
+        self.error: BaseException | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="smm-sample-load", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.reports = load_sample(self._con, self._step)
+        except BaseException as e:  # noqa: BLE001 - handed to every session that waits for the job
+            self.error = e
+        finally:
+            try:
+                if self._on_done:
+                    self._on_done()
+            except Exception as e:  # noqa: BLE001 - the job still ends, and says so
+                self.error = self.error or e
+            with _JOBS_LOCK:
+                if _JOBS.get(self._key) is self:
+                    del _JOBS[self._key]
+            self._done.set()
+
+    def _step(self, i: int, n: int, name: str) -> None:
+        self.progress = (i, n, name)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once the job has ended (loaded, or failed: see `error`)."""
+        return self._done.wait(timeout)
+
+
+_JOBS: dict[str, SampleJob] = {}      # store path → its running job (removed when it ends)
+_JOBS_LOCK = threading.Lock()
+
+
+def load_in_background(con: duckdb.DuckDBPyConnection, key: str,
+                       on_done: Callable[[], None] | None = None) -> SampleJob:
+    """The running sample job of the store `key` (its path), else a new one loading through `con`, started.
+    `con` must outlive the job (the app's root connection, not a script run's cursor). `on_done` is called as
+    it ends (in the app: clear the query caches, whichever session is still there to see it)."""
+    with _JOBS_LOCK:
+        job = _JOBS.get(key)
+        if job is None:
+            job = _JOBS[key] = SampleJob(con, key, on_done)
+            job._thread.start()
+        return job
+
+
+def loading(key: str) -> SampleJob | None:
+    """The sample job running for the store `key` (its path), if any."""
+    with _JOBS_LOCK:
+        return _JOBS.get(key)
+
+
+def incomplete(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when part of the sample is loaded and nothing else was ever done with the store: a first start
+    that was cut short (the server stopped while it loaded). Any upload of the user's own, and any deleted
+    batch (the sample cleared, a file removed), is a choice made since: then the store is left as it is."""
+    other, loaded = con.execute("SELECT count(*) FILTER (WHERE NOT is_sample OR status <> 'loaded'), "
+                                "count(*) FILTER (WHERE is_sample) FROM load_batches").fetchall()[0]
+    return other == 0 and 0 < loaded < len(sample_files())
+
+
 def sample_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     """True while any bundled sample batch is loaded (alone or beside the user's own uploads)."""
     return con.execute("SELECT count(*) FROM load_batches WHERE is_sample AND status = 'loaded'").fetchall()[0][0] > 0

@@ -298,12 +298,19 @@ def _plain(value: object) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
-def sidebar(c: duckdb.DuckDBPyConnection) -> None:
-    """The shared filters, owned by the entry point and mirrored in the URL so a copied link reproduces the view."""
+def seed_language() -> None:
+    """The session's language, from the URL, else the browser, on its first run. The entry point seeds it before
+    the first start's sample load too: a page clicked during the load (a link without the URL's `?lang=`) must
+    stay in the language the load was shown in."""
     _seed("lang", list(i18n.LANGS))
     if "lang" not in st.session_state:
         browser = getattr(st.context, "locale", None)
         st.session_state["lang"] = i18n.normalize_lang(browser) if browser else i18n.DEFAULT_LANG
+
+
+def sidebar(c: duckdb.DuckDBPyConnection) -> None:
+    """The shared filters, owned by the entry point and mirrored in the URL so a copied link reproduces the view."""
+    seed_language()
     # The browser keeps a select's value as the text of its option, which a language switch changes: the run
     # after a switch reads it right (through the previous run's labels), but unless the value is sent again the
     # browser keeps the old language's text, and the next switch read "抖音" and "上一周期" as the values: into
@@ -772,22 +779,40 @@ def exit_presentation() -> None:
 
 
 def first_start(c: duckdb.DuckDBPyConnection) -> bool:
-    """True once: an empty store that has never held data (deleted history counts as used)."""
-    return not queries.has_data(c) and not st.session_state.get("_sample_tried")
+    """True while the bundled sample is to be loaded, or is loading: an empty store that has never held data
+    (deleted history counts as used), a first start that was cut short (smm.sample.incomplete), or a load
+    that another session started and that is still running. Tried once per session."""
+    from smm import sample
+
+    if sample.loading(str(store.db_path())):
+        return True
+    return not st.session_state.get("_sample_tried") and (not queries.has_data(c) or sample.incomplete(c))
 
 
-def load_sample_with_progress(c: duckdb.DuckDBPyConnection) -> None:
-    """Load the bundled sample through the normal ingestion path, showing progress."""
-    from smm.sample import load_sample
+def load_sample_with_progress() -> None:
+    """Load the bundled sample through the normal ingestion path, showing progress.
+
+    The load runs as a job of the server (smm.sample.SampleJob): moving on while it runs does not cut it short,
+    and the next run of any session shows the same job's progress.
+    """
+    from smm import sample
 
     st.session_state["_sample_tried"] = True
+    path = str(store.db_path())
+    job = sample.load_in_background(_root(path), path, on_done=st.cache_data.clear)
     with st.status(t("sample.loading"), expanded=True) as status:    # open: the bar names each file
         bar = st.progress(0.0)
-
-        def progress(i: int, n: int, name: str) -> None:
-            bar.progress(i / n, text=t("data.progress", i=i, n=n, file=name))
-
-        load_sample(c, progress)
+        shown = None
+        while True:
+            ended = job.wait(0.1)
+            i, n, name = job.progress
+            if i and (i, name) != shown:
+                shown = (i, name)
+                bar.progress(i / n, text=t("data.progress", i=i, n=n, file=name))
+            if ended:
+                break
+        if job.error is not None:
+            raise job.error
         status.update(label=t("sample.loaded"), state="complete", expanded=False)
     st.cache_data.clear()
 

@@ -143,6 +143,7 @@ class StreamlitServer:
         import time
         import urllib.request
 
+        self.db = db
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "SMM_DB": str(db), "PYTHONUNBUFFERED": "1"}

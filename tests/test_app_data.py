@@ -250,6 +250,49 @@ def test_first_start_on_an_empty_store_loads_the_sample_and_clear_removes_it(emp
     assert i18n.t("overview.empty", "en") in texts(again, "warning")
 
 
+def _part_of_the_sample(path: Path, n: int) -> list[Path]:
+    """The store at `path` holding the first n sample files, as a first start that was cut short left it."""
+    from smm.ingest import LoadOptions, ingest_file
+    from smm.sample import sample_files
+
+    con = store_of(path)
+    files = sample_files()
+    for f in files[:n]:
+        assert ingest_file(con, f, LoadOptions(is_sample=True)).status == "loaded", f.name
+    return files
+
+
+def test_a_first_start_cut_short_is_completed_on_the_next_start(empty_db):
+    files = _part_of_the_sample(empty_db, 10)
+    at = app_test(lang="en")
+    at.run(timeout=900)
+    assert not at.exception
+    con = store_of(empty_db)
+    # every file once: the ten already there were not loaded again
+    assert con.execute("SELECT count(*), count(DISTINCT sha256), bool_and(is_sample), bool_and(status = 'loaded') "
+                       "FROM load_batches").fetchall() == [(len(files), len(files), True, True)]
+    assert i18n.t("sample.banner", "en") in texts(at, "info")
+
+
+@pytest.mark.parametrize("since", ["own_upload", "deleted_batch"])
+def test_a_partial_sample_is_left_as_it_is_once_the_user_did_something_with_the_store(empty_db, since):
+    from smm.ingest import LoadOptions, delete_batch, ingest_bytes
+
+    _part_of_the_sample(empty_db, 10)
+    con = store_of(empty_db)
+    if since == "deleted_batch":
+        assert delete_batch(con, 3)
+    else:
+        r = ingest_bytes(con, csv_bytes(GENERIC, NEW_ROWS), "linkedin_week.csv", LoadOptions())
+        assert r.status == "loaded"
+    before = con.execute("SELECT batch_id, status FROM load_batches ORDER BY 1").fetchall()
+    assert len(before) == 10 + (since == "own_upload")
+    at = app_test(lang="en")
+    at.run()
+    assert not at.exception
+    assert con.execute("SELECT batch_id, status FROM load_batches ORDER BY 1").fetchall() == before
+
+
 def test_sample_can_be_cleared_after_own_uploads(sample_db):
     at = data_page()
     upload(at, ("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)))
