@@ -113,6 +113,9 @@ class SampleJob:
                     del _JOBS[self._key]
             self._done.set()
 
+    def start(self) -> None:
+        self._thread.start()
+
     def _step(self, i: int, n: int, name: str) -> None:
         self.progress = (i, n, name)
 
@@ -134,7 +137,7 @@ def load_in_background(con: duckdb.DuckDBPyConnection, key: str,
         job = _JOBS.get(key)
         if job is None:
             job = _JOBS[key] = SampleJob(con, key, on_done)
-            job._thread.start()
+            job.start()
         return job
 
 

@@ -781,12 +781,19 @@ def exit_presentation() -> None:
 def first_start(c: duckdb.DuckDBPyConnection) -> bool:
     """True while the bundled sample is to be loaded, or is loading: an empty store that has never held data
     (deleted history counts as used), a first start that was cut short (smm.sample.incomplete), or a load
-    that another session started and that is still running. Tried once per session."""
+    that another session started and that is still running. Checked once per session (a store that held data
+    when the session began never needs the sample later: deleting keeps the history)."""
     from smm import sample
 
     if sample.loading(str(store.db_path())):
         return True
-    return not st.session_state.get("_sample_tried") and (not queries.has_data(c) or sample.incomplete(c))
+    ss = st.session_state
+    if ss.get("_sample_tried") or ss.get("_sample_checked"):
+        return False
+    if not queries.has_data(c) or sample.incomplete(c):
+        return True
+    ss["_sample_checked"] = True
+    return False
 
 
 def load_sample_with_progress() -> None:
