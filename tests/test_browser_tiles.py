@@ -20,7 +20,7 @@ SCREENS = ((1024, 768), (1280, 720), (1366, 768), (1600, 1000), (1920, 1080))
 VALUES = '[data-testid="stMetricValue"] > div'
 
 
-def settled(page, script: str, ok, timeout_ms: int = 6000):
+def settled(page, script: str, ok, timeout_ms: int = 15000):
     """Evaluate `script` until `ok(result)` or the time is up; return the last result.
 
     A resize lays out again at once, but charts redraw a moment later and a page's style elements can arrive
@@ -668,6 +668,20 @@ def test_presented_budget_status_cells_read_at_the_tables_size(st_server, page, 
         assert sizes.get("status") == {19.25}, (lang, sizes)
 
 
+def _still_box(page, locator, timeout_ms: int = 15000) -> dict:
+    """The locator's box once two reads 200 ms apart agree: a click aimed at a cell of a grid that is still being
+    zoomed or scrolled into place (slower on a busy machine) lands beside it."""
+    box, waited = locator.bounding_box(), 0
+    while waited < timeout_ms:
+        page.wait_for_timeout(200)
+        waited += 200
+        again = locator.bounding_box()
+        if again == box:
+            return box
+        box = again
+    return box
+
+
 @pytest.mark.parametrize("width", [1280, 1024])
 def test_a_presented_editor_keeps_what_is_typed_however_the_page_loads(st_server, page, width):
     # Presenting, an editor is zoomed like every grid: by 22/16 when it mounted before the page's CSS (at 14 px;
@@ -684,7 +698,7 @@ def test_a_presented_editor_keeps_what_is_typed_however_the_page_loads(st_server
     assert all(abs(z["z"] - 1.375 * k) < 0.01 for z in zooms), zooms     # … mounted early, zoomed to the mode's type
     grid = page.locator('[class*="st-key-budget_plan_editor_"] [data-testid="stDataFrame"]')
     grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
+    box = _still_box(page, grid)
     focused = "() => document.activeElement && document.activeElement.tagName === 'INPUT'"
     y = box["y"] + 35 * 1.375 * k * 3.5
     page.mouse.click(box["x"] + 100 * k, y)                              # the third row's start date
