@@ -156,8 +156,11 @@ def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, 
     # The pick shows before the first switch: a failure below is then the switch's doing, not a pick that never
     # took (a full parallel run once saw 抖音 after the switches; not reproduced alone or with the CPUs busy).
     expect(platform).to_have_value(i18n.platform_label("weibo", "zh"))
-    for other in ("English", "中文", "English"):
+    for other, lang in (("English", "en"), ("中文", "zh"), ("English", "en")):
         page.locator('[data-testid="stSidebar"]').get_by_text(other, exact=True).click()
+        # as a person switches: the next click once the page reads in this language (wait_idle alone can pass
+        # before the click's run has begun, and on a busy machine the three runs then overlapped)
+        expect(form.get_by_role("combobox", name=i18n.t("data.mapping_platform", lang))).to_be_visible()
         wait_idle(page)
     expect(form.get_by_role("combobox", name=i18n.t("data.mapping_platform", "en"))).to_have_value(
         re.compile(re.escape(i18n.platform_label("weibo", "zh")) + "|" + re.escape(i18n.platform_label("weibo", "en"))))
