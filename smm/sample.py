@@ -92,14 +92,13 @@ class SampleJob:
         self._con, self._key = con, key
         self._on_done = on_done
         self.progress: tuple[int, int, str] = (0, len(sample_files()), "")
-        self.reports: list[LoadReport] = []
         self.error: BaseException | None = None
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, name="smm-sample-load", daemon=True)
 
     def _run(self) -> None:
         try:
-            self.reports = load_sample(self._con, self._step)
+            load_sample(self._con, self._step)
         except BaseException as e:  # noqa: BLE001 - handed to every session that waits for the job
             self.error = e
         finally:

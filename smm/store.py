@@ -71,7 +71,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         try:
             con.execute("CHECKPOINT")
         except duckdb.TransactionException:
-            pass    # refused while another connection writes (older DuckDB): folded at the next checkpoint
+            pass    # a checkpoint DuckDB refuses is no reason to fail the connect: the next one folds the log
     return max([v for v, _, _ in migrations()] or [0])
 
 

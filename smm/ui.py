@@ -821,7 +821,6 @@ def load_sample_with_progress() -> None:
         if job.error is not None:
             raise job.error
         status.update(label=t("sample.loaded"), state="complete", expanded=False)
-    st.cache_data.clear()
 
 
 def profile_names(profiles, language: str | None = None) -> dict[str, str]:

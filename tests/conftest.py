@@ -46,6 +46,18 @@ def sample_db(sample_db_master, tmp_path, monkeypatch) -> Path:
     return path
 
 
+def migrations_up_to(directory: Path, version: int) -> Path:
+    """A copy of the migrations up to `version` in `directory`: for a store as that schema kept it
+    (monkeypatch store.MIGRATIONS_DIR to the returned folder)."""
+    from smm import store
+
+    directory.mkdir()
+    for p in store.MIGRATIONS_DIR.glob("*.sql"):
+        if int(p.name[:3]) <= version:
+            shutil.copy(p, directory / p.name)
+    return directory
+
+
 @pytest.fixture
 def empty_db(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "empty.duckdb"

@@ -6,6 +6,7 @@ import re
 
 import duckdb
 import pytest
+from conftest import migrations_up_to
 from ingestkit import csv_bytes, loaded
 
 from smm import store
@@ -255,16 +256,10 @@ def _keyed_rows(con) -> dict[str, list[tuple]]:
 def test_row_keys_of_a_store_from_schema_5_become_numbers_that_still_match_new_rows(tmp_path, monkeypatch):
     """Migration 006: md5 hex row keys (schema 1-5) become md5_number keys, and later overlapping exports
     replace the old rows exactly as they do in a store that never had hex keys."""
-    import shutil
-
     from smm import ingest
     from smm.sample import sample_dir
 
-    old_dir = tmp_path / "migrations_1_to_5"
-    old_dir.mkdir()
-    for p in store.MIGRATIONS_DIR.glob("*.sql"):
-        if int(p.name[:3]) <= 5:
-            shutil.copy(p, old_dir / p.name)
+    old_dir = migrations_up_to(tmp_path / "migrations_1_to_5", 5)
     # A store as schema 5 kept it, written by the key code of that time.
     with monkeypatch.context() as m:
         m.setattr(store, "MIGRATIONS_DIR", old_dir)
