@@ -72,6 +72,21 @@ def test_budget_what_if_in_the_browser(st_server, page, lang):
     screenshot(page, f"budget_whatif_{lang}")
 
 
+def _drawn_values(page, sliders, timeout_ms: int = 15000) -> list[str]:
+    """The sliders' values once all are drawn: the same list in two reads 500 ms apart. Right after the first
+    slider shows, later ones may still be drawing (CI: 2 of the 7 read as the plan)."""
+    read = "els => els.map(e => e.getAttribute('aria-valuetext'))"
+    values, waited = sliders.evaluate_all(read), 0
+    while waited < timeout_ms:
+        page.wait_for_timeout(500)
+        waited += 500
+        again = sliders.evaluate_all(read)
+        if again == values:
+            return values
+        values = again
+    return values
+
+
 def test_a_what_if_link_reopens_its_budgets(st_server, page, browser):
     """A slider moved in the what-if (a fragment rerun, not the whole page) writes its budget into the link, as
     the objective does; the link opened in a new browser session shows the same budgets and objective."""
@@ -79,7 +94,7 @@ def test_a_what_if_link_reopens_its_budgets(st_server, page, browser):
     page.goto(f"{st_server.url}/budget?lang=en&tab=whatif")
     wait_idle(page)
     expect(sliders.first).to_be_visible()
-    plan = sliders.evaluate_all("els => els.map(e => e.getAttribute('aria-valuetext'))")
+    plan = _drawn_values(page, sliders)
     sliders.first.focus()
     for _ in range(3):
         sliders.first.press("ArrowRight")
