@@ -220,7 +220,10 @@ def test_tile_numbers_stand_level_in_their_row(st_server, page):
     page.goto(f"{st_server.url}/kol?lang=zh&present=1")
     wait_idle(page)
     expect(page.locator(VALUES)).to_have_count(7)
-    rows = settled(page, LABELS_AND_NUMBERS, lambda rs: len(rs) == 1 and len({t["value"] for t in rs[0]}) == 1)
+    # settled on the presenting type too (labels wrapped): read before its CSS applied, no label had wrapped yet
+    rows = settled(page, LABELS_AND_NUMBERS, lambda rs: len(rs) == 1 and len({t["value"] for t in rs[0]}) == 1
+                   and max(t["label"] for t in rs[0]) > 1.5 * min(t["label"] for t in rs[0])
+                   and len({t["height"] for t in rs[0]}) == 1)
     assert len(rows) == 1 and len(rows[0]) == 7, rows
     tiles = rows[0]
     one_line = min(t["label"] for t in tiles)
