@@ -30,6 +30,8 @@ c = ui.con()
 if ui.first_start(c):
     ui.seed_language()
     ui.load_sample_with_progress()
+if nav.url_path != ui.PAGES[-1][3]:   # the Data page shows its own uploads' progress and reports
+    ui.uploads_elsewhere()
 ui.sidebar(c)
 ui.apply_presentation()
 if ui.presenting():

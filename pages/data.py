@@ -42,26 +42,11 @@ files = st.file_uploader(ui.t("data.upload"), accept_multiple_files=True, key="u
 done = st.session_state.setdefault("_done_file_ids", set())
 reports = st.session_state.setdefault("_reports", [])
 pending = [f for f in files or [] if f.file_id not in done]
-if pending:
-    opts = ingest.LoadOptions(profile_id=None if profile_id == "auto" else profile_id, as_of=as_of,
-                              on_invalid=on_invalid, decimal=decimal, lang=L)
-    with st.status(ui.t("data.report"), expanded=True) as status:
-        bar = st.progress(0.0)
-        for i, f in enumerate(pending, 1):
-            head = ui.t("data.progress", i=i, n=len(pending), file=f.name)
-
-            def shown(name: str, i: int = i, head: str = head) -> None:   # a large file takes seconds per step
-                k = ingest.LOAD_STEPS.index(name)
-                bar.progress((i - 1 + k / len(ingest.LOAD_STEPS)) / len(pending),
-                             text=f"{head} · {ui.t(f'data.step.{name}')}")
-
-            bar.progress((i - 1) / len(pending), text=head)
-            r = ingest.ingest_bytes(c, f.getvalue(), f.name, opts, extra_profiles=user_profiles, on_step=shown)
-            reports.append(r)
-            done.add(f.file_id)
-        bar.progress(1.0)
-        status.update(state="complete", expanded=False)
-    st.cache_data.clear()
+opts = ingest.LoadOptions(profile_id=None if profile_id == "auto" else profile_id, as_of=as_of,
+                          on_invalid=on_invalid, decimal=decimal, lang=L)
+uploads = [(f.name, f.getvalue()) for f in pending]
+done.update(f.file_id for f in pending)     # handed to the load below, which runs on whatever the user does next
+ui.load_uploads(uploads, opts, user_profiles)
 
 if reports:
     st.subheader(ui.t("data.report"))
@@ -121,11 +106,9 @@ if unknown:
                 st.success(ui.t("data.mapping_saved", name=prof.id))
                 data = ui.uploaded_bytes(r.file)
                 if data is not None:
-                    new = ingest.ingest_bytes(c, data, r.file, ingest.LoadOptions(profile_id=prof.id, as_of=as_of, lang=L),
-                                              extra_profiles=(prof,))
-                    reports.remove(r)
-                    reports.append(new)
-                    ui.render_report(new, 999, names)
+                    for new in ui.load_uploads([(r.file, data)], ingest.LoadOptions(profile_id=prof.id, as_of=as_of,
+                                               lang=L), (prof,), replaces=r):
+                        ui.render_report(new, 999, names)
                 st.cache_data.clear()
 
 st.subheader(ui.t("data.history"))

@@ -95,6 +95,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.step.check": ("清洗并校验每一行", "cleaning and checking every row"),
     "data.step.write": ("写入数据库", "writing to the store"),
     "data.progress": ("正在载入 {i}/{n}：{file}", "Loading {i}/{n}: {file}"),
+    "data.loading_elsewhere": ("正在载入你上传的文件 {i}/{n}：{file}。离开数据页不会中断载入。",
+                               "Loading your upload {i}/{n}: {file}. Leaving the Data page does not stop it."),
+    "data.loaded_elsewhere": ("上传的 {n} 个文件已处理完：{how}。载入结果在“数据”页。",
+                              "Your {n} uploaded files are done: {how}. The load reports are on the Data page."),
+    "data.loaded_elsewhere_one": ("{file}：{status}。载入结果在“数据”页。",
+                                  "{file}: {status}. The load report is on the Data page."),
     "data.formats": ("支持的导出格式", "Supported export formats"),
     # statuses
     "status.loaded": ("已载入", "loaded"),

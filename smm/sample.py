@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from smm.ingest import LoadOptions, LoadReport, delete_batch, ingest_file
+from smm.jobs import Job
 
 _ORDER = ("kol_roster", "budget_plan", "other_costs")
 
@@ -79,48 +80,23 @@ def load_sample(con: duckdb.DuckDBPyConnection, progress: Callable[[int, int, st
     return reports
 
 
-class SampleJob:
-    """The sample loading on a thread of the server process, not in a script run.
-
-    Streamlit stops a script run when its session moves on (another page clicked, the language switched, the tab
-    closed): a load run by the script itself stopped after the file it was on, and left a part of the sample
-    that no later start completed. The job runs to the end whatever the sessions do; a session that starts while
-    it runs shows its progress and waits for it (`progress`, `wait`).
-    """
+class SampleJob(Job):
+    """The sample loading as a job of the server (smm.jobs): a first start that the user moves on from still
+    loads every file, and a session that starts while it runs shows its progress and waits for it.
+    `progress` is (file number from 1, files, file name)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, key: str, on_done: Callable[[], None] | None = None) -> None:
-        self._con, self._key = con, key
-        self._on_done = on_done
-        self.progress: tuple[int, int, str] = (0, len(sample_files()), "")
-        self.error: BaseException | None = None
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="smm-sample-load", daemon=True)
+        super().__init__(lambda job: load_sample(con, self._step), "smm-sample-load", on_done)
+        self._key = key
+        self.progress = (0, len(sample_files()), "")
 
-    def _run(self) -> None:
-        try:
-            load_sample(self._con, self._step)
-        except BaseException as e:  # noqa: BLE001 - handed to every session that waits for the job
-            self.error = e
-        finally:
-            try:
-                if self._on_done:
-                    self._on_done()
-            except Exception as e:  # noqa: BLE001 - the job still ends, and says so
-                self.error = self.error or e
-            with _JOBS_LOCK:
-                if _JOBS.get(self._key) is self:
-                    del _JOBS[self._key]
-            self._done.set()
-
-    def start(self) -> None:
-        self._thread.start()
+    def _ended(self) -> None:
+        with _JOBS_LOCK:
+            if _JOBS.get(self._key) is self:
+                del _JOBS[self._key]
 
     def _step(self, i: int, n: int, name: str) -> None:
         self.progress = (i, n, name)
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """True once the job has ended (loaded, or failed: see `error`)."""
-        return self._done.wait(timeout)
 
 
 _JOBS: dict[str, SampleJob] = {}      # store path → its running job (removed when it ends)

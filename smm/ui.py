@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 import duckdb
@@ -821,6 +822,86 @@ def load_sample_with_progress() -> None:
         if job.error is not None:
             raise job.error
         status.update(label=t("sample.loaded"), state="complete", expanded=False)
+
+
+def load_uploads(files: Sequence[tuple[str, bytes]], opts, extra_profiles: tuple = (), replaces=None) -> list:
+    """Load uploaded files (name, bytes) as a job of the server (smm.jobs.UploadJob), showing its progress;
+    returns their reports, which are also added to the session's (st.session_state["_reports"]).
+
+    A load of this session still running (its run was cut short: the user moved on) is waited for first, and
+    its reports are returned too. Moving on while a load runs does not stop it: the entry point shows its
+    progress on the other pages (uploads_elsewhere), and its reports wait here.
+    """
+    from smm import jobs
+
+    ss = st.session_state
+    job, todo, out = ss.get("_upload_job"), list(files), []
+    if job is None and not todo:
+        return out
+    with st.status(t("data.report"), expanded=True) as status:
+        bar = st.progress(0.0)
+        while job is not None or todo:
+            if job is None:
+                path = str(store.db_path())
+                job = ss["_upload_job"] = jobs.UploadJob(_root(path), todo, opts, tuple(extra_profiles),
+                                                         on_done=st.cache_data.clear, replaces=replaces).start()
+                todo = []
+            shown = None
+            while True:
+                ended = job.wait(0.1)
+                if job.progress != shown:
+                    shown = job.progress
+                    i, n, name, step = shown
+                    if i:
+                        bar.progress(job.fraction(), text=f"{t('data.progress', i=i, n=n, file=name)} · "
+                                                          f"{t(f'data.step.{step}')}")
+                if ended:
+                    break
+            out += _upload_reports()
+            job = None
+        bar.progress(1.0)
+        status.update(state="complete", expanded=False)
+    return out
+
+
+def _upload_reports() -> list:
+    """Take the session's ended upload job: its reports join the session's, in place of the one it replaces."""
+    job = st.session_state.pop("_upload_job")
+    reports = st.session_state.setdefault("_reports", [])
+    if job.replaces is not None and job.replaces in reports:
+        reports.remove(job.replaces)
+    reports.extend(job.reports)
+    if job.error is not None:
+        raise job.error
+    return job.reports
+
+
+def uploads_elsewhere() -> None:
+    """On a page other than Data: the progress of this session's upload still loading (in the sidebar, redrawn
+    every second), and once it has ended, a note of how each file went; the page then shows the new figures."""
+    job = st.session_state.get("_upload_job")
+    if job is None:
+        return
+    if job.ended:
+        reports = _upload_reports()
+        if len(reports) == 1:
+            note = t("data.loaded_elsewhere_one", file=reports[0].file, status=t(f"status.{reports[0].status}"))
+        else:
+            counts = Counter(r.status for r in reports)
+            how = ("，" if lang() == "zh" else ", ").join(f"{t(f'status.{s}')} {k}" for s, k in counts.items())
+            note = t("data.loaded_elsewhere", n=len(reports), how=how)
+        st.toast(note, icon=":material/upload_file:")
+        return
+
+    @st.fragment(run_every=1.0)
+    def progress() -> None:
+        if job.ended:
+            st.rerun(scope="app")       # the page's figures, with the upload in them, and the note above
+        i, n, name, _step = job.progress
+        st.progress(job.fraction(), text=t("data.loading_elsewhere", i=max(i, 1), n=n, file=name or job.names[0]))
+
+    with st.sidebar:
+        progress()
 
 
 def profile_names(profiles, language: str | None = None) -> dict[str, str]:

@@ -200,6 +200,21 @@ def st_server(sample_db_master, tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture
+def own_server(sample_db_master, tmp_path):
+    """A running app on its own copy of the sample store, for a test that stops it to read the store."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} missing in CI")
+        pytest.skip(f"{CHROMIUM} not installed")
+    db = tmp_path / "own" / "smm.duckdb"
+    db.parent.mkdir()
+    shutil.copy(sample_db_master, db)
+    server = StreamlitServer(db)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright

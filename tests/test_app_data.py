@@ -401,3 +401,68 @@ def test_the_default_week_follows_the_first_upload_and_a_chosen_range_stays(empt
     upload(at, ("linkedin_wed.csv", csv_bytes(GENERIC, [["linkedin", "2026-11-18", "B2B launch", "10", "100", "1"]])))
     at.switch_page("pages/overview.py").run()
     assert at.sidebar.date_input(key="dates").value == (D(2026, 11, 16), D(2026, 11, 16))   # the user's choice
+
+
+def test_an_upload_still_loading_shows_on_other_pages_and_its_reports_wait_on_the_data_page(sample_db):
+    """The user moved on while an upload loads (its load is a job of the server, not of the script run): the
+    page moved to shows its progress in the sidebar; once it has ended, the next run says how it went, shows the
+    figures with it, and the Data page has its report."""
+    from smm import ingest, jobs
+
+    at = app_test(lang="en")
+    at.run()
+    before = overview_spend(at, "linkedin", D(2026, 11, 16), D(2026, 11, 22))
+    files = [("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)), ("bad.csv", csv_bytes(GENERIC, [NEW_ROWS[0][:3]]))]
+    with ingest._WRITE_LOCK:       # the job waits to write: it is still loading while the page runs
+        job = jobs.UploadJob(ui._root(str(sample_db)), files, ingest.LoadOptions(lang="en")).start()
+        at.session_state["_upload_job"] = job
+        at.run()
+        assert not at.exception, at.exception
+        shown = [p.text for p in at.sidebar.get("progress")]
+        assert any(i18n.t("data.loading_elsewhere", "en", i=1, n=2, file="linkedin_week.csv") in s
+                   for s in shown), shown
+        assert not job.ended
+    assert job.wait(60) and job.error is None
+    at.run()
+    assert not at.exception, at.exception
+    how = f"{i18n.t('status.loaded', 'en')} 1, {i18n.t('status.rejected', 'en')} 1"
+    assert [t.value for t in at.toast] == [i18n.t("data.loaded_elsewhere", "en", n=2, how=how)]
+    assert overview_spend(at, "linkedin", D(2026, 11, 16), D(2026, 11, 22)) != before
+    assert overview_spend(at, "linkedin", D(2026, 11, 16), D(2026, 11, 22)) == fmt.money(NEW_SPEND, "CNY", "en")
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    assert any(s.startswith("linkedin_week.csv: " + i18n.t("status.loaded", "en")) for s in texts(at, "success"))
+    assert any(s.startswith("bad.csv: " + i18n.t("status.rejected", "en")) for s in texts(at, "error"))
+    assert [r[1] for r in batches_named(sample_db, "linkedin_week.csv")] == ["loaded"]
+    at.switch_page("pages/overview.py").run()
+    assert not at.toast                                 # said once
+
+
+def test_the_data_page_waits_for_an_upload_still_loading_and_shows_its_report(sample_db):
+    """Back on the Data page while the upload it started still loads: the page shows its progress until it ends,
+    then its report (the reports are not lost with the run that was cut short), and loads nothing twice."""
+    import threading
+
+    from smm import ingest, jobs
+
+    at = data_page()
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:                 # another session's load, writing for a second
+        with ingest._WRITE_LOCK:
+            held.set()
+            release.wait(30)
+
+    threading.Thread(target=hold, daemon=True).start()
+    assert held.wait(10)
+    job = jobs.UploadJob(ui._root(str(sample_db)), [("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS))],
+                         ingest.LoadOptions(lang="en")).start()
+    at.session_state["_upload_job"] = job
+    threading.Timer(1.0, release.set).start()
+    at.run()
+    assert not at.exception, at.exception
+    assert job.ended and "_upload_job" not in at.session_state
+    assert any(s.startswith("linkedin_week.csv: " + i18n.t("status.loaded", "en")) for s in texts(at, "success"))
+    at.run()
+    assert sum(s.startswith("linkedin_week.csv: ") for s in texts(at, "success")) == 1
+    assert [r[1] for r in batches_named(sample_db, "linkedin_week.csv")] == ["loaded"]

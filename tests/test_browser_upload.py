@@ -173,3 +173,48 @@ def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, 
     report = page.locator('[data-testid="stAlertContentSuccess"]', has_text="unknown_switch.csv")
     expect(report).to_contain_text(f"unknown_switch.csv: {i18n.t('status.loaded', 'en')}")
     expect(report).to_contain_text("2 rows")
+
+
+def _big_export(path, rows: int) -> None:
+    """A 巨量千川 plan report of `rows` days × creatives, GB18030 as Chinese Windows Excel writes it."""
+    import datetime as dt
+
+    start = dt.date(2026, 8, 31)
+    body = [[(start + dt.timedelta(days=i % 84)).strftime("%Y/%m/%d"), "澄研旗舰店", f"计划_{i // 84 // 20:05d}",
+             f"创意 {i // 84}", f"{(i % 997) * 1.5:,.2f}", f"{1000 + i % 5000:,}", str(i % 900)]
+            for i in range(rows)]
+    path.write_bytes(csv_bytes(["日期", "账户名称", "计划名称", "创意名称", "消耗", "展示数", "点击数"], body,
+                               encoding="gb18030"))
+
+
+def test_moving_on_while_files_load_does_not_lose_them(own_server, page, tmp_path, gb18030_file):
+    """A click to another page while an upload loads stops that script run. The load must go on: every file is
+    stored once, the page moved to says when the upload is done, and the reports wait on the Data page. (The
+    file being written was rolled back whole, the next one never read, and nothing said so.)"""
+    from smm import store
+
+    big = tmp_path / "千川_大文件.csv"
+    _big_export(big, 300_000)
+    page.goto(f"{own_server.url}/data?lang=en")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(big), str(gb18030_file)])
+    expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=2, file=big.name))).to_be_visible(timeout=60000)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", "en")).click()
+    expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "en"), timeout=60000)
+    done = i18n.t("data.loaded_elsewhere", "en", n=2, how=f"{i18n.t('status.loaded', 'en')} 2")
+    expect(page.get_by_test_id("stToast").filter(has_text=done)).to_be_visible(timeout=120000)
+    screenshot(page, "upload_moved_on_overview_en")
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.data", "en")).click()
+    for path, rows in ((big, "300,000"), (gb18030_file, "2 rows")):
+        report = page.locator('[data-testid="stAlertContentSuccess"]', has_text=path.name)
+        expect(report).to_be_visible(timeout=60000)
+        expect(report).to_contain_text(rows)
+    screenshot(page, "upload_moved_on_data_en")
+    own_server.stop()
+    con = store.connect(own_server.db)
+    try:
+        got = con.execute("SELECT file_name, count(*), sum(rows_loaded) FROM load_batches WHERE file_name IN (?, ?) "
+                          "AND status = 'loaded' GROUP BY ALL ORDER BY 1", [big.name, gb18030_file.name]).fetchall()
+        assert got == sorted([(big.name, 1, 300_000), (gb18030_file.name, 1, 2)])
+    finally:
+        con.close()

@@ -1,0 +1,102 @@
+"""Loads that run on a thread of the server process, not in a script run.
+
+Streamlit stops a script run when its session moves on: another page clicked, the language switched, the tab
+closed. A load run by the script itself stopped there: a file being written was rolled back whole, the files
+after it were never read, and the load's report was lost with the run. A job runs to its end whatever the
+sessions do; a script run only shows its progress and, once it has ended, its outcome.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+import duckdb
+
+from smm.ingest import LOAD_STEPS, LoadOptions, LoadReport, ingest_bytes
+from smm.profiles import Profile
+
+
+class Job:
+    """`work(job)` on a daemon thread, started by `start()`. `progress` is what the work last reported (for a
+    display), `error` what it raised, if anything. `on_done` runs as it ends, whichever session is still there
+    to see it (in the app: clear the query caches)."""
+
+    def __init__(self, work: Callable[[Job], None], name: str, on_done: Callable[[], None] | None = None) -> None:
+        self._work, self._on_done = work, on_done
+        self.progress: tuple = ()
+        self.error: BaseException | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self._work(self)
+        except BaseException as e:  # noqa: BLE001 - handed to every session that waits for the job
+            self.error = e
+        finally:
+            try:
+                if self._on_done:
+                    self._on_done()
+            except Exception as e:  # noqa: BLE001 - the job still ends, and says so
+                self.error = self.error or e
+            self._ended()
+            self._done.set()
+
+    def _ended(self) -> None:
+        """Called on the job's thread as it ends, before `wait` returns True (a hook for subclasses)."""
+
+    def start(self) -> Job:
+        self._thread.start()
+        return self
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """True once the job has ended (its work done, or failed: see `error`)."""
+        return self._done.wait(timeout)
+
+    @property
+    def ended(self) -> bool:
+        return self._done.is_set()
+
+
+class UploadJob(Job):
+    """Files a user uploaded, loaded one after the other through one cursor of `con` (the app's root connection,
+    which outlives the job). `reports` grows by one as each file ends, in file order; `progress` is
+    (file number from 1, files, file name, step of ingest.LOAD_STEPS). `replaces` is the report this load
+    stands in for (an unrecognised file loaded again once its format was mapped), or None."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, bytes]], opts: LoadOptions,
+                 extra_profiles: tuple[Profile, ...] = (), on_done: Callable[[], None] | None = None,
+                 replaces: LoadReport | None = None) -> None:
+        super().__init__(self._load, "smm-upload-load", on_done)
+        self._con, self._files = con, list(files)
+        self._opts, self._extra = opts, extra_profiles
+        self.names = [name for name, _ in self._files]
+        self.replaces = replaces
+        self.reports: list[LoadReport] = []
+        self.progress = (0, len(self.names), "", LOAD_STEPS[0])
+
+    def _load(self, _job: Job) -> None:
+        cur = self._con.cursor()
+        try:
+            n = len(self._files)
+            for i in range(1, n + 1):
+                name, data = self._files[0]
+                self.progress = (i, n, name, LOAD_STEPS[0])
+
+                def step(s: str, i: int = i, name: str = name) -> None:
+                    self.progress = (i, n, name, s)
+
+                self.reports.append(ingest_bytes(cur, data, name, self._opts, extra_profiles=self._extra,
+                                                 on_step=step))
+                del data
+                self._files.pop(0)      # its bytes go as soon as it is loaded: a week's uploads can be large
+        finally:
+            cur.close()
+
+    def fraction(self) -> float:
+        """How far the load is, from 0 to 1, by files and their steps."""
+        i, n, _name, s = self.progress
+        if not n or not i:
+            return 0.0
+        return min(1.0, (i - 1 + LOAD_STEPS.index(s) / len(LOAD_STEPS)) / n)
