@@ -18,11 +18,11 @@ from smm.profiles import Profile
 
 
 class Job:
-    """`work(job)` on a daemon thread, started by `start()`. `progress` is what the work last reported (for a
+    """`work()` on a daemon thread, started by `start()`. `progress` is what the work last reported (for a
     display), `error` what it raised, if anything. `on_done` runs as it ends, whichever session is still there
     to see it (in the app: clear the query caches)."""
 
-    def __init__(self, work: Callable[[Job], None], name: str, on_done: Callable[[], None] | None = None) -> None:
+    def __init__(self, work: Callable[[], None], name: str, on_done: Callable[[], None] | None = None) -> None:
         self._work, self._on_done = work, on_done
         self.progress: tuple = ()
         self.error: BaseException | None = None
@@ -31,7 +31,7 @@ class Job:
 
     def _run(self) -> None:
         try:
-            self._work(self)
+            self._work()
         except BaseException as e:  # noqa: BLE001 - handed to every session that waits for the job
             self.error = e
         finally:
@@ -76,7 +76,7 @@ class UploadJob(Job):
         self.reports: list[LoadReport] = []
         self.progress = (0, len(self.names), "", LOAD_STEPS[0])
 
-    def _load(self, _job: Job) -> None:
+    def _load(self) -> None:
         cur = self._con.cursor()
         try:
             n = len(self._files)

@@ -86,7 +86,7 @@ class SampleJob(Job):
     `progress` is (file number from 1, files, file name)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, key: str, on_done: Callable[[], None] | None = None) -> None:
-        super().__init__(lambda job: load_sample(con, self._step), "smm-sample-load", on_done)
+        super().__init__(lambda: load_sample(con, self._step), "smm-sample-load", on_done)
         self._key = key
         self.progress = (0, len(sample_files()), "")
 
