@@ -653,6 +653,19 @@ UPLOADER_RULES_CSS = """<style>
 </style>"""
 
 
+# Streamlit's own status words in the zh UI: its "Stop" button while a run takes more than half a second, and
+# the connection status ("Connecting", "Error"), told apart by the app's connection state.
+CHROME_CSS_ZH = """<style>
+[data-testid="stStatusWidget"] button[data-testid="stBaseButton-header"],
+[data-testid="stConnectionStatus"] label { font-size: 0; }
+[data-testid="stStatusWidget"] button[data-testid="stBaseButton-header"]::after { content: "停止"; font-size: 14px; }
+[data-testid="stStatusWidget"] button[data-testid="stBaseButton-header"]:disabled::after { content: "正在停止…"; }
+[data-testid="stConnectionStatus"] label::after { content: "正在连接"; font-size: 14px; }
+[data-test-connection-state="DISCONNECTED_FOREVER"] [data-testid="stConnectionStatus"] label::after
+  { content: "无法连接服务器"; }
+</style>"""
+
+
 def localize_uploader() -> None:
     """The uploader's button and size limit in the user's language (static CSS constants only)."""
     # the words first: the rules that hide Streamlit's text never arrive before the words that replace it
@@ -661,9 +674,12 @@ def localize_uploader() -> None:
 
 
 def apply_presentation() -> None:
-    """Static CSS only (no user text): large tiles always, sidebar and toolbar hidden in presentation mode."""
+    """Static CSS only (no user text): large tiles always, sidebar and toolbar hidden in presentation mode,
+    Streamlit's status words in Chinese in the zh UI."""
     st.html(LAYOUT_CSS)
     st.html(PRESENT_CSS if presenting() else BASE_CSS)
+    if lang() == "zh":
+        st.html(CHROME_CSS_ZH)
 
 
 def presenting() -> bool:

@@ -218,3 +218,25 @@ def test_moving_on_while_files_load_does_not_lose_them(own_server, page, tmp_pat
         assert got == sorted([(big.name, 1, 300_000), (gb18030_file.name, 1, 2)])
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_streamlits_status_words_read_in_the_users_language(own_server, page, tmp_path, lang):
+    """The Stop button a run longer than half a second shows, and the connection status once the server has
+    gone: in Chinese in the zh UI (Streamlit itself writes only English), Streamlit's own words in en."""
+    big = tmp_path / "千川_大文件.csv"
+    _big_export(big, 600_000)
+    page.goto(f"{own_server.url}/data?lang={lang}")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
+    stop = page.locator('[data-testid="stStatusWidget"] button')
+    expect(stop).to_be_visible(timeout=60000)
+    shown = "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+    assert stop.evaluate(shown) == (['0px', '"停止"'] if lang == "zh" else ['14px', "none"])
+    assert stop.inner_text() == "Stop"                  # Streamlit's own, hidden in zh
+    wait_idle(page)
+    own_server.stop()
+    status = page.locator('[data-testid="stConnectionStatus"] label')
+    expect(status).to_be_visible(timeout=30000)
+    assert status.evaluate(shown) == (['0px', '"正在连接"'] if lang == "zh" else ['14px', "none"])
+    screenshot(page, f"status_words_{lang}")
