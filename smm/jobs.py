@@ -63,12 +63,14 @@ class UploadJob(Job):
     """Files a user uploaded, loaded one after the other through one cursor of `con` (the app's root connection,
     which outlives the job). `reports` grows by one as each file ends, in file order; `progress` is
     (file number from 1, files, file name, step of ingest.LOAD_STEPS). `replaces` is the report this load
-    stands in for (an unrecognised file loaded again once its format was mapped), or None."""
+    stands in for (an unrecognised file loaded again once its format was mapped), or None. `after`: a job to wait
+    for before loading (the same session's upload before this one)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, bytes]], opts: LoadOptions,
                  extra_profiles: tuple[Profile, ...] = (), on_done: Callable[[], None] | None = None,
-                 replaces: LoadReport | None = None) -> None:
+                 replaces: LoadReport | None = None, after: Job | None = None) -> None:
         super().__init__(self._load, "smm-upload-load", on_done)
+        self._after = after
         self._con, self._files = con, list(files)
         self._opts, self._extra = opts, extra_profiles
         self.names = [name for name, _ in self._files]
@@ -77,6 +79,9 @@ class UploadJob(Job):
         self.progress = (0, len(self.names), "", LOAD_STEPS[0])
 
     def _load(self) -> None:
+        if self._after is not None:
+            self._after.wait()          # files load in the order they were uploaded
+            self._after = None          # and its reports are not kept alive by this one
         cur = self._con.cursor()
         try:
             n = len(self._files)

@@ -844,24 +844,25 @@ def load_uploads(files: Sequence[tuple[str, bytes]], opts, extra_profiles: tuple
     """Load uploaded files (name, bytes) as a job of the server (smm.jobs.UploadJob), showing its progress;
     returns their reports, which are also added to the session's (st.session_state["_reports"]).
 
-    A load of this session still running (its run was cut short: the user moved on) is waited for first, and
-    its reports are returned too. Moving on while a load runs does not stop it: the entry point shows its
-    progress on the other pages (uploads_elsewhere), and its reports wait here.
+    The job starts at once, queued behind this session's loads still running (files added while one loads, or a
+    load whose run was cut short: the user moved on); those are waited for too and their reports returned. Moving
+    on does not stop a load: the entry point shows its progress on the other pages (uploads_elsewhere), and its
+    reports wait here. Files load in the order they were uploaded (a later export replaces the days it shares
+    with an earlier one).
     """
     from smm import jobs
 
-    ss = st.session_state
-    job, todo, out = ss.get("_upload_job"), list(files), []
-    if job is None and not todo:
+    queue = st.session_state.setdefault("_upload_jobs", [])
+    if files:
+        path = str(store.db_path())
+        queue.append(jobs.UploadJob(_root(path), files, opts, tuple(extra_profiles), on_done=st.cache_data.clear,
+                                    replaces=replaces, after=queue[-1] if queue else None).start())
+    out = []
+    if not queue:
         return out
     with st.status(t("data.report"), expanded=True) as status:
         bar = st.progress(0.0)
-        while job is not None or todo:
-            if job is None:
-                path = str(store.db_path())
-                job = ss["_upload_job"] = jobs.UploadJob(_root(path), todo, opts, tuple(extra_profiles),
-                                                         on_done=st.cache_data.clear, replaces=replaces).start()
-                todo = []
+        for job in list(queue):
             shown = None
             while True:
                 ended = job.wait(0.1)
@@ -873,16 +874,16 @@ def load_uploads(files: Sequence[tuple[str, bytes]], opts, extra_profiles: tuple
                                                           f"{t(f'data.step.{step}')}")
                 if ended:
                     break
-            out += _upload_reports()
-            job = None
+            out += _upload_reports(job)
         bar.progress(1.0)
         status.update(state="complete", expanded=False)
     return out
 
 
-def _upload_reports() -> list:
-    """Take the session's ended upload job: its reports join the session's, in place of the one it replaces."""
-    job = st.session_state.pop("_upload_job")
+def _upload_reports(job) -> list:
+    """Take an ended upload job off the session's queue: its reports join the session's, in place of the one it
+    replaces."""
+    st.session_state["_upload_jobs"].remove(job)
     reports = st.session_state.setdefault("_reports", [])
     if job.replaces is not None and job.replaces in reports:
         reports.remove(job.replaces)
@@ -893,24 +894,27 @@ def _upload_reports() -> list:
 
 
 def uploads_elsewhere() -> None:
-    """On a page other than Data: the progress of this session's upload still loading (in the sidebar, redrawn
-    every second), and once it has ended, a note of how each file went; the page then shows the new figures."""
-    job = st.session_state.get("_upload_job")
-    if job is None:
+    """On a page other than Data: the progress of this session's uploads still loading (in the sidebar, redrawn
+    every second), and once they have ended, a note of how each file went; the page then shows the new figures."""
+    queue = st.session_state.get("_upload_jobs")
+    if not queue:
         return
-    if job.ended:
-        reports = _upload_reports()
-        if len(reports) == 1:
-            note = t("data.loaded_elsewhere_one", file=reports[0].file, status=t(f"status.{reports[0].status}"))
-        else:
-            counts = Counter(r.status for r in reports)
-            how = ("，" if lang() == "zh" else ", ").join(f"{t(f'status.{s}')} {k}" for s, k in counts.items())
-            note = t("data.loaded_elsewhere", n=len(reports), how=how)
-        st.toast(note, icon=":material/upload_file:")
+    reports = []
+    while queue and queue[0].ended:     # the jobs end in order: each waits for the one before
+        reports += _upload_reports(queue[0])
+    if len(reports) == 1:
+        st.toast(t("data.loaded_elsewhere_one", file=reports[0].file, status=t(f"status.{reports[0].status}")),
+                 icon=":material/upload_file:")
+    elif reports:
+        counts = Counter(r.status for r in reports)
+        how = ("，" if lang() == "zh" else ", ").join(f"{t(f'status.{s}')} {k}" for s, k in counts.items())
+        st.toast(t("data.loaded_elsewhere", n=len(reports), how=how), icon=":material/upload_file:")
+    if not queue:
         return
 
     @st.fragment(run_every=1.0)
     def progress() -> None:
+        job = queue[0]
         if job.ended:
             st.rerun(scope="app")       # the page's figures, with the upload in them, and the note above
         i, n, name, _step = job.progress

@@ -415,7 +415,7 @@ def test_an_upload_still_loading_shows_on_other_pages_and_its_reports_wait_on_th
     files = [("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)), ("bad.csv", csv_bytes(GENERIC, [NEW_ROWS[0][:3]]))]
     with ingest._WRITE_LOCK:       # the job waits to write: it is still loading while the page runs
         job = jobs.UploadJob(ui._root(str(sample_db)), files, ingest.LoadOptions(lang="en")).start()
-        at.session_state["_upload_job"] = job
+        at.session_state["_upload_jobs"] = [job]
         at.run()
         assert not at.exception, at.exception
         shown = [p.text for p in at.sidebar.get("progress")]
@@ -438,9 +438,10 @@ def test_an_upload_still_loading_shows_on_other_pages_and_its_reports_wait_on_th
     assert not at.toast                                 # said once
 
 
-def test_the_data_page_waits_for_an_upload_still_loading_and_shows_its_report(sample_db):
-    """Back on the Data page while the upload it started still loads: the page shows its progress until it ends,
-    then its report (the reports are not lost with the run that was cut short), and loads nothing twice."""
+def test_the_data_page_waits_for_an_upload_still_loading_and_files_added_meanwhile_load_after_it(sample_db):
+    """Back on the Data page while the upload it started still loads, the user adds a newer export of the same
+    days: the page shows the loads' progress until both end, then both reports (not lost with the run that was
+    cut short); the newer file loads after the first (it replaces the days they share), and nothing twice."""
     import threading
 
     from smm import ingest, jobs
@@ -457,12 +458,16 @@ def test_the_data_page_waits_for_an_upload_still_loading_and_shows_its_report(sa
     assert held.wait(10)
     job = jobs.UploadJob(ui._root(str(sample_db)), [("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS))],
                          ingest.LoadOptions(lang="en")).start()
-    at.session_state["_upload_job"] = job
+    at.session_state["_upload_jobs"] = [job]
+    newer = [[*row[:3], spend, *row[4:]] for row, spend in zip(NEW_ROWS, ["2,000.00", "1,000.00"], strict=True)]
     threading.Timer(1.0, release.set).start()
-    at.run()
-    assert not at.exception, at.exception
-    assert job.ended and "_upload_job" not in at.session_state
-    assert any(s.startswith("linkedin_week.csv: " + i18n.t("status.loaded", "en")) for s in texts(at, "success"))
+    upload(at, ("linkedin_week_v2.csv", csv_bytes(GENERIC, newer)))
+    assert job.ended and at.session_state["_upload_jobs"] == []
+    for name in ("linkedin_week.csv", "linkedin_week_v2.csv"):
+        assert sum(s.startswith(f"{name}: " + i18n.t("status.loaded", "en")) for s in texts(at, "success")) == 1
     at.run()
     assert sum(s.startswith("linkedin_week.csv: ") for s in texts(at, "success")) == 1
     assert [r[1] for r in batches_named(sample_db, "linkedin_week.csv")] == ["loaded"]
+    first, second = batches_named(sample_db, "linkedin_week.csv")[0][0], batches_named(sample_db, "linkedin_week_v2.csv")[0][0]
+    assert first < second
+    assert overview_spend(at, "linkedin", D(2026, 11, 16), D(2026, 11, 22)) == fmt.money(3000.0, "CNY", "en")

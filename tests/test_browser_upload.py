@@ -220,6 +220,38 @@ def test_moving_on_while_files_load_does_not_lose_them(own_server, page, tmp_pat
         con.close()
 
 
+def test_a_file_added_while_one_loads_is_not_lost_when_the_user_moves_on(own_server, page, tmp_path, gb18030_file):
+    """A file added while another loads, then a click to another page: the added file was marked as handled and
+    waited in that run for the first load to end, so the click lost it. Both load, in the order they were added."""
+    from smm import store
+
+    big = tmp_path / "千川_大文件.csv"
+    _big_export(big, 300_000)
+    page.goto(f"{own_server.url}/data?lang=en")
+    wait_idle(page)
+    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    uploader.set_input_files(str(big))
+    expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=1, file=big.name))).to_be_visible(timeout=60000)
+    uploader.set_input_files(str(gb18030_file))
+    expect(page.locator('[data-testid="stFileUploader"]').get_by_text(gb18030_file.name)).to_be_visible()
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", "en")).click()
+    expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "en"), timeout=60000)
+    expect(page.get_by_test_id("stToast").filter(has_text=gb18030_file.name)
+           .or_(page.get_by_test_id("stToast").filter(has_text=i18n.t("data.loaded_elsewhere", "en", n=2, how="")[:20]))
+           .first).to_be_visible(timeout=120000)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.data", "en")).click()
+    for path in (big, gb18030_file):
+        expect(page.locator('[data-testid="stAlertContentSuccess"]', has_text=path.name)).to_be_visible(timeout=60000)
+    own_server.stop()
+    con = store.connect(own_server.db)
+    try:
+        got = con.execute("SELECT file_name FROM load_batches WHERE file_name IN (?, ?) AND status = 'loaded' "
+                          "ORDER BY batch_id", [big.name, gb18030_file.name]).fetchall()
+        assert got == [(big.name,), (gb18030_file.name,)]
+    finally:
+        con.close()
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_streamlits_status_words_read_in_the_users_language(own_server, page, tmp_path, lang):
     """The Stop button a run longer than half a second shows, and the connection status once the server has
