@@ -58,6 +58,11 @@ class Job:
     def ended(self) -> bool:
         return self._done.is_set()
 
+    def fraction(self) -> float:
+        """How far the work is, from 0 to 1, for a progress whose first two items are (number from 1, of)."""
+        i, n = self.progress[:2]
+        return min(1.0, i / n) if n else 0.0
+
 
 class UploadJob(Job):
     """Files a user uploaded, loaded one after the other through one cursor of `con` (the app's root connection,
@@ -100,7 +105,7 @@ class UploadJob(Job):
             cur.close()
 
     def fraction(self) -> float:
-        """How far the load is, from 0 to 1, by files and their steps."""
+        """How far the load is, from 0 to 1, by files and their steps (a file counts once it ends)."""
         i, n, _name, s = self.progress
         if not n or not i:
             return 0.0

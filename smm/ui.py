@@ -825,19 +825,23 @@ def load_sample_with_progress() -> None:
     path = str(store.db_path())
     job = sample.load_in_background(_root(path), path, on_done=st.cache_data.clear)
     with st.status(t("sample.loading"), expanded=True) as status:    # open: the bar names each file
-        bar = st.progress(0.0)
-        shown = None
-        while True:
-            ended = job.wait(0.1)
-            i, n, name = job.progress
-            if i and (i, name) != shown:
-                shown = (i, name)
-                bar.progress(i / n, text=t("data.progress", i=i, n=n, file=name))
-            if ended:
-                break
+        _follow(job, st.progress(0.0), lambda i, n, name: t("data.progress", i=i, n=n, file=name))
         if job.error is not None:
             raise job.error
         status.update(label=t("sample.loaded"), state="complete", expanded=False)
+
+
+def _follow(job, bar, text: Callable[..., str]) -> None:
+    """Redraw `bar` as a job (smm.jobs) reports progress, until it ends: `text(*job.progress)` names the file."""
+    shown = None
+    while True:
+        ended = job.wait(0.1)
+        if job.progress != shown:
+            shown = job.progress
+            if shown[0]:
+                bar.progress(job.fraction(), text=text(*shown))
+        if ended:
+            return
 
 
 def load_uploads(files: Sequence[tuple[str, bytes]], opts, extra_profiles: tuple = (), replaces=None) -> list:
@@ -863,17 +867,8 @@ def load_uploads(files: Sequence[tuple[str, bytes]], opts, extra_profiles: tuple
     with st.status(t("data.report"), expanded=True) as status:
         bar = st.progress(0.0)
         for job in list(queue):
-            shown = None
-            while True:
-                ended = job.wait(0.1)
-                if job.progress != shown:
-                    shown = job.progress
-                    i, n, name, step = shown
-                    if i:
-                        bar.progress(job.fraction(), text=f"{t('data.progress', i=i, n=n, file=name)} · "
-                                                          f"{t(f'data.step.{step}')}")
-                if ended:
-                    break
+            _follow(job, bar, lambda i, n, name, step: f"{t('data.progress', i=i, n=n, file=name)} · "
+                                                       f"{t(f'data.step.{step}')}")
             out += _upload_reports(job)
         bar.progress(1.0)
         status.update(state="complete", expanded=False)
