@@ -653,8 +653,9 @@ UPLOADER_RULES_CSS = """<style>
 </style>"""
 
 
-# Streamlit's own status words in the zh UI: its "Stop" button while a run takes more than half a second, and
-# the connection status ("Connecting", "Error"), told apart by the app's connection state.
+# Streamlit's own words in the zh UI: its "Stop" button while a run takes more than half a second, the connection
+# status ("Connecting", "Error"), told apart by the app's connection state, and the ⋮ menu's two items (the
+# viewer toolbar's: Print, Record screen / Stop recording while it records).
 CHROME_CSS_ZH = """<style>
 [data-testid="stStatusWidget"] button[data-testid="stBaseButton-header"],
 [data-testid="stConnectionStatus"] label { font-size: 0; }
@@ -663,6 +664,13 @@ CHROME_CSS_ZH = """<style>
 [data-testid="stConnectionStatus"] label::after { content: "正在连接"; font-size: 14px; }
 [data-test-connection-state="DISCONNECTED_FOREVER"] [data-testid="stConnectionStatus"] label::after
   { content: "无法连接服务器"; }
+[data-testid="stMainMenuItem-print"] [data-testid="stMainMenuItemLabel"],
+[data-testid="stMainMenuItem-recordScreencast"] [data-testid="stMainMenuItemLabel"] { font-size: 0; }
+[data-testid="stMainMenuItem-print"] [data-testid="stMainMenuItemLabel"]::after { content: "打印"; font-size: 14px; }
+[data-testid="stMainMenuItem-recordScreencast"] [data-testid="stMainMenuItemLabel"]::after
+  { content: "录制屏幕"; font-size: 14px; }
+body:has([data-testid="stMainMenuRecordingIndicator"]) [data-testid="stMainMenuItem-recordScreencast"]
+  [data-testid="stMainMenuItemLabel"]::after { content: "停止录制"; }
 </style>"""
 
 

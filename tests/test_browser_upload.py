@@ -254,8 +254,8 @@ def test_a_file_added_while_one_loads_is_not_lost_when_the_user_moves_on(own_ser
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_streamlits_status_words_read_in_the_users_language(own_server, page, tmp_path, lang):
-    """The Stop button a run longer than half a second shows, and the connection status once the server has
-    gone: in Chinese in the zh UI (Streamlit itself writes only English), Streamlit's own words in en."""
+    """The Stop button a run longer than half a second shows, the ⋮ menu's items, and the connection status once
+    the server has gone: in Chinese in the zh UI (Streamlit itself writes only English), its own words in en."""
     big = tmp_path / "千川_大文件.csv"
     _big_export(big, 600_000)
     page.goto(f"{own_server.url}/data?lang={lang}")
@@ -267,6 +267,12 @@ def test_streamlits_status_words_read_in_the_users_language(own_server, page, tm
     assert stop.evaluate(shown) == (['0px', '"停止"'] if lang == "zh" else ['14px', "none"])
     assert stop.inner_text() == "Stop"                  # Streamlit's own, hidden in zh
     wait_idle(page)
+    page.get_by_test_id("stMainMenuButton").click()
+    for key, zh in (("print", "打印"), ("recordScreencast", "录制屏幕")):
+        item = page.get_by_test_id(f"stMainMenuItem-{key}").get_by_test_id("stMainMenuItemLabel")
+        expect(item).to_be_visible()
+        assert item.evaluate(shown) == (['0px', f'"{zh}"'] if lang == "zh" else ['14px', "none"])
+    page.keyboard.press("Escape")
     own_server.stop()
     status = page.locator('[data-testid="stConnectionStatus"] label')
     expect(status).to_be_visible(timeout=30000)
