@@ -91,7 +91,7 @@ class UploadJob(Job):
         try:
             n = len(self._files)
             for i in range(1, n + 1):
-                name, data = self._files[0]
+                name, data = self._files.pop(0)     # its bytes go once it is loaded: a week's uploads can be large
                 self.progress = (i, n, name, LOAD_STEPS[0])
 
                 def step(s: str, i: int = i, name: str = name) -> None:
@@ -100,7 +100,6 @@ class UploadJob(Job):
                 self.reports.append(ingest_bytes(cur, data, name, self._opts, extra_profiles=self._extra,
                                                  on_step=step))
                 del data
-                self._files.pop(0)      # its bytes go as soon as it is loaded: a week's uploads can be large
         finally:
             cur.close()
 
