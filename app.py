@@ -27,6 +27,7 @@ pages.append(st.Page(_home, title=pages[0].title, url_path=ui.PAGES[0][3], visib
 nav = st.navigation(pages)
 auth.gate()  # optional team login (SMM_AUTH=oidc): no page runs and no data is read before it passes
 c = ui.con()
+ui.take_uploads(c)  # first: files just added to the Data page's uploader are loaded whatever the user clicks next
 if ui.first_start(c):
     ui.seed_language()
     ui.load_sample_with_progress()

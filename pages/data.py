@@ -20,33 +20,29 @@ names = names_in[L]
 
 
 def profile_in(x: str, lang: str) -> str:      # the format choice's label in either language (ui.unlabel)
-    return ui.i18n.t("data.profile_auto", lang) if x == "auto" else ui.profile_label(x, names_in[lang])
+    return ui.upload_profile_label(x, names_in[lang], lang)
 
 
 with st.expander(ui.t("data.profile") + " · " + ui.t("data.as_of") + " · " + ui.t("data.on_invalid")):
     with st.container(key="smm_row_upload_options"):
         col1, col2, col3, col4 = st.columns(4)
     ui.unlabel_state("up_profile", profile_ids, label=profile_in)
-    profile_id = col1.selectbox(ui.t("data.profile"), profile_ids, key="up_profile",
-                                format_func=lambda x: profile_in(x, L))
+    col1.selectbox(ui.t("data.profile"), profile_ids, key="up_profile", format_func=lambda x: profile_in(x, L))
     as_of = col2.date_input(ui.t("data.as_of"), value=None, key="up_as_of", help=ui.t("data.as_of_help"))
     ui.unlabel_state("up_on_invalid", ["reject", "load_valid"])
-    on_invalid = col3.radio(ui.t("data.on_invalid"), ["reject", "load_valid"], key="up_on_invalid",
-                            format_func=lambda x: ui.i18n.t(f"data.on_invalid.{x}", L))
-    decimal = col4.radio(ui.t("data.decimal"), [".", ","], key="up_decimal", horizontal=True,
-                         format_func=lambda x: "1,234.56" if x == "." else "1.234,56")
+    # Read by the entry point (ui.upload_options) when it hands the files added below to a load.
+    col3.radio(ui.t("data.on_invalid"), ["reject", "load_valid"], key="up_on_invalid",
+               format_func=lambda x: ui.i18n.t(f"data.on_invalid.{x}", L))
+    col4.radio(ui.t("data.decimal"), [".", ","], key="up_decimal", horizontal=True,
+               format_func=lambda x: "1,234.56" if x == "." else "1.234,56")
 
 ui.localize_uploader()
-files = st.file_uploader(ui.t("data.upload"), accept_multiple_files=True, key="uploader",
-                         help=ui.t("data.upload_help"))
-done = st.session_state.setdefault("_done_file_ids", set())
+st.file_uploader(ui.t("data.upload"), accept_multiple_files=True, key="uploader",
+                 help=ui.t("data.upload_help"))
+# The files just added were handed to a load by the entry point (ui.take_uploads), before anything a click could
+# stop; follow it to its end.
+ui.follow_uploads()
 reports = st.session_state.setdefault("_reports", [])
-pending = [f for f in files or [] if f.file_id not in done]
-opts = ingest.LoadOptions(profile_id=None if profile_id == "auto" else profile_id, as_of=as_of,
-                          on_invalid=on_invalid, decimal=decimal, lang=L)
-uploads = [(f.name, f.getvalue()) for f in pending]
-done.update(f.file_id for f in pending)     # handed to the load below, which runs on whatever the user does next
-ui.load_uploads(uploads, opts, user_profiles)
 
 if reports:
     st.subheader(ui.t("data.report"))

@@ -852,23 +852,77 @@ def _follow(job, bar, text: Callable[..., str]) -> None:
             return
 
 
-def load_uploads(files: Sequence[tuple[str, bytes]], opts, extra_profiles: tuple = (), replaces=None) -> list:
-    """Load uploaded files (name, bytes) as a job of the server (smm.jobs.UploadJob), showing its progress;
-    returns their reports, which are also added to the session's (st.session_state["_reports"]).
+def upload_profile_label(x: str, names: dict[str, str], language: str | None = None) -> str:
+    """The Data page's format choice as it reads: "auto" (recognise the format), else the format's name and id;
+    `names`: profile_names() in `language` (default: the user's)."""
+    return i18n.t("data.profile_auto", language or lang()) if x == "auto" else profile_label(x, names)
 
-    The job starts at once, queued behind this session's loads still running (files added while one loads, or a
-    load whose run was cut short: the user moved on); those are waited for too and their reports returned. Moving
-    on does not stop a load: the entry point shows its progress on the other pages (uploads_elsewhere), and its
-    reports wait here. Files load in the order they were uploaded (a later export replaces the days it shares
-    with an earlier one).
-    """
+
+def upload_options(profiles: Sequence) -> object:
+    """The Data page's upload options (format, date, invalid rows, decimal mark) as Session State holds them at
+    the start of this run, on any page (`profiles`: the formats the page offers)."""
+    from smm import ingest
+
+    ss = st.session_state
+    ids = ["auto", *(p.id for p in profiles)]
+    names_in = {x: profile_names(profiles, x) for x in i18n.LANGS}
+    pid = unlabel(ss.get("up_profile", "auto"), ids, lambda x, L: upload_profile_label(x, names_in[L], L))
+    on_invalid = unlabel(ss.get("up_on_invalid", "reject"), ["reject", "load_valid"])
+    return ingest.LoadOptions(profile_id=None if pid == "auto" or pid not in ids else pid,
+                              as_of=ss.get("up_as_of"), on_invalid=on_invalid if on_invalid == "load_valid" else "reject",
+                              decimal="," if ss.get("up_decimal") == "," else ".", lang=lang())
+
+
+def take_uploads(c: duckdb.DuckDBPyConnection) -> None:
+    """Hand the files just added to the Data page's uploader to a load job (load_uploads): called first thing in
+    every script run, whichever page it runs.
+
+    Streamlit stops a run at its next Streamlit call (Session State reads included) once the session moves on. A
+    file added, then another page clicked at once, stopped the run the file was added in before it reached the
+    uploader: no run ever handed that file on, and it was lost. The uploader's value stays in Session State
+    until a run ends without drawing it, so the next run, on whatever page, finds the file here. The file is marked
+    handled only once its job is queued, with no Streamlit call in between."""
+    from smm import mapping
+    from smm.profiles import builtin_profiles
+
+    ss = st.session_state
+    done = ss.setdefault("_done_file_ids", set())
+    pending = [f for f in ss.get("uploader") or [] if f.file_id not in done]
+    if not pending:
+        return
+    saved = mapping.user_profiles(c)
+    opts = upload_options((*saved, *builtin_profiles()))
+    _queue_upload([(f.name, f.getvalue()) for f in pending], opts, saved)
+    done.update(f.file_id for f in pending)
+
+
+def _queue_upload(files: Sequence[tuple[str, bytes]], opts, extra_profiles: Sequence = (), replaces=None) -> None:
+    """Start a job (smm.jobs.UploadJob) that loads `files` after this session's loads still running. Every
+    Session State read comes first: the run can be stopped at any of them, but not once the job is queued."""
     from smm import jobs
 
     queue = st.session_state.setdefault("_upload_jobs", [])
-    if files:
-        path = str(store.db_path())
-        queue.append(jobs.UploadJob(_root(path), files, opts, tuple(extra_profiles), on_done=st.cache_data.clear,
-                                    replaces=replaces, after=queue[-1] if queue else None).start())
+    root = _root(str(store.db_path()))
+    queue.append(jobs.UploadJob(root, files, opts, tuple(extra_profiles), on_done=st.cache_data.clear,
+                                replaces=replaces, after=queue[-1] if queue else None).start())
+
+
+def load_uploads(files: Sequence[tuple[str, bytes]], opts, extra_profiles: tuple = (), replaces=None) -> list:
+    """Load uploaded files (name, bytes) as a job of the server (smm.jobs.UploadJob) and follow it (follow_uploads):
+    the mapping step's new load of a file once its format is mapped."""
+    _queue_upload(files, opts, extra_profiles, replaces)
+    return follow_uploads()
+
+
+def follow_uploads() -> list:
+    """Show the progress of this session's loads still running (take_uploads, load_uploads) until they end;
+    returns their reports, which are also added to the session's (st.session_state["_reports"]).
+
+    Moving on does not stop a load: the entry point shows its progress on the other pages (uploads_elsewhere),
+    and its reports wait here. Files load in the order they were uploaded (a later export replaces the days it
+    shares with an earlier one): each job waits for the one before it.
+    """
+    queue = st.session_state.get("_upload_jobs")
     out = []
     if not queue:
         return out

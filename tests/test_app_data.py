@@ -438,6 +438,39 @@ def test_an_upload_still_loading_shows_on_other_pages_and_its_reports_wait_on_th
     assert not at.toast                                 # said once
 
 
+def test_a_file_added_then_another_page_clicked_at_once_loads_with_the_options_chosen(sample_db):
+    """A file added to the uploader and another page clicked before any run drew the Data page again (a click
+    stops the run the file was added in at its first Streamlit call): the run of the page moved to hands it to a
+    load, with the options the user chose (invalid rows, decimal mark). Nothing is lost, nothing loads twice."""
+    at = data_page()
+    at.radio(key="up_on_invalid").set_value("load_valid")
+    at.radio(key="up_decimal").set_value(",")
+    rows = [["linkedin", "2026-11-16", "B2B launch", "1.234,50", "10.000", "100"],
+            ["linkedin", "2026-11-17", "B2B launch", "765,50", "8.000", "80"],
+            ["linkedin", "2026-11-18", "B2B launch", "-5,00", "1.000", "10"]]      # negative spend: rejected
+    at.file_uploader(key="uploader").set_value([("linkedin_eu.csv", csv_bytes(GENERIC, rows), "text/csv")])
+    at.switch_page("pages/overview.py").run()      # the Data page never ran with the file in its uploader
+    assert not at.exception, at.exception
+    jobs = at.session_state["_upload_jobs"] if "_upload_jobs" in at.session_state else []
+    for job in jobs:
+        assert job.wait(60) and job.error is None
+    at.run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.toast] == [i18n.t("data.loaded_elsewhere_one", "en", file="linkedin_eu.csv",
+                                                  status=i18n.t("status.loaded", "en"))]
+    got = store_of(sample_db).execute(
+        "SELECT count(*), sum(spend), sum(impressions) FROM fact f JOIN load_batches b USING (batch_id) "
+        "WHERE b.file_name = ?", ["linkedin_eu.csv"]).fetchone()
+    assert got == (2, pytest.approx(1234.50 + 765.50), pytest.approx(18000))
+    assert store_of(sample_db).execute("SELECT rows_rejected FROM load_batches WHERE file_name = ?",
+                                       ["linkedin_eu.csv"]).fetchall() == [(1,)]
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, at.exception
+    assert sum(s.startswith("linkedin_eu.csv: " + i18n.t("status.loaded", "en")) for s in texts(at, "warning")) == 1
+    at.run()
+    assert [r[1] for r in batches_named(sample_db, "linkedin_eu.csv")] == ["loaded"]
+
+
 def test_the_data_page_waits_for_an_upload_still_loading_and_files_added_meanwhile_load_after_it(sample_db):
     """Back on the Data page while the upload it started still loads, the user adds a newer export of the same
     days: the page shows the loads' progress until both end, then both reports (not lost with the run that was
