@@ -42,6 +42,7 @@ st.file_uploader(ui.t("data.upload"), accept_multiple_files=True, key="uploader"
 # The files just added were handed to a load by the entry point (ui.take_uploads), before anything a click could
 # stop; follow it to its end.
 ui.follow_uploads()
+ui.adopt_abandoned_uploads()
 reports = st.session_state.setdefault("_reports", [])
 
 if reports:

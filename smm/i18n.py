@@ -101,6 +101,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "Your {n} uploaded files are done: {how}. The load reports are on the Data page."),
     "data.loaded_elsewhere_one": ("{file}：{status}。载入结果在“数据”页。",
                                   "{file}: {status}. The load report is on the Data page."),
+    "data.abandoned": ("以下文件在上传页面关闭后才处理完：{files}。载入结果见下方。",
+                       "Finished after the page that uploaded them was closed: {files}. Their load reports are "
+                       "below."),
+    "data.abandoned_failed": ("这些文件在其上传页面关闭后未能载入，请重新上传：{files}",
+                              "These files could not be loaded after the page that uploaded them was closed; "
+                              "upload them again: {files}"),
     "data.formats": ("支持的导出格式", "Supported export formats"),
     # statuses
     "status.loaded": ("已载入", "loaded"),

@@ -8,7 +8,10 @@ sessions do; a script run only shows its progress and, once it has ended, its ou
 
 from __future__ import annotations
 
+import gc
 import threading
+import time
+import weakref
 from collections.abc import Callable, Sequence
 
 import duckdb
@@ -64,18 +67,49 @@ class Job:
         return min(1.0, i / n) if n else 0.0
 
 
+class UploadQueue(list):
+    """A session's upload jobs, oldest first (the app keeps it in the session's state). A job holds it weakly: once
+    the session has gone (its tab closed), a job that ends finds it freed, and its reports are left for the next
+    Data page opened (see abandoned)."""
+
+
+# Ended upload jobs whose reports no session has taken yet (claim), oldest first; a few, since a report can hold a
+# large rejected-rows CSV.
+_UNCLAIMED: list[UploadJob] = []
+_UNCLAIMED_LOCK = threading.Lock()
+KEEP_UNCLAIMED = 20
+_last_collect = 0.0
+
+
+def abandoned(store: str) -> list[UploadJob]:
+    """Ended upload jobs into `store` whose session went before it took their reports (the tab was closed while
+    they loaded), oldest first. The caller claims each one it shows."""
+    global _last_collect
+    with _UNCLAIMED_LOCK:
+        found = [j for j in _UNCLAIMED if j.store == store]
+    if any(j.owner_alive for j in found) and time.monotonic() - _last_collect > 30:
+        _last_collect = time.monotonic()     # a closed session's state can wait in a reference cycle: free it now
+        gc.collect()
+    return [j for j in found if not j.owner_alive]
+
+
 class UploadJob(Job):
     """Files a user uploaded, loaded one after the other through one cursor of `con` (the app's root connection,
     which outlives the job). `reports` grows by one as each file ends, in file order; `progress` is
     (file number from 1, files, file name, step of ingest.LOAD_STEPS). `replaces` is the report this load
     stands in for (an unrecognised file loaded again once its format was mapped), or None. `after`: a job to wait
-    for before loading (the same session's upload before this one)."""
+    for before loading (the same session's upload before this one). `owner`: the session's UploadQueue, held
+    weakly; its reports are then kept, once the job ends, until a session claims them (see abandoned). `store`:
+    the store's path, which says whose Data page may take them."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, bytes]], opts: LoadOptions,
                  extra_profiles: tuple[Profile, ...] = (), on_done: Callable[[], None] | None = None,
-                 replaces: LoadReport | None = None, after: Job | None = None) -> None:
+                 replaces: LoadReport | None = None, after: Job | None = None, owner: UploadQueue | None = None,
+                 store: str | None = None) -> None:
         super().__init__(self._load, "smm-upload-load", on_done)
         self._after = after
+        self._owner = weakref.ref(owner) if owner is not None else None
+        self.store = store
         self._con, self._files = con, list(files)
         self._opts, self._extra = opts, extra_profiles
         self.names = [name for name, _ in self._files]
@@ -102,6 +136,26 @@ class UploadJob(Job):
                 del data
         finally:
             cur.close()
+
+    @property
+    def owner_alive(self) -> bool:
+        """Whether the session that started the job is still there (True for a job without an owner)."""
+        return self._owner is None or self._owner() is not None
+
+    def _ended(self) -> None:
+        if self._owner is not None:
+            with _UNCLAIMED_LOCK:
+                _UNCLAIMED.append(self)
+                del _UNCLAIMED[:-KEEP_UNCLAIMED]
+
+    def claim(self) -> bool:
+        """Take the job's reports off the unclaimed ones: True for the one session that did (another may have, or
+        they were never kept: no owner)."""
+        with _UNCLAIMED_LOCK:
+            if self in _UNCLAIMED:
+                _UNCLAIMED.remove(self)
+                return True
+        return False
 
     def fraction(self) -> float:
         """How far the load is, from 0 to 1, by files and their steps (a file counts once it ends)."""

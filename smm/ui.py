@@ -901,10 +901,15 @@ def _queue_upload(files: Sequence[tuple[str, bytes]], opts, extra_profiles: Sequ
     Session State read comes first: the run can be stopped at any of them, but not once the job is queued."""
     from smm import jobs
 
-    queue = st.session_state.setdefault("_upload_jobs", [])
-    root = _root(str(store.db_path()))
+    ss = st.session_state
+    queue = ss.get("_upload_jobs")
+    if not isinstance(queue, jobs.UploadQueue):
+        ss["_upload_jobs"] = queue = jobs.UploadQueue(queue or [])
+    path = str(store.db_path())
+    root = _root(path)
     queue.append(jobs.UploadJob(root, files, opts, tuple(extra_profiles), on_done=st.cache_data.clear,
-                                replaces=replaces, after=queue[-1] if queue else None).start())
+                                replaces=replaces, after=queue[-1] if queue else None, owner=queue,
+                                store=path).start())
 
 
 def load_uploads(files: Sequence[tuple[str, bytes]], opts, extra_profiles: tuple = (), replaces=None) -> list:
@@ -941,6 +946,7 @@ def _upload_reports(job) -> list:
     """Take an ended upload job off the session's queue: its reports join the session's, in place of the one it
     replaces."""
     st.session_state["_upload_jobs"].remove(job)
+    job.claim()
     reports = st.session_state.setdefault("_reports", [])
     if job.replaces is not None and job.replaces in reports:
         reports.remove(job.replaces)
@@ -948,6 +954,30 @@ def _upload_reports(job) -> list:
     if job.error is not None:
         raise job.error
     return job.reports
+
+
+def adopt_abandoned_uploads() -> None:
+    """The Data page: reports of uploads whose tab was closed while they loaded (their session went, they did not
+    stop) join this session's, once, with a note. Without this, a rejected file said nothing anywhere: it is
+    not in the load history."""
+    from smm import jobs
+
+    found = jobs.abandoned(str(store.db_path()))
+    if not found:
+        return
+    reports = st.session_state.setdefault("_reports", [])
+    files, failed = [], []
+    for job in found:
+        if job.claim():                 # one session takes them: two Data pages opened at once show them once
+            reports.extend(job.reports)
+            files += [r.file for r in job.reports]
+            if job.error is not None:
+                failed += job.names[len(job.reports):]
+    if files:
+        st.info(t("data.abandoned", files="、".join(files) if lang() == "zh" else ", ".join(files)),
+                icon=":material/history:")
+    if failed:
+        st.error(t("data.abandoned_failed", files=", ".join(failed)))
 
 
 def uploads_elsewhere() -> None:

@@ -149,7 +149,7 @@ def _free_port() -> int:
 class StreamlitServer:
     """`streamlit run app.py` on a free loopback port against its own copy of the sample store."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, env: dict[str, str] | None = None) -> None:
         import subprocess
         import sys
         import time
@@ -158,7 +158,7 @@ class StreamlitServer:
         self.db = db
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "SMM_DB": str(db), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "SMM_DB": str(db), "PYTHONUNBUFFERED": "1", **(env or {})}
         self.log = open(db.with_suffix(".log"), "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",

@@ -471,6 +471,41 @@ def test_a_file_added_then_another_page_clicked_at_once_loads_with_the_options_c
     assert [r[1] for r in batches_named(sample_db, "linkedin_eu.csv")] == ["loaded"]
 
 
+def test_an_upload_whose_tab_was_closed_has_its_reports_on_the_next_data_page_opened(sample_db):
+    """The tab that uploaded was closed while its files loaded: the load goes on, but its reports had nowhere to
+    go, and a rejected file is not in the load history, so nothing said it failed. The next Data page opened
+    (a new session) shows them once, with a note; a load whose tab is still open is left to that tab, and a load
+    into another store is not shown."""
+    import gc
+
+    from smm import ingest, jobs
+
+    files = [("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)), ("bad.csv", csv_bytes(GENERIC, [NEW_ROWS[0][:3]]))]
+    closed, still_open, other = jobs.UploadQueue(), jobs.UploadQueue(), jobs.UploadQueue()
+    root = ui._root(str(sample_db))
+    gone = jobs.UploadJob(root, files, ingest.LoadOptions(lang="en"), owner=closed, store=str(sample_db)).start()
+    assert gone.wait(60) and gone.error is None
+    kept = jobs.UploadJob(root, [("linkedin_v2.csv", csv_bytes(GENERIC, NEW_ROWS[:1]))], ingest.LoadOptions(),
+                          owner=still_open, store=str(sample_db)).start()
+    elsewhere = jobs.UploadJob(root, [("x.csv", csv_bytes(GENERIC, NEW_ROWS[1:]))], ingest.LoadOptions(),
+                               owner=other, store=str(sample_db) + ".other").start()
+    assert kept.wait(60) and elsewhere.wait(60)
+    del closed, other
+    gc.collect()
+    at = data_page()
+    note = i18n.t("data.abandoned", "en", files="linkedin_week.csv, bad.csv")
+    assert texts(at, "info").count(note) == 1, texts(at, "info")
+    assert sum(s.startswith("linkedin_week.csv: " + i18n.t("status.loaded", "en")) for s in texts(at, "success")) == 1
+    assert sum(s.startswith("bad.csv: " + i18n.t("status.rejected", "en")) for s in texts(at, "error")) == 1
+    assert not any("linkedin_v2.csv" in s or "x.csv" in s for s in texts(at, "success"))
+    at.run()                                            # the note is said once; the reports stay
+    assert note not in texts(at, "info")
+    assert sum(s.startswith("linkedin_week.csv: ") for s in texts(at, "success")) == 1
+    again = data_page()                                 # another session: taken already
+    assert note not in texts(again, "info") and not any(s.startswith("bad.csv: ") for s in texts(again, "error"))
+    assert kept.claim()                                 # still there for the tab that is open
+
+
 def test_the_data_page_waits_for_an_upload_still_loading_and_files_added_meanwhile_load_after_it(sample_db):
     """Back on the Data page while the upload it started still loads, the user adds a newer export of the same
     days: the page shows the loads' progress until both end, then both reports (not lost with the run that was

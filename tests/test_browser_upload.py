@@ -278,3 +278,57 @@ def test_streamlits_status_words_read_in_the_users_language(own_server, page, tm
     expect(status).to_be_visible(timeout=30000)
     assert status.evaluate(shown) == (['0px', '"正在连接"'] if lang == "zh" else ['14px', "none"])
     screenshot(page, f"status_words_{lang}")
+
+
+def test_closing_the_tab_while_files_load_leaves_their_reports_for_the_next_data_page(sample_db_master, browser,
+                                                                                      tmp_path):
+    """The tab that uploaded is closed while its files load: they load, and the next Data page opened (another
+    tab) says so and shows their reports, a rejected file's reason included. A rejected file is not in the load
+    history, so nothing said it failed. The server forgets a closed tab's session after
+    server.disconnectedSessionTTL (120 s by default; 1 s here)."""
+    import shutil
+    import time
+
+    from conftest import StreamlitServer
+
+    db = tmp_path / "own" / "smm.duckdb"
+    db.parent.mkdir()
+    shutil.copy(sample_db_master, db)
+    server = StreamlitServer(db, env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "1"})
+    try:
+        big, bad = tmp_path / "千川_大文件.csv", tmp_path / "negative_spend.csv"
+        _big_export(big, 300_000)
+        bad.write_bytes(csv_bytes(["platform", "date", "campaign", "spend", "impressions", "clicks"],
+                                  [["linkedin", "2026-11-16", "B2B", "-5.00", "100", "1"]]))
+        first = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+        page = first.new_page()
+        page.goto(f"{server.url}/data?lang=en")
+        wait_idle(page)
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(big), str(bad)])
+        expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=2, file=big.name))).to_be_visible(timeout=60000)
+        first.close()                               # the tab is closed mid-load
+        second = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
+        try:
+            page = second.new_page()
+            note = page.get_by_test_id("stAlertContentInfo").filter(
+                has_text=i18n.t("data.abandoned", "en", files=f"{big.name}, {bad.name}"))
+            deadline = time.monotonic() + 150
+            while True:                             # opened again until the load has ended (a new tab each time)
+                page.goto(f"{server.url}/data?lang=en")
+                wait_idle(page)
+                if note.count() or time.monotonic() > deadline:
+                    break
+                page.wait_for_timeout(2000)
+            expect(note).to_be_visible()
+            expect(page.locator('[data-testid="stAlertContentSuccess"]', has_text=big.name)).to_contain_text("300,000")
+            rejected = page.locator('[data-testid="stAlertContentError"]', has_text=bad.name)
+            expect(rejected).to_contain_text(i18n.t("status.rejected", "en"))
+            screenshot(page, "upload_tab_closed_next_data_page_en")
+            page.goto(f"{server.url}/data?lang=en")     # shown once: another tab does not show them again
+            wait_idle(page)
+            expect(page.locator('[data-testid="stAlertContentSuccess"]', has_text=big.name)).to_have_count(0)
+            expect(note).to_have_count(0)
+        finally:
+            second.close()
+    finally:
+        server.stop()
