@@ -136,6 +136,7 @@ class UploadJob(Job):
                 del data
         finally:
             cur.close()
+            self._con = None        # an ended job may be kept a while for its reports (see abandoned): not the store
 
     @property
     def owner_alive(self) -> bool:
