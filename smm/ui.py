@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import duckdb
 import streamlit as st
@@ -13,6 +14,9 @@ import streamlit as st
 from smm import auth, charts, fmt, i18n, periods, queries, store
 from smm.errors import StoreBusyError, StoreDamagedError, StoreUnavailableError
 from smm.metrics import CVR_BASES, ER_BASES, ROI_BASES, Settings
+
+if TYPE_CHECKING:
+    from smm.ingest import LoadOptions
 
 COMPARE = ("previous", "last_year", "none")
 
@@ -858,7 +862,7 @@ def upload_profile_label(x: str, names: dict[str, str], language: str | None = N
     return i18n.t("data.profile_auto", language or lang()) if x == "auto" else profile_label(x, names)
 
 
-def upload_options(profiles: Sequence) -> object:
+def upload_options(profiles: Sequence) -> LoadOptions:
     """The Data page's upload options (format, date, invalid rows, decimal mark) as Session State holds them at
     the start of this run, on any page (`profiles`: the formats the page offers)."""
     from smm import ingest
@@ -874,7 +878,7 @@ def upload_options(profiles: Sequence) -> object:
 
 
 def take_uploads(c: duckdb.DuckDBPyConnection) -> None:
-    """Hand the files just added to the Data page's uploader to a load job (load_uploads): called first thing in
+    """Hand the files just added to the Data page's uploader to a load job (_queue_upload): called first thing in
     every script run, whichever page it runs.
 
     Streamlit stops a run at its next Streamlit call (Session State reads included) once the session moves on. A
