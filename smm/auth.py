@@ -90,6 +90,14 @@ def require() -> None:
         st.stop()
 
 
+def account() -> str | None:
+    """The signed-in account (its e-mail, lower case) when login is required, else None: everyone is one team."""
+    if mode() != "oidc" or not st.user.is_logged_in:
+        return None
+    email = st.user.get("email")
+    return str(email).strip().lower() if email else _who()
+
+
 def _who() -> str:
     return str(st.user.get("email") or st.user.get("name") or "?")
 

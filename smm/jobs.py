@@ -81,12 +81,12 @@ KEEP_UNCLAIMED = 20
 _last_collect = 0.0
 
 
-def abandoned(store: str) -> list[UploadJob]:
+def abandoned(store: str, account: str | None = None) -> list[UploadJob]:
     """Ended upload jobs into `store` whose session went before it took their reports (the tab was closed while
-    they loaded), oldest first. The caller claims each one it shows."""
+    they loaded), oldest first; with a login, only those `account` started. The caller claims each one it shows."""
     global _last_collect
     with _UNCLAIMED_LOCK:
-        found = [j for j in _UNCLAIMED if j.store == store]
+        found = [j for j in _UNCLAIMED if j.store == store and j.account == account]
     if any(j.owner_alive for j in found) and time.monotonic() - _last_collect > 30:
         _last_collect = time.monotonic()     # a closed session's state can wait in a reference cycle: free it now
         gc.collect()
@@ -99,17 +99,17 @@ class UploadJob(Job):
     (file number from 1, files, file name, step of ingest.LOAD_STEPS). `replaces` is the report this load
     stands in for (an unrecognised file loaded again once its format was mapped), or None. `after`: a job to wait
     for before loading (the same session's upload before this one). `owner`: the session's UploadQueue, held
-    weakly; its reports are then kept, once the job ends, until a session claims them (see abandoned). `store`:
-    the store's path, which says whose Data page may take them."""
+    weakly; its reports are then kept, once the job ends, until a session claims them (see abandoned). `store`
+    (the store's path) and `account` (who signed in, with a login) say whose Data page may take them."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, bytes]], opts: LoadOptions,
                  extra_profiles: tuple[Profile, ...] = (), on_done: Callable[[], None] | None = None,
                  replaces: LoadReport | None = None, after: Job | None = None, owner: UploadQueue | None = None,
-                 store: str | None = None) -> None:
+                 store: str | None = None, account: str | None = None) -> None:
         super().__init__(self._load, "smm-upload-load", on_done)
         self._after = after
         self._owner = weakref.ref(owner) if owner is not None else None
-        self.store = store
+        self.store, self.account = store, account
         self._con, self._files = con, list(files)
         self._opts, self._extra = opts, extra_profiles
         self.names = [name for name, _ in self._files]

@@ -909,11 +909,11 @@ def _queue_upload(files: Sequence[tuple[str, bytes]], opts, extra_profiles: Sequ
     queue = ss.get("_upload_jobs")
     if not isinstance(queue, jobs.UploadQueue):
         ss["_upload_jobs"] = queue = jobs.UploadQueue(queue or [])
-    path = str(store.db_path())
+    path, who = str(store.db_path()), auth.account()
     root = _root(path)
     queue.append(jobs.UploadJob(root, files, opts, tuple(extra_profiles), on_done=st.cache_data.clear,
                                 replaces=replaces, after=queue[-1] if queue else None, owner=queue,
-                                store=path).start())
+                                store=path, account=who).start())
 
 
 def load_uploads(files: Sequence[tuple[str, bytes]], opts, extra_profiles: tuple = (), replaces=None) -> list:
@@ -962,11 +962,11 @@ def _upload_reports(job) -> list:
 
 def adopt_abandoned_uploads() -> None:
     """The Data page: reports of uploads whose tab was closed while they loaded (their session went, they did not
-    stop) join this session's, once, with a note. Without this, a rejected file said nothing anywhere: it is
-    not in the load history."""
+    stop) join this session's, once, with a note; with a login, only the signed-in account's own. Without this, a
+    rejected file said nothing anywhere: it is not in the load history."""
     from smm import jobs
 
-    found = jobs.abandoned(str(store.db_path()))
+    found = jobs.abandoned(str(store.db_path()), auth.account())
     if not found:
         return
     reports = st.session_state.setdefault("_reports", [])

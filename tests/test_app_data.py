@@ -506,6 +506,28 @@ def test_an_upload_whose_tab_was_closed_has_its_reports_on_the_next_data_page_op
     assert kept.claim()                                 # still there for the tab that is open
 
 
+def test_with_a_login_an_abandoned_upload_is_shown_to_the_account_that_started_it_only(sample_db):
+    """With team login on, the reports of an upload whose tab was closed wait for the account that uploaded it;
+    without a login (account None) they wait for whoever opens the Data page next."""
+    import gc
+
+    from smm import ingest, jobs
+
+    root, path = ui._root(str(sample_db)), str(sample_db)
+    owners = {who: jobs.UploadQueue() for who in ("ana@brand.com", "bo@brand.com", None)}
+    started = {who: jobs.UploadJob(root, [(f"{who}.csv", csv_bytes(GENERIC, NEW_ROWS))], ingest.LoadOptions(),
+                                   owner=owner, store=path, account=who).start() for who, owner in owners.items()}
+    assert all(j.wait(60) for j in started.values())
+    assert jobs.abandoned(path, "ana@brand.com") == []          # every tab is still open
+    owners.clear()
+    gc.collect()
+    for who, job in started.items():
+        assert jobs.abandoned(path, who) == [job]
+    assert jobs.abandoned(path, "cy@brand.com") == []
+    assert started["ana@brand.com"].claim() and jobs.abandoned(path, "ana@brand.com") == []
+    assert started["bo@brand.com"].claim() and started[None].claim()
+
+
 def test_the_data_page_waits_for_an_upload_still_loading_and_files_added_meanwhile_load_after_it(sample_db):
     """Back on the Data page while the upload it started still loads, the user adds a newer export of the same
     days: the page shows the loads' progress until both end, then both reports (not lost with the run that was
