@@ -327,7 +327,7 @@ def _d(x) -> str:
 def category_list(categories: tuple[str, ...], lang: str) -> str:
     if not categories:
         return i18n.t("budget.none", lang)
-    return ("、" if lang == "zh" else ", ").join(i18n.t("budget.cat." + c, lang) for c in categories)
+    return i18n.listing((i18n.t("budget.cat." + c, lang) for c in categories), lang)
 
 
 def line_label(platform: str, category: str, lang: str) -> str:

@@ -287,5 +287,10 @@ def _label_ids() -> dict[str, frozenset[str]]:
 _LABEL_IDS = _label_ids()
 
 
+def listing(items, lang: str) -> str:
+    """Items named one after the other, as each language writes a list: "抖音、小红书" / "Douyin, Xiaohongshu"."""
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
 def platform_label(platform: str | None, lang: str) -> str:
     return t(f"platform.{platform}", lang) if platform and has(f"platform.{platform}") else (platform or "—")

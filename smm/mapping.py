@@ -50,14 +50,13 @@ def save_user_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
 def formats_table(lang: str) -> pd.DataFrame:
     """The supported formats (built-in profiles) for the Data page, in the user's language: platform, format,
     kind of file, the fields a file must hold, and the format's id (what `smm ingest --profile` takes)."""
-    from smm.i18n import field_label, platform_label, t
+    from smm.i18n import field_label, listing, platform_label, t
     from smm.profiles import builtin_profiles
 
-    sep = "、" if lang == "zh" else ", "
     rows = [{t("formats.platform", lang): platform_label(p.platform, lang) if p.platform else "—",
              t("formats.format", lang): p.label(lang),
              t("formats.kind", lang): t(f"kind.{p.kind}", lang),
-             t("formats.required", lang): sep.join(field_label(f, lang) for f in p.required),
+             t("formats.required", lang): listing((field_label(f, lang) for f in p.required), lang),
              t("formats.id", lang): p.id}
             for p in sorted(builtin_profiles(), key=lambda p: (p.platform is None, p.platform or "", p.id))]
     return pd.DataFrame(rows)

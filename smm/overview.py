@@ -329,7 +329,7 @@ def bottleneck_lines(rows: list[FunnelRow], k: Kpis, lang: str) -> list[str]:
     out = [bottleneck_sentence(r, k, lang) for r in rows if r.platform is None or r.bottleneck is not None]
     calm = [i18n.platform_label(r.platform, lang) for r in rows if r.platform and r.bottleneck is None]
     if calm:
-        out.append(i18n.t("overview.bottleneck.others", lang, platforms=("、" if lang == "zh" else ", ").join(calm)))
+        out.append(i18n.t("overview.bottleneck.others", lang, platforms=i18n.listing(calm, lang)))
     return out
 
 

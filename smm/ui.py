@@ -978,10 +978,10 @@ def adopt_abandoned_uploads() -> None:
             if job.error is not None:
                 failed += job.names[len(job.reports):]
     if files:
-        st.info(t("data.abandoned", files="、".join(files) if lang() == "zh" else ", ".join(files)),
+        st.info(t("data.abandoned", files=i18n.listing(files, lang())),
                 icon=":material/history:")
     if failed:
-        st.error(t("data.abandoned_failed", files=", ".join(failed)))
+        st.error(t("data.abandoned_failed", files=i18n.listing(failed, lang())))
 
 
 def uploads_elsewhere() -> None:
@@ -1111,9 +1111,9 @@ def history_frame(hist, names: dict[str, str] | None = None):
     out["profile"] = out["profile"].map(lambda v: (names or {}).get(v, v))
     for col in ("status", "kind"):
         out[col] = out[col].map(lambda v, col=col: i18n.t(f"{col}.{v}", L) if i18n.has(f"{col}.{v}") else v)
-    sep = "、" if L == "zh" else ", "
     out["platform"] = out["platform"].map(
-        lambda p: sep.join(i18n.platform_label(x, L) for x in p.split(",")) if isinstance(p, str) and p else "—")
+        lambda p: i18n.listing((i18n.platform_label(x, L) for x in p.split(",")), L) if isinstance(p, str) and p
+        else "—")
     return out.rename(columns={c: i18n.field_label(c, L) for c in out.columns})
 
 

@@ -27,7 +27,7 @@ from scipy.optimize import OptimizeWarning, curve_fit, minimize
 
 from smm import fmt, metrics
 from smm.budget import BudgetSettings
-from smm.i18n import platform_label, t
+from smm.i18n import listing, platform_label, t
 
 OUTCOMES = ("conversions", "revenue")
 FORMS = ("hill", "log")
@@ -526,8 +526,7 @@ def delta_text(delta: float | None, delta_pct: float | None, unit: str, currency
 
 
 def _plats(ps: list[str], lang: str) -> str:
-    return "、".join(platform_label(p, lang) for p in ps) if lang == "zh" else ", ".join(
-        platform_label(p, lang) for p in ps)
+    return listing((platform_label(p, lang) for p in ps), lang)
 
 
 def notes(models: dict[str, PlatformModel], scenario: Outcome, objective: str, lang: str, currency: str,
