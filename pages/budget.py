@@ -357,6 +357,7 @@ with tab_wi:
 # ---------------------------------------------------------------- plan: upload, edit, versions
 with tab_plan:
     st.subheader(t("budget.plan.upload"))
+    ui.localize_uploader()
     up = st.file_uploader(t("budget.plan.upload_label"), type=["csv", "xlsx", "txt", "tsv"], key="budget_plan_upload",
                           help=t("budget.plan.upload_help"))
     done = ss.setdefault("_budget_plan_done", set())

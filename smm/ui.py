@@ -640,13 +640,18 @@ def metric_group(name: str, values: Iterable[str | None], deltas: Iterable[str |
 
 # Streamlit writes its uploader's button ("Upload") and size limit ("200MB per file") in English, with no
 # parameter to change them (streamlit/streamlit#13500): CSS puts our own words in their place. Static constants
-# only (raw HTML is never built at run time); a test checks that they hold i18n's data.upload_button and
-# data.upload_limit, and .streamlit/config.toml's maxUploadSize.
+# only (raw HTML is never built at run time); a test checks that they hold i18n's data.upload_button,
+# data.upload_limit and data.upload_wait, and .streamlit/config.toml's maxUploadSize.
+# While a file still uploads (its chip shows a spinner), the page links are dimmed and do not take clicks, and a
+# note under them says why: Streamlit's uploader hands a file to the server only once it is sent, and a page
+# left before then drops it with no word to anyone (its upload ends, but nothing ever asks for the file).
 UPLOADER_CSS_ZH = """<style>
-:root { --smm-upload-button: "选择文件"; --smm-upload-limit: "或拖放到此处 · 每个文件不超过 200 MB"; }
+:root { --smm-upload-button: "选择文件"; --smm-upload-limit: "或拖放到此处 · 每个文件不超过 200 MB";
+  --smm-upload-wait: "文件上传中：传完后才能切换页面"; }
 </style>"""
 UPLOADER_CSS_EN = """<style>
-:root { --smm-upload-button: "Browse files"; --smm-upload-limit: "or drag and drop here · up to 200 MB per file"; }
+:root { --smm-upload-button: "Browse files"; --smm-upload-limit: "or drag and drop here · up to 200 MB per file";
+  --smm-upload-wait: "A file is still uploading: the other pages open once it is sent"; }
 </style>"""
 UPLOADER_RULES_CSS = """<style>
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,
@@ -654,6 +659,11 @@ UPLOADER_RULES_CSS = """<style>
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after
   { content: var(--smm-upload-button); font-size: 0.9rem; }
 [data-testid="stFileUploaderDropzoneInstructions"] span::after { content: var(--smm-upload-limit); font-size: 0.875rem; }
+body:has([data-testid="stFileChipIconSpinner"]) :is([data-testid="stSidebarNavLink"], [data-testid="stPageLink-NavLink"])
+  { pointer-events: none; opacity: 0.45; }
+body:has([data-testid="stFileChipIconSpinner"]) [data-testid="stSidebarNav"]::after
+  { content: var(--smm-upload-wait); display: block; margin: 0.25rem 0.5rem 0.75rem; padding: 0.4rem 0.6rem;
+    border-radius: 0.5rem; background: rgba(255, 189, 69, 0.18); font-size: 0.875rem; line-height: 1.4; }
 </style>"""
 
 
@@ -679,7 +689,8 @@ body:has([data-testid="stMainMenuRecordingIndicator"]) [data-testid="stMainMenuI
 
 
 def localize_uploader() -> None:
-    """The uploader's button and size limit in the user's language (static CSS constants only)."""
+    """On a page with an uploader: its button and size limit in the user's language, and the page links held
+    while a file still uploads, with a note why (static CSS constants only)."""
     # the words first: the rules that hide Streamlit's text never arrive before the words that replace it
     st.html(UPLOADER_CSS_ZH if lang() == "zh" else UPLOADER_CSS_EN)
     st.html(UPLOADER_RULES_CSS)

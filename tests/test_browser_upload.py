@@ -91,6 +91,46 @@ def test_the_uploader_speaks_english_too(st_server, page):
     _uploader_speaks(page, "en")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_budget_plans_uploader_speaks_the_users_language(st_server, page, lang):
+    """The Budget page's plan uploader had Streamlit's English words ("Browse files", "200MB per file") in zh."""
+    page.goto(f"{st_server.url}/budget?lang={lang}")
+    wait_idle(page)
+    page.get_by_role("tab", name=i18n.t("budget.tab.plan", lang)).click()
+    expect(page.get_by_text(i18n.t("budget.plan.upload_label", lang))).to_be_visible()
+    _uploader_speaks(page, lang)
+
+
+def test_the_page_links_wait_while_a_file_still_uploads(own_server, page, gb18030_file):
+    """A page clicked while a file was still being sent to the server (its chip spinning) dropped the file: the
+    uploader hands a file on only once it is sent, and the page it is on had gone. Until it is sent, the page links
+    take no click and a note under them says why; once it is sent, they do, and the file loads."""
+    held = []
+    page.goto(f"{own_server.url}/data?lang=zh")
+    wait_idle(page)
+    page.route("**/_stcore/upload_file/**", lambda route: held.append(route))   # the upload waits until released
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(gb18030_file))
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_be_visible()
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    note = json.dumps(i18n.t("data.upload_wait", "zh"), ensure_ascii=False)
+    assert nav.evaluate("e => getComputedStyle(e, '::after').content") == note
+    link = page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", "zh"))
+    with pytest.raises(PlaywrightTimeout):
+        link.click(timeout=1500)
+    expect(page.locator("h1").first).to_have_text(i18n.t("data.title", "zh"))
+    screenshot(page, "upload_wait_zh")
+    held[0].continue_()
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=30000)
+    assert nav.evaluate("e => getComputedStyle(e, '::after').content") in ("none", "normal")
+    link.click(timeout=5000)
+    expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "zh"), timeout=60000)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.data", "zh")).click()
+    expect(page.locator('[data-testid="stAlertContentSuccess"]', has_text=gb18030_file.name)).to_be_visible(
+        timeout=60000)
+
+
 # Selects in the Data page's mapping form, as the page lays them out: label, top and left.
 MAPPING_SELECTS = """() => [...document.querySelectorAll('[class*="st-key-smm_row_mapping_columns"] [data-testid="stSelectbox"]')]
     .map(s => { const r = s.getBoundingClientRect(); return {label: s.querySelector('label').innerText,

@@ -343,5 +343,6 @@ def test_the_uploader_css_holds_the_i18n_strings_and_the_configured_limit():
     limit = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
     for css, lang in ((ui.UPLOADER_CSS_ZH, "zh"), (ui.UPLOADER_CSS_EN, "en")):
         for var, text in (("button", i18n.t("data.upload_button", lang)),
-                          ("limit", i18n.t("data.upload_limit", lang, mb=limit))):
+                          ("limit", i18n.t("data.upload_limit", lang, mb=limit)),
+                          ("wait", i18n.t("data.upload_wait", lang))):
             assert f"--smm-upload-{var}: {json.dumps(text, ensure_ascii=False)};" in css, (lang, var)
