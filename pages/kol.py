@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from smm import export, fmt, kol, kol_charts, queries, store, ui
+from smm import export, fmt, i18n, kol, kol_charts, queries, store, ui
 from smm.kol import KolOptions
 
 c = ui.con()
@@ -269,4 +269,4 @@ with tabs[5]:
         st.caption(ui.t("kol.scatter.note", y=kol.metric_label(y, L)))
         for q in ("cheap_strong", "costly_strong", "cheap_weak", "costly_weak"):
             names = [kol.md_escape(n) for n in sp.loc[sp["quadrant"] == q, "kol"]]
-            st.markdown(ui.t("kol.q.list", q=ui.t(f"kol.q.{q}"), n=len(names), names="、".join(names) or "—"))
+            st.markdown(ui.t("kol.q.list", q=ui.t(f"kol.q.{q}"), n=len(names), names=i18n.listing(names, L) or "—"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from conftest import app_test
@@ -169,6 +170,27 @@ def test_trend_and_scatter_tabs(at):
     at.selectbox(key="kol_scatter_y").set_value("revenue").run()
     assert not at.exception
     assert any("便宜且效果好" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_quadrant_lists_name_their_kols_as_each_language_writes_a_list(sample_db, clear_streamlit_caches, lang):
+    """The en page listed a quadrant's KOLs with the Chinese 、 ("Cheap & weak (2): 晚安面膜君、Yuki的护肤笔记")."""
+    from smm import i18n
+
+    a = app_test(lang=lang, **ALL)
+    a.run()
+    a.switch_page("pages/kol.py").run()
+    assert not a.exception, a.exception
+    lists = {}
+    for q in ("cheap_strong", "costly_strong", "cheap_weak", "costly_weak"):
+        head = f"**{i18n.t(f'kol.q.{q}', lang)}**"
+        lists[q] = next(m.value for m in a.markdown if m.value.startswith(head))
+    several = {q: line for q, line in lists.items() if int(re.search(r"[（(](\d+)[）)]", line)[1]) >= 2}
+    assert several, lists                               # the sample has quadrants of two KOLs or more
+    sep, other = ("、", ", ") if lang == "zh" else (", ", "、")
+    for line in several.values():
+        names = line.split("：" if lang == "zh" else ": ", 1)[1]
+        assert sep in names and other not in names, line
 
 
 def test_short_range_offers_the_whole_period(sample_db, clear_streamlit_caches):
