@@ -668,8 +668,11 @@ body:has([data-testid="stFileChipIconSpinner"]) [data-testid="stSidebarNav"]::af
 
 
 # Streamlit's own words in the zh UI: its "Stop" button while a run takes more than half a second, the connection
-# status ("Connecting", "Error"), told apart by the app's connection state, and the ⋮ menu's two items (the
-# viewer toolbar's: Print, Record screen / Stop recording while it records).
+# status ("Connecting", "Error"), told apart by the app's connection state, the ⋮ menu's two items (the
+# viewer toolbar's: Print, Record screen / Stop recording while it records), and the screen recorder's two dialogs
+# (before recording; after it, with the video), told apart by their test ids. Font sizes are the ones Streamlit
+# gives the words replaced, and a width Streamlit gives in em (6em: the step labels' column) the same in rem.
+# (A browser that cannot record has no Record screen item, so no dialog of its own.)
 CHROME_CSS_ZH = """<style>
 [data-testid="stStatusWidget"] button[data-testid="stBaseButton-header"],
 [data-testid="stConnectionStatus"] label { font-size: 0; }
@@ -685,6 +688,38 @@ CHROME_CSS_ZH = """<style>
   { content: "录制屏幕"; font-size: 14px; }
 body:has([data-testid="stMainMenuRecordingIndicator"]) [data-testid="stMainMenuItem-recordScreencast"]
   [data-testid="stMainMenuItemLabel"]::after { content: "停止录制"; }
+[role="dialog"]:has([data-testid="stScreencastAudioCheckbox"]) h2,
+[role="dialog"]:has([data-testid="stScreencastAudioCheckbox"]) h2 + div > p:first-child,
+[data-testid="stScreencastAudioCheckbox"], [data-testid="stScreencastInstruction"] p,
+[role="dialog"]:has([data-testid="stScreencastAudioCheckbox"]) [data-testid="stBaseButton-secondary"],
+[role="dialog"]:has([data-testid="stVideoRecordedDialog"]) h2,
+[data-testid="stVideoRecordedDialog"] > div > div:first-child, [data-testid="stVideoRecordedDialog"] p,
+[data-testid="stVideoRecordedDialog"] p a, [data-testid="stVideoRecordedDialog"] [data-testid="stBaseButton-secondary"],
+[data-testid="stVideoRecordedDialog"] > div:nth-child(3) > div:last-child { font-size: 0; }
+[data-testid="stScreencastInstruction"] p code { display: none; }
+[data-testid="stVideoRecordedDialog"] > div > div:first-child { width: 6rem; }
+[data-testid="stVideoRecordedDialog"] > div:nth-child(3) > div:last-child { margin-right: 6rem; }
+[role="dialog"]:has([data-testid="stScreencastAudioCheckbox"]) h2::after { content: "录制屏幕"; font-size: 24px; }
+[role="dialog"]:has([data-testid="stScreencastAudioCheckbox"]) h2 + div > p:first-child::after
+  { content: "把屏幕上的内容录成视频，方便分享给同事。"; font-size: 16px; }
+[data-testid="stScreencastAudioCheckbox"]::after { content: "同时录制声音"; font-size: 16px; margin-left: 0.25rem; }
+[data-testid="stScreencastInstruction"] p::after { content: "随时按 Esc 键停止录制。"; font-size: 16px; }
+[role="dialog"]:has([data-testid="stScreencastAudioCheckbox"]) [data-testid="stBaseButton-secondary"]::after
+  { content: "开始录制"; font-size: 16px; }
+[role="dialog"]:has([data-testid="stVideoRecordedDialog"]) h2::after { content: "接下来"; font-size: 24px; }
+[data-testid="stVideoRecordedDialog"] > div:nth-child(1) > div:first-child::after
+  { content: "第 1 步"; font-size: 16px; white-space: nowrap; }
+[data-testid="stVideoRecordedDialog"] > div:nth-child(2) > div:first-child::after
+  { content: "第 2 步"; font-size: 16px; white-space: nowrap; }
+[data-testid="stVideoRecordedDialog"] > div:nth-child(3) > div:first-child::after
+  { content: "第 3 步"; font-size: 16px; white-space: nowrap; }
+[data-testid="stVideoRecordedDialog"] > div:nth-child(1) p::after { content: "在下方预览视频："; font-size: 16px; }
+[data-testid="stVideoRecordedDialog"] [data-testid="stBaseButton-secondary"]::after
+  { content: "保存视频到本地"; font-size: 16px; }
+[data-testid="stVideoRecordedDialog"] > div:nth-child(2) p::after
+  { content: "视频为 WebM 格式，只有较新的播放器能打开；也可以把文件直接拖进浏览器播放。"; font-size: 14px; }
+[data-testid="stVideoRecordedDialog"] > div:nth-child(3) > div:last-child::after
+  { content: "通过邮件或工作群分享给大家。"; font-size: 16px; }
 </style>"""
 
 
