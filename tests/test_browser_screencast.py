@@ -1,8 +1,8 @@
 """The screen recorder of Streamlit's ⋮ menu (a team records its review meeting): its dialogs, which Streamlit writes
 only in English, read in Chinese in the zh UI and keep Streamlit's own words in en.
 
-Chromium records its own tab here without asking (--auto-accept-this-tab-capture), so the test goes through the
-whole flow a person does: menu → dialog → start → recording → Esc → the dialog with the video."""
+Chromium's fake capture device stands in for the screen, with no picker to answer, so the test goes through the whole
+flow a person does: menu → dialog → start → recording → Esc → the dialog with the video → save it."""
 
 from __future__ import annotations
 
@@ -36,13 +36,12 @@ AFTER = (
 )
 @pytest.fixture(scope="module")
 def recording_browser():
-    """Chromium that lets a page record its own tab without the picker a person would answer."""
+    """Chromium whose screen capture is a fake device, granted without the picker a person would answer."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--auto-accept-this-tab-capture",
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--no-first-run"])
+            "--headless", "--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--no-first-run"])
         yield b
         b.close()
 
