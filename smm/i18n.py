@@ -55,7 +55,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "Upload platform exports (CSV / TSV / TXT / XLSX, several at once)"),
     "data.upload_button": ("选择文件", "Browse files"),
     "data.upload_limit": ("或拖放到此处 · 每个文件不超过 {mb} MB", "or drag and drop here · up to {mb} MB per file"),
-    "data.upload_wait": ("文件上传中：传完后才能切换页面", "A file is still uploading: the other pages open once it is sent"),
+    "data.upload_wait": ("文件上传中：传完（或点 × 取消）后才能切换页面",
+                         "A file is still uploading: the other pages open once it is sent (or cancelled with ×)"),
     "data.upload_help": ("自动识别编码、分隔符、表头前的说明行、合计行和平台格式。同一文件重复上传不会重复计数。",
                          "Encoding, delimiter, title lines, totals rows and the platform format are detected. "
                          "Uploading the same file again never counts it twice."),

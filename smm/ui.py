@@ -647,11 +647,11 @@ def metric_group(name: str, values: Iterable[str | None], deltas: Iterable[str |
 # left before then drops it with no word to anyone (its upload ends, but nothing ever asks for the file).
 UPLOADER_CSS_ZH = """<style>
 :root { --smm-upload-button: "选择文件"; --smm-upload-limit: "或拖放到此处 · 每个文件不超过 200 MB";
-  --smm-upload-wait: "文件上传中：传完后才能切换页面"; }
+  --smm-upload-wait: "文件上传中：传完（或点 × 取消）后才能切换页面"; }
 </style>"""
 UPLOADER_CSS_EN = """<style>
 :root { --smm-upload-button: "Browse files"; --smm-upload-limit: "or drag and drop here · up to 200 MB per file";
-  --smm-upload-wait: "A file is still uploading: the other pages open once it is sent"; }
+  --smm-upload-wait: "A file is still uploading: the other pages open once it is sent (or cancelled with ×)"; }
 </style>"""
 UPLOADER_RULES_CSS = """<style>
 [data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p,

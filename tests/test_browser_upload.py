@@ -131,6 +131,24 @@ def test_the_page_links_wait_while_a_file_still_uploads(own_server, page, gb1803
         timeout=60000)
 
 
+def test_cancelling_a_file_that_will_not_finish_sending_frees_the_page_links(st_server, page, gb18030_file):
+    """An upload that never ends (a stalled connection) would hold the page links for good: cancelling the file
+    (its ×, as the note says) frees them."""
+    held = []
+    page.goto(f"{st_server.url}/data?lang=en")
+    wait_idle(page)
+    page.route("**/_stcore/upload_file/**", lambda route: held.append(route))   # never released
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(gb18030_file))
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_be_visible()
+    link = page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", "en"))
+    with pytest.raises(PlaywrightTimeout):
+        link.click(timeout=1500)
+    page.get_by_test_id("stFileChipDeleteBtn").locator("button").click()
+    expect(page.get_by_test_id("stFileChip")).to_have_count(0)
+    link.click(timeout=5000)
+    expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "en"), timeout=60000)
+
+
 # Selects in the Data page's mapping form, as the page lays them out: label, top and left.
 MAPPING_SELECTS = """() => [...document.querySelectorAll('[class*="st-key-smm_row_mapping_columns"] [data-testid="stSelectbox"]')]
     .map(s => { const r = s.getBoundingClientRect(); return {label: s.querySelector('label').innerText,
