@@ -707,12 +707,10 @@ body:has([data-testid="stMainMenuRecordingIndicator"]) [data-testid="stMainMenuI
 [role="dialog"]:has([data-testid="stScreencastAudioCheckbox"]) [data-testid="stBaseButton-secondary"]::after
   { content: "开始录制"; font-size: 16px; }
 [role="dialog"]:has([data-testid="stVideoRecordedDialog"]) h2::after { content: "接下来"; font-size: 24px; }
-[data-testid="stVideoRecordedDialog"] > div:nth-child(1) > div:first-child::after
-  { content: "第 1 步"; font-size: 16px; white-space: nowrap; }
-[data-testid="stVideoRecordedDialog"] > div:nth-child(2) > div:first-child::after
-  { content: "第 2 步"; font-size: 16px; white-space: nowrap; }
-[data-testid="stVideoRecordedDialog"] > div:nth-child(3) > div:first-child::after
-  { content: "第 3 步"; font-size: 16px; white-space: nowrap; }
+[data-testid="stVideoRecordedDialog"] > div > div:first-child::after { font-size: 16px; white-space: nowrap; }
+[data-testid="stVideoRecordedDialog"] > div:nth-child(1) > div:first-child::after { content: "第 1 步"; }
+[data-testid="stVideoRecordedDialog"] > div:nth-child(2) > div:first-child::after { content: "第 2 步"; }
+[data-testid="stVideoRecordedDialog"] > div:nth-child(3) > div:first-child::after { content: "第 3 步"; }
 [data-testid="stVideoRecordedDialog"] > div:nth-child(1) p::after { content: "在下方预览视频："; font-size: 16px; }
 [data-testid="stVideoRecordedDialog"] [data-testid="stBaseButton-secondary"]::after
   { content: "保存视频到本地"; font-size: 16px; }
