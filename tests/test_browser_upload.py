@@ -101,24 +101,31 @@ def test_the_budget_plans_uploader_speaks_the_users_language(st_server, page, la
     _uploader_speaks(page, lang)
 
 
+def _upload_held(page, url: str, path, lang: str):
+    """Open the Data page and add `path` to the uploader with its upload held back in the browser (released by
+    the caller, or never): returns the held requests and the Overview's link, once that link has taken no click."""
+    held = []
+    page.goto(f"{url}/data?lang={lang}")
+    wait_idle(page)
+    page.route("**/_stcore/upload_file/**", lambda route: held.append(route))
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_be_visible()
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    link = page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", lang))
+    with pytest.raises(PlaywrightTimeout):
+        link.click(timeout=1500)
+    return held, link
+
+
 def test_the_page_links_wait_while_a_file_still_uploads(own_server, page, gb18030_file):
     """A page clicked while a file was still being sent to the server (its chip spinning) dropped the file: the
     uploader hands a file on only once it is sent, and the page it is on had gone. Until it is sent, the page links
     take no click and a note under them says why; once it is sent, they do, and the file loads."""
-    held = []
-    page.goto(f"{own_server.url}/data?lang=zh")
-    wait_idle(page)
-    page.route("**/_stcore/upload_file/**", lambda route: held.append(route))   # the upload waits until released
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(gb18030_file))
-    expect(page.get_by_test_id("stFileChipIconSpinner")).to_be_visible()
-    page.wait_for_timeout(300)
-    assert len(held) == 1
+    held, link = _upload_held(page, own_server.url, gb18030_file, "zh")
     nav = page.locator('[data-testid="stSidebarNav"]')
     note = json.dumps(i18n.t("data.upload_wait", "zh"), ensure_ascii=False)
     assert nav.evaluate("e => getComputedStyle(e, '::after').content") == note
-    link = page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", "zh"))
-    with pytest.raises(PlaywrightTimeout):
-        link.click(timeout=1500)
     expect(page.locator("h1").first).to_have_text(i18n.t("data.title", "zh"))
     screenshot(page, "upload_wait_zh")
     held[0].continue_()
@@ -134,15 +141,7 @@ def test_the_page_links_wait_while_a_file_still_uploads(own_server, page, gb1803
 def test_cancelling_a_file_that_will_not_finish_sending_frees_the_page_links(st_server, page, gb18030_file):
     """An upload that never ends (a stalled connection) would hold the page links for good: cancelling the file
     (its ×, as the note says) frees them."""
-    held = []
-    page.goto(f"{st_server.url}/data?lang=en")
-    wait_idle(page)
-    page.route("**/_stcore/upload_file/**", lambda route: held.append(route))   # never released
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(gb18030_file))
-    expect(page.get_by_test_id("stFileChipIconSpinner")).to_be_visible()
-    link = page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", "en"))
-    with pytest.raises(PlaywrightTimeout):
-        link.click(timeout=1500)
+    _held, link = _upload_held(page, st_server.url, gb18030_file, "en")        # never released
     page.get_by_test_id("stFileChipDeleteBtn").locator("button").click()
     expect(page.get_by_test_id("stFileChip")).to_have_count(0)
     link.click(timeout=5000)
