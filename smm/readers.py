@@ -11,7 +11,7 @@ CSV path: choose the encoding, parse the first few hundred KB in Python to find 
 preamble and header, then hand the data region to DuckDB (`read_csv` with explicit options and strict
 mode). A UTF-8 file is read as it is, in place when it came from disk; a GB18030 file with a delimiter
 no byte of a character can be is read byte for byte as Latin-1 and its non-ASCII cells are decoded
-afterwards, once per distinct value; other encodings stream as UTF-8 part files that DuckDB reads
+afterwards, once per distinct value (or, with defer_decode, where the table is read: decoded_rows); other encodings stream as UTF-8 part files that DuckDB reads
 while the next part is transcoded. When every
 line is one record, `_row` is the rowid plus the first data line; with quoted line breaks or
 blank lines, a `csv` pass finds where each record starts. When DuckDB refuses the file, the exact
@@ -128,6 +128,10 @@ class RawTable:
     header_row: int             # 1-based line/row of the (lowest) header row
     sheet: str | None
     parser: str = "duckdb"      # CSV: 'duckdb' (read_csv) or 'python' (the exact path, when DuckDB cannot)
+    # Decoding left to the reader of the table (read_table's defer_decode): the columns still holding Latin-1
+    # text for some cells, and the TEMP table (col, k, v) of each such cell's text. See decoded_rows.
+    text_map: str | None = None
+    text_cols: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -184,11 +188,16 @@ class _WrongEncoding(Exception):
 
 
 def read_table(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, *, table: str,
-               max_rows: int = 5_000_000, max_unzipped: int = MAX_UNZIPPED, source: Source | None = None) -> RawTable:
+               max_rows: int = 5_000_000, max_unzipped: int = MAX_UNZIPPED, source: Source | None = None,
+               defer_decode: bool = False) -> RawTable:
     """Stage an uploaded CSV/TSV/TXT/XLSX/XLS file as TEMP table `table` of raw strings.
 
     `source` is the file `data` was read from (read_file): a large text file is then read in place, not from
     a copy, as long as the file is still what it was when read.
+
+    `defer_decode`: a GB18030 file read byte for byte may keep its non-ASCII cells as Latin-1 text in the
+    table, their text on the side; the RawTable then says so (text_map), and the table is read through
+    `decoded_rows` and `decoded_values`, which decode as they read.
     """
     if not isinstance(table, str) or not _TABLE_NAME.fullmatch(table):
         raise ValueError(f"table name must match [a-z_][a-z0-9_]*: {table!r}")
@@ -197,7 +206,7 @@ def read_table(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, *, ta
         raise IngestError("no_data_rows", file=filename)
     kind = sniff_kind(data, filename)
     if kind == "text":
-        return _read_text(con, bytes(data), filename, table, max_rows, source)
+        return _read_text(con, bytes(data), filename, table, max_rows, source, defer_decode)
     return _read_excel(con, bytes(data), filename, table=table, max_rows=max_rows, max_unzipped=max_unzipped)
 
 
@@ -403,38 +412,44 @@ def _decode_error_line(data: bytes, start: int, enc: _Encoding) -> int:
 # -------------------------------------------------------------------------------------------- text
 
 
-def _read_text(con, data: bytes, filename: str, table: str, max_rows: int, source: Source | None) -> RawTable:
+def _read_text(con, data: bytes, filename: str, table: str, max_rows: int, source: Source | None,
+               defer: bool = False) -> RawTable:
     if b"\r" in data and _LONE_CR.search(data) and b"\x00" not in data:
         # Lone CR line ends (old Mac): make them LF so that lines count the way editors show them.
         data, source = _LONE_CR.sub(b"\n", data), None
     enc = _sniff_encoding(data, filename, full=False)
     try:
-        return _read_text_as(con, data, filename, table, max_rows, enc, source)
+        return _read_text_as(con, data, filename, table, max_rows, enc, source, defer)
     except _WrongEncoding:
         return _read_text_as(con, data, filename, table, max_rows, _sniff_encoding(data, filename, full=True),
-                             source)
+                             source, defer)
 
 
 def _read_text_as(con, data: bytes, filename: str, table: str, max_rows: int, enc: _Encoding,
-                  source: Source | None) -> RawTable:
+                  source: Source | None, defer: bool = False) -> RawTable:
     layout = _layout(data, filename, enc)
     names = layout.names
     _check_duplicates([n for n in names if n], filename)
     qt = _quote_ident(table)
     try:
-        has_data, parser = None, "duckdb"
+        has_data, parser, deferred = None, "duckdb", []
         if _insertion_order_kept(con):
-            has_data = _stage_csv_duckdb(con, qt, data, filename, enc, layout, source)
+            # (only where no column is dropped or renumbered: the decoded cells are kept by column number)
+            has_data = _stage_csv_duckdb(con, qt, data, filename, enc, layout, source,
+                                         deferred if defer and all(names) else None)
         if has_data is None:
             rownums, rows = _parse_csv_python(data, filename, enc, layout)
             has_data, parser = _stage_rows(con, qt, rownums, rows, len(names)), "python"
+            _drop(con, _quote_ident(f"{table}__map"))
+            deferred.clear()
         headers = _finish_columns(con, qt, names, has_data, filename)
         n_rows = _checked_count(con, qt, filename, max_rows)
     except BaseException:
         _drop(con, qt)
+        _drop(con, _quote_ident(f"{table}__map"))
         raise
     return RawTable(table, headers, n_rows, "csv", enc.name, layout.delimiter, layout.preamble,
-                    layout.header_row, None, parser)
+                    layout.header_row, None, parser, *(deferred or (None, ())))
 
 
 def _layout(data: bytes, filename: str, enc: _Encoding) -> _Layout:
@@ -673,8 +688,11 @@ def _insertion_order_kept(con) -> bool:
 
 
 def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, layout: _Layout,
-                      source: Source | None):
-    """Load the data region with DuckDB; list which columns hold data, or None to take the exact path."""
+                      source: Source | None, deferred: list | None = None):
+    """Load the data region with DuckDB; list which columns hold data, or None to take the exact path.
+
+    With `deferred` (a list), cells read as Latin-1 may be left so: see _decode_cells.
+    """
     ncols = len(layout.names)
     cols = ", ".join(f"c{i} VARCHAR" for i in range(ncols))
     create = f"CREATE OR REPLACE TEMP TABLE {qt} (_row INTEGER, {cols})"
@@ -718,7 +736,7 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
         finally:
             con.unregister(view)
     if as_bytes:
-        _decode_cells(con, qt, ncols, data, filename, enc, layout)
+        _decode_cells(con, qt, ncols, data, filename, enc, layout, deferred)
     all_null = " AND ".join(f"c{i} IS NULL" for i in range(ncols))
     con.execute(f"DELETE FROM {qt} WHERE {all_null}")  # noqa: S608
     unnamed = [i for i, n in enumerate(layout.names) if not n]
@@ -730,12 +748,18 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
     return has_data
 
 
-def _decode_cells(con, qt: str, ncols: int, data: bytes, filename: str, enc: _Encoding, layout: _Layout) -> None:
+def _decode_cells(con, qt: str, ncols: int, data: bytes, filename: str, enc: _Encoding, layout: _Layout,
+                  deferred: list | None = None) -> None:
     """Decode the cells of a table read byte for byte (as Latin-1) from a file in `enc`.
 
     Only cells with a byte above 0x7F differ from their text, and a column holds few distinct ones (names,
     `万` values): those are decoded here, once each, then stripped like every cell. A cell that does not
     decode is an encoding error at the file's first undecodable line, as if the whole file was decoded.
+
+    With `deferred` (a list), the table is left as read and the decoded cells are kept in `{table}__map`;
+    `deferred` is given (map table name, columns it holds cells of). Not where a cell's text is only
+    whitespace: stripped, it would be empty, and the table's empty cells (rows dropped as blank, columns found
+    empty) must be the same read either way.
     """
     # A Latin-1 character above 0x7F takes two bytes in UTF-8: strlen (bytes) then exceeds length (characters).
     found = con.execute(" UNION ALL ".join(  # noqa: S608 - identifiers are ours
@@ -767,17 +791,45 @@ def _decode_cells(con, qt: str, ncols: int, data: bytes, filename: str, enc: _En
             con.execute(f"CREATE OR REPLACE TEMP TABLE {map_qt} AS SELECT * FROM {_quote_ident(view)}")  # noqa: S608
         finally:
             con.unregister(view)
+    if deferred is not None and None not in values:
+        deferred[:] = [map_qt[1:-1], tuple(sorted(set(cols)))]
+        return
     try:
-        with_text = sorted(set(cols))
-        sel = ", ".join(f"CASE WHEN m{i}.k IS NULL THEN r.c{i} ELSE m{i}.v END AS c{i}" if i in with_text
-                        else f"r.c{i}" for i in range(ncols))
-        joins = " ".join(f"LEFT JOIN (SELECT k, v FROM {map_qt} WHERE col = {i}) m{i} ON r.c{i} = m{i}.k"
-                         for i in with_text)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {text_qt} AS SELECT r._row, {sel} FROM {qt} r {joins}")  # noqa: S608
+        rows = _decoded_select(qt, map_qt, sorted(set(cols)), range(ncols))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {text_qt} AS {rows}")  # noqa: S608
     finally:
         con.execute(f"DROP TABLE IF EXISTS {map_qt}")
     con.execute(f"DROP TABLE {qt}")
     con.execute(f"ALTER TABLE {text_qt} RENAME TO {qt}")
+
+
+def _decoded_select(qt: str, map_qt: str | None, with_text, cols, as_read=()) -> str:
+    """SELECT _row, columns `cols` of table qt with the cells of columns `with_text` replaced by their text (from
+    map_qt), and columns `as_read` as they are."""
+    sel = [f"CASE WHEN m{i}.k IS NULL THEN r.c{i} ELSE m{i}.v END AS c{i}" if i in with_text else f"r.c{i}"
+           for i in cols] + [f"r.c{i}" for i in as_read]
+    joins = " ".join(f"LEFT JOIN (SELECT k, v FROM {map_qt} WHERE col = {i}) m{i} ON r.c{i} = m{i}.k"
+                     for i in with_text if i in cols)
+    return f"SELECT {', '.join(['r._row', *sel])} FROM {qt} r {joins}"  # noqa: S608 - identifiers are ours
+
+
+def decoded_rows(raw: RawTable, cols, as_read=()) -> str:
+    """A subquery of the rows of `raw`: `_row`, the text of columns `cols` (decoded where that was deferred), and
+    columns `as_read` as the table holds them (to join with decoded_values)."""
+    as_read = sorted(set(as_read))
+    cols = sorted({i for i in cols if i not in as_read})
+    return f"({_decoded_select(_quote_ident(raw.name), raw.text_map and _quote_ident(raw.text_map), raw.text_cols, cols, as_read)})"
+
+
+def decoded_values(raw: RawTable, i: int) -> str:
+    """A subquery of the distinct cells of column c{i} of `raw`: `cell` as the table holds it, `v` its text
+    (decoded once per distinct cell where decoding was deferred)."""
+    qt = _quote_ident(raw.name)
+    if raw.text_map is None or i not in raw.text_cols:
+        return f"(SELECT DISTINCT c{i} AS v, c{i} AS cell FROM {qt})"  # noqa: S608
+    return (f"(SELECT CASE WHEN m.k IS NULL THEN d.cell ELSE m.v END AS v, d.cell FROM (SELECT DISTINCT c{i} "  # noqa: S608
+            f"AS cell FROM {qt}) d LEFT JOIN (SELECT k, v FROM {_quote_ident(raw.text_map)} WHERE col = {i}) m "
+            "ON d.cell = m.k)")
 
 
 def _record_starts(data: bytes, enc: _Encoding, layout: _Layout) -> list[int]:
