@@ -11,8 +11,8 @@ CSV path: choose the encoding, parse the first few hundred KB in Python to find 
 preamble and header, then hand the data region to DuckDB (`read_csv` with explicit options and strict
 mode). A UTF-8 file is read as it is, in place when it came from disk; a GB18030 file with a delimiter
 no byte of a character can be is read byte for byte as Latin-1 and its non-ASCII cells are decoded
-afterwards, once per distinct value (or, with defer_decode, where the table is read: decoded_rows); other encodings stream as UTF-8 part files that DuckDB reads
-while the next part is transcoded. When every
+afterwards, once per distinct value (with defer_decode, where the table is read: decoded_rows); other
+encodings stream as UTF-8 part files that DuckDB reads while the next part is transcoded. When every
 line is one record, `_row` is the rowid plus the first data line; with quoted line breaks or
 blank lines, a `csv` pass finds where each record starts. When DuckDB refuses the file, the exact
 Python `csv` path loads it or names the offending line. Call it outside an explicit transaction:
@@ -437,11 +437,9 @@ def _read_text_as(con, data: bytes, filename: str, table: str, max_rows: int, en
             # (only where no column is dropped or renumbered: the decoded cells are kept by column number)
             has_data = _stage_csv_duckdb(con, qt, data, filename, enc, layout, source,
                                          deferred if defer and all(names) else None)
-        if has_data is None:
+        if has_data is None:            # (refused before any cell was decoded: nothing deferred)
             rownums, rows = _parse_csv_python(data, filename, enc, layout)
             has_data, parser = _stage_rows(con, qt, rownums, rows, len(names)), "python"
-            _drop(con, _quote_ident(f"{table}__map"))
-            deferred.clear()
         headers = _finish_columns(con, qt, names, has_data, filename)
         n_rows = _checked_count(con, qt, filename, max_rows)
     except BaseException:
@@ -818,7 +816,8 @@ def decoded_rows(raw: RawTable, cols, as_read=()) -> str:
     columns `as_read` as the table holds them (to join with decoded_values)."""
     as_read = sorted(set(as_read))
     cols = sorted({i for i in cols if i not in as_read})
-    return f"({_decoded_select(_quote_ident(raw.name), raw.text_map and _quote_ident(raw.text_map), raw.text_cols, cols, as_read)})"
+    map_qt = raw.text_map and _quote_ident(raw.text_map)
+    return f"({_decoded_select(_quote_ident(raw.name), map_qt, raw.text_cols, cols, as_read)})"
 
 
 def decoded_values(raw: RawTable, i: int) -> str:
