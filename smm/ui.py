@@ -887,15 +887,23 @@ def load_sample_with_progress() -> None:
         status.update(label=t("sample.loaded"), state="complete", expanded=False)
 
 
-def _follow(job, bar, text: Callable[..., str]) -> None:
-    """Redraw `bar` as a job (smm.jobs) reports progress, until it ends: `text(*job.progress)` names the file."""
+def _follow(job, bar, text: Callable[..., str], before: int = 0, total: int = 0) -> None:
+    """Redraw `bar` as a job (smm.jobs) reports progress, until it ends: `text(*job.progress)` names the file.
+
+    With `total`, the job is part of a queue of `total` files, `before` of them in the jobs ahead of it: the bar
+    and the file's number then count the whole queue (file 1/2 while the first of two jobs of one file loads)."""
     shown = None
     while True:
         ended = job.wait(0.1)
         if job.progress != shown:
             shown = job.progress
             if shown[0]:
-                bar.progress(job.fraction(), text=text(*shown))
+                i, n, *rest = shown
+                if total:
+                    frac, i, n = (before + job.fraction() * n) / total, before + i, total
+                else:
+                    frac = job.fraction()
+                bar.progress(min(1.0, frac), text=text(i, n, *rest))
         if ended:
             return
 
@@ -979,11 +987,15 @@ def follow_uploads() -> list:
     out = []
     if not queue:
         return out
+    # Files are numbered across the queue: a file added while another loads is counted at once (file 1/2), so the
+    # user sees it was taken.
+    total, before = sum(len(job.names) for job in queue), 0
     with st.status(t("data.report"), expanded=True) as status:
         bar = st.progress(0.0)
         for job in list(queue):
             _follow(job, bar, lambda i, n, name, step: f"{t('data.progress', i=i, n=n, file=name)} · "
-                                                       f"{t(f'data.step.{step}')}")
+                                                       f"{t(f'data.step.{step}')}", before, total)
+            before += len(job.names)
             out += _upload_reports(job)
         bar.progress(1.0)
         status.update(state="complete", expanded=False)
@@ -1053,7 +1065,9 @@ def uploads_elsewhere() -> None:
         if job.ended:
             st.rerun(scope="app")       # the page's figures, with the upload in them, and the note above
         i, n, name, _step = job.progress
-        st.progress(job.fraction(), text=t("data.loading_elsewhere", i=max(i, 1), n=n, file=name or job.names[0]))
+        total = sum(len(j.names) for j in queue)     # numbered across the queue, as on the Data page
+        st.progress(min(1.0, job.fraction() * n / total),
+                    text=t("data.loading_elsewhere", i=max(i, 1), n=total, file=name or job.names[0]))
 
     with st.sidebar:
         progress()

@@ -438,6 +438,34 @@ def test_an_upload_still_loading_shows_on_other_pages_and_its_reports_wait_on_th
     assert not at.toast                                 # said once
 
 
+def test_files_added_one_after_the_other_are_numbered_across_the_uploads_still_loading(sample_db):
+    """A file added while another loads is a second upload (a job that waits for the first): the progress counts
+    both (file 1/2), so the user sees the added file was taken, and the bar measures the whole queue."""
+    from smm import ingest, jobs
+
+    at = app_test(lang="en")
+    at.run()
+    first = [("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS))]
+    second = [("linkedin_more.csv", csv_bytes(GENERIC, [["linkedin", "2026-11-20", "B2B launch", "10", "100", "1"]]))]
+    with ingest._WRITE_LOCK:       # the first job waits to write, the second waits for the first
+        one = jobs.UploadJob(ui._root(str(sample_db)), first, ingest.LoadOptions(lang="en")).start()
+        two = jobs.UploadJob(ui._root(str(sample_db)), second, ingest.LoadOptions(lang="en"), after=one).start()
+        at.session_state["_upload_jobs"] = [one, two]
+        at.run()
+        assert not at.exception, at.exception
+        bars = at.sidebar.get("progress")
+        shown = [b.text for b in bars]
+        assert any(i18n.t("data.loading_elsewhere", "en", i=1, n=2, file="linkedin_week.csv") in s
+                   for s in shown), shown
+        assert all(b.value < 50 for b in bars), [b.value for b in bars]     # (percent) the first of two files, unwritten
+        assert not one.ended and not two.ended
+    assert one.wait(60) and two.wait(60) and one.error is None and two.error is None
+    at.run()
+    assert not at.exception, at.exception
+    how = f"{i18n.t('status.loaded', 'en')} 2"
+    assert [t.value for t in at.toast] == [i18n.t("data.loaded_elsewhere", "en", n=2, how=how)]
+
+
 def test_a_file_added_then_another_page_clicked_at_once_loads_with_the_options_chosen(sample_db):
     """A file added to the uploader and another page clicked before any run drew the Data page again (a click
     stops the run the file was added in at its first Streamlit call): the run of the page moved to hands it to a

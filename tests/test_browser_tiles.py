@@ -672,18 +672,25 @@ def test_presented_budget_status_cells_read_at_the_tables_size(st_server, page, 
         assert sizes.get("status") == {19.25}, (lang, sizes)
 
 
-def _open_editor(page, x: float, y: float, focused: str, tries: int = 3) -> None:
-    """Click the cell at (x, y) and press Enter until its editor has the focus. On a busy machine the grid can
-    take the click before it handles clicks (no cell selected, Enter opens nothing): a person clicks again."""
+def _open_editor(page, grid, dx: float, dy: float, focused: str, tries: int = 3) -> tuple[float, float]:
+    """Click the cell at (dx, dy) from the grid's corner and press Enter until its editor has the focus; returns
+    the point clicked. On a busy machine the grid can take the click before it handles clicks (no cell selected,
+    Enter opens nothing), or still move (a late rerun, the zoom settling): a person looks again and clicks again,
+    so each try measures the grid afresh once it stands still."""
     for n in range(tries):
+        box = _still_box(page, grid)
+        x, y = box["x"] + dx, box["y"] + dy
         page.mouse.click(x, y)
         page.keyboard.press("Enter")
         try:
             page.wait_for_function(focused, timeout=10000)
-            return
+            return x, y
         except PlaywrightTimeoutError:
             if n == tries - 1:
                 raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
+    raise AssertionError("unreachable")
 
 
 def _still_box(page, locator, timeout_ms: int = 15000) -> dict:
@@ -716,14 +723,13 @@ def test_a_presented_editor_keeps_what_is_typed_however_the_page_loads(st_server
     assert all(abs(z["z"] - 1.375 * k) < 0.01 for z in zooms), zooms     # … mounted early, zoomed to the mode's type
     grid = page.locator('[class*="st-key-budget_plan_editor_"] [data-testid="stDataFrame"]')
     grid.scroll_into_view_if_needed()
-    box = _still_box(page, grid)
     focused = "() => document.activeElement && document.activeElement.tagName === 'INPUT'"
-    y = box["y"] + 35 * 1.375 * k * 3.5
-    _open_editor(page, box["x"] + 100 * k, y, focused)                  # the third row's start date: its editor
+    _x, y = _open_editor(page, grid, 100 * k, 35 * 1.375 * k * 3.5, focused)  # the third row's start date: its editor
     top, bottom = page.evaluate("() => { const r = document.activeElement.getBoundingClientRect(); return [r.top, r.bottom]; }")
     assert top <= y <= bottom, (y, top, bottom)                          # the cell clicked, not a neighbour
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.activeElement || document.activeElement.tagName !== 'INPUT'")
+    box = _still_box(page, grid)
     page.mouse.click(box["x"] + 100 * k, box["y"] + 35 * 1.375 * k * 1.5)   # the first row's start date …
     for _ in range(4):
         page.keyboard.press("ArrowRight")                                # … and its planned amount

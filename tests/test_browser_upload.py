@@ -291,6 +291,10 @@ def test_a_file_added_while_one_loads_is_not_lost_when_the_user_moves_on(own_ser
     expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=1, file=big.name))).to_be_visible(timeout=60000)
     uploader.set_input_files(str(gb18030_file))
     expect(page.locator('[data-testid="stFileUploader"]').get_by_text(gb18030_file.name)).to_be_visible()
+    # The page counts the added file as soon as the server has it (file 1 of 2 now loads). Clicking on before
+    # that is a race no person runs: the uploader's spinner (which holds the page links) is gone a moment
+    # before it hands the file on, and Playwright clicks the instant the links take clicks again.
+    expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=2, file=big.name))).to_be_visible(timeout=60000)
     page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", "en")).click()
     expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "en"), timeout=60000)
     expect(page.get_by_test_id("stToast").filter(has_text=gb18030_file.name)
