@@ -43,6 +43,7 @@ st.file_uploader(ui.t("data.upload"), accept_multiple_files=True, key="uploader"
 # stop; follow it to its end.
 ui.follow_uploads()
 ui.adopt_abandoned_uploads()
+ui.interrupted_uploads_notice()
 reports = st.session_state.setdefault("_reports", [])
 
 if reports:

@@ -109,6 +109,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.abandoned_failed": ("这些文件在其上传页面关闭后未能载入，请重新上传：{files}",
                               "These files could not be loaded after the page that uploaded them was closed; "
                               "upload them again: {files}"),
+    "data.interrupted": ("服务器在载入以下文件时停止了（重启或中断），它们没有载入：{files}（{when} 上传）。请重新上传。",
+                         "The server stopped (restarted or killed) while these files were loading, so they were not "
+                         "loaded: {files} (uploaded {when}). Upload them again."),
+    "data.interrupted_dismiss": ("知道了", "Dismiss"),
     "data.formats": ("支持的导出格式", "Supported export formats"),
     # statuses
     "status.loaded": ("已载入", "loaded"),

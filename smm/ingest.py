@@ -787,7 +787,10 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
     opts = opts or LoadOptions()
     report = LoadReport(file=filename)
     digest = sha256(data)
-    prior = _already_loaded(con, digest)
+    try:
+        prior = _already_loaded(con, digest)
+    except duckdb.FatalException as e:     # the database stopped before this load (another write hit a full disk)
+        return _write_failed(report, filename, e)
     dated_outside = bool(opts.as_of or opts.period or stated_range([], filename)[1])
     if prior is not None and not dated_outside:
         return _report_already_loaded(con, report, prior)
@@ -876,16 +879,20 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
 
         if not (isinstance(e, duckdb.FatalException) or is_write_failure(e)):
             raise
-        report.status, report.batch_id, report.rows_loaded = "rejected", None, 0
-        report.errors = [{"row": None, "column": None, "code": "write_failed", "value": str(e)[:300],
-                          "message": f"{filename}: could not write to the store ({e}); nothing was loaded"}]
-        return report
+        return _write_failed(report, filename, e)
     finally:
         for t in (raw_name, f"{raw_name}__map", stg, "ok_rows", "ok_agg", "_affected"):
             try:
                 con.execute(f"DROP TABLE IF EXISTS {t}")
             except duckdb.Error:
                 pass  # an invalidated database (after a write failure) has no temp tables left to drop
+
+
+def _write_failed(report: LoadReport, filename: str, e: BaseException) -> LoadReport:
+    report.status, report.batch_id, report.rows_loaded = "rejected", None, 0
+    report.errors = [{"row": None, "column": None, "code": "write_failed", "value": str(e)[:300],
+                      "message": f"{filename}: could not write to the store ({e}); nothing was loaded"}]
+    return report
 
 
 def _share_listed_columns(match: Match, headers: list[str]) -> None:

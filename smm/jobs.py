@@ -8,9 +8,11 @@ sessions do; a script run only shows its progress and, once it has ended, its ou
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import threading
 import time
+import uuid
 import weakref
 from collections.abc import Callable, Sequence
 
@@ -67,6 +69,59 @@ class Job:
         return min(1.0, i / n) if n else 0.0
 
 
+# This server process. The files its upload jobs have taken and not finished loading are rows of upload_attempts
+# with this id; a row with another id is a file a server stopped before loading it (see interrupted).
+SERVER_ID = uuid.uuid4().hex
+
+
+def _record_attempts(cur: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, bytes]],
+                     account: str | None) -> list[str | None]:
+    """Write a row of upload_attempts per file (one statement); their ids, or Nones where the store takes no
+    write (the load then reports that itself): keeping the record must never stop a load."""
+    ids = [uuid.uuid4().hex for _ in files]
+    now = dt.datetime.now().replace(microsecond=0)
+    try:
+        cur.executemany("INSERT INTO upload_attempts (attempt_id, server, account, file_name, size_bytes, position, "
+                        "started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [[a, SERVER_ID, account, name, len(data), k, now]
+                         for k, (a, (name, data)) in enumerate(zip(ids, files, strict=True))])
+    except duckdb.Error:
+        return [None] * len(files)
+    return ids
+
+
+def _end_attempts(cur: duckdb.DuckDBPyConnection, ids: Sequence[str | None]) -> None:
+    ids = [a for a in ids if a]
+    if ids:
+        try:
+            cur.execute("DELETE FROM upload_attempts WHERE list_contains(?, attempt_id)", [ids])
+        except duckdb.Error:
+            pass    # a store that takes no write: its row stays, and the next server names the file
+
+
+def _forget_interrupted(cur: duckdb.DuckDBPyConnection, name: str, size: int, account: str | None) -> None:
+    """A file a stopped server left unloaded has now loaded (uploaded again): it is no longer to be named."""
+    try:
+        cur.execute("DELETE FROM upload_attempts WHERE server <> ? AND file_name = ? AND size_bytes = ? "
+                    "AND account IS NOT DISTINCT FROM ?", [SERVER_ID, name, size, account])
+    except duckdb.Error:
+        pass
+
+
+def interrupted(con: duckdb.DuckDBPyConnection, account: str | None = None) -> list[tuple[str, str, int, dt.datetime]]:
+    """Files a server stopped before loading them (restarted or killed while they loaded or waited to), oldest
+    first: (attempt id, file name, size in bytes, when it was uploaded); with a login, only `account`'s own."""
+    return [tuple(r) for r in con.execute(
+        "SELECT attempt_id, file_name, size_bytes, started_at FROM upload_attempts WHERE server <> ? "
+        "AND account IS NOT DISTINCT FROM ? ORDER BY started_at, position", [SERVER_ID, account]).fetchall()]
+
+
+def dismiss_interrupted(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> None:
+    """Forget files `interrupted` named (the user has seen the note)."""
+    con.execute("DELETE FROM upload_attempts WHERE server <> ? AND list_contains(?, attempt_id)",
+                [SERVER_ID, list(ids)])
+
+
 class UploadQueue(list):
     """A session's upload jobs, oldest first (the app keeps it in the session's state). A job holds it weakly: once
     the session has gone (its tab closed), a job that ends finds it freed, and its reports are left for the next
@@ -118,11 +173,14 @@ class UploadJob(Job):
         self.progress = (0, len(self.names), "", LOAD_STEPS[0])
 
     def _load(self) -> None:
-        if self._after is not None:
-            self._after.wait()          # files load in the order they were uploaded
-            self._after = None          # and its reports are not kept alive by this one
         cur = self._con.cursor()
+        # Kept in the store until each file's load ends, waiting included: a server stopped before then (restarted,
+        # killed) leaves the row, and the next one's Data page names the file (interrupted).
+        attempts = _record_attempts(cur, self._files, self.account)
         try:
+            if self._after is not None:
+                self._after.wait()          # files load in the order they were uploaded
+                self._after = None          # and its reports are not kept alive by this one
             n = len(self._files)
             for i in range(1, n + 1):
                 name, data = self._files.pop(0)     # its bytes go once it is loaded: a week's uploads can be large
@@ -131,10 +189,14 @@ class UploadJob(Job):
                 def step(s: str, i: int = i, name: str = name) -> None:
                     self.progress = (i, n, name, s)
 
-                self.reports.append(ingest_bytes(cur, data, name, self._opts, extra_profiles=self._extra,
-                                                 on_step=step))
+                report = ingest_bytes(cur, data, name, self._opts, extra_profiles=self._extra, on_step=step)
+                self.reports.append(report)
+                _end_attempts(cur, attempts[i - 1:i])
+                if report.status in ("loaded", "already_loaded"):
+                    _forget_interrupted(cur, name, len(data), self.account)
                 del data
         finally:
+            _end_attempts(cur, attempts[len(self.reports):])   # failed: the session that waits is told (error)
             cur.close()
             self._con = None        # an ended job may be kept a while for its reports (see abandoned): not the store
 

@@ -1040,6 +1040,26 @@ def adopt_abandoned_uploads() -> None:
         st.error(t("data.abandoned_failed", files=i18n.listing(failed, lang())))
 
 
+def interrupted_uploads_notice() -> None:
+    """The Data page: files the server stopped before loading them (it was restarted or killed while they loaded or
+    waited to load), named once with when they were uploaded, until the user dismisses the note or uploads them
+    again; with a login, only the signed-in account's own. Without this, such a file was simply not there, and
+    nothing anywhere said so."""
+    from smm import jobs
+
+    c = con()
+    found = jobs.interrupted(c, auth.account())
+    if not found:
+        return
+    L = lang()
+    when = found[0][3].strftime("%Y-%m-%d %H:%M")
+    st.warning(t("data.interrupted", files=i18n.listing([name for _, name, _, _ in found], L), when=when),
+               icon=":material/restart_alt:")
+    if st.button(t("data.interrupted_dismiss"), key="dismiss_interrupted"):
+        jobs.dismiss_interrupted(c, [a for a, _, _, _ in found])
+        st.rerun()
+
+
 def uploads_elsewhere() -> None:
     """On a page other than Data: the progress of this session's uploads still loading (in the sidebar, redrawn
     every second), and once they have ended, a note of how each file went; the page then shows the new figures."""

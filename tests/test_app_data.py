@@ -589,3 +589,117 @@ def test_the_data_page_waits_for_an_upload_still_loading_and_files_added_meanwhi
     first, second = batches_named(sample_db, "linkedin_week.csv")[0][0], batches_named(sample_db, "linkedin_week_v2.csv")[0][0]
     assert first < second
     assert overview_spend(at, "linkedin", D(2026, 11, 16), D(2026, 11, 22)) == fmt.money(3000.0, "CNY", "en")
+
+
+# A server process that takes an upload and is killed before loading it: its load waits to write (the write lock
+# is held), the rows of upload_attempts are in the store, then SIGKILL (a crash, a restart, the machine going down).
+_KILLED_SERVER = """
+import os, signal, sys, time
+from pathlib import Path
+from smm import ingest, jobs, store
+con = store.connect(sys.argv[1])
+files = [(Path(p).name, Path(p).read_bytes()) for p in sys.argv[2:]]
+account = os.environ.get("SMM_TEST_ACCOUNT") or None
+with ingest._WRITE_LOCK:
+    job = jobs.UploadJob(con, files, ingest.LoadOptions(), account=account).start()
+    cur = con.cursor()
+    while cur.execute("SELECT count(*) FROM upload_attempts").fetchall()[0][0] < len(files):
+        time.sleep(0.02)
+    while job.progress[3] != "write":
+        time.sleep(0.02)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _killed_while_loading(db: Path, files: list[Path], account: str | None = None) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SMM_TEST_ACCOUNT": account or ""}
+    res = subprocess.run([sys.executable, "-c", _KILLED_SERVER, str(db), *map(str, files)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == -9, res.stderr[-2000:]
+
+
+def _interrupted_notes(at) -> list[str]:
+    head = i18n.t("data.interrupted", "en", files="", when="").split(":")[0]
+    return [w for w in texts(at, "warning") if w.startswith(head)]
+
+
+def test_files_a_killed_server_did_not_load_are_named_on_the_data_page_until_dismissed(sample_db, tmp_path):
+    """The server was killed while an upload loaded (or waited to): nothing of it is stored, and the next server's
+    Data page names its files and when they were uploaded, so the user knows to upload them again. Dismissed, the
+    note is gone for good."""
+    week, more = tmp_path / "linkedin_week.csv", tmp_path / "linkedin_more.csv"
+    week.write_bytes(csv_bytes(GENERIC, NEW_ROWS))
+    more.write_bytes(csv_bytes(GENERIC, [["linkedin", "2026-11-20", "B2B launch", "10", "100", "1"]]))
+    _killed_while_loading(sample_db, [week, more])
+    at = data_page()
+    assert batches_named(sample_db, week.name) == []                 # the load was never committed
+    notes = _interrupted_notes(at)
+    assert len(notes) == 1, texts(at, "warning")
+    assert f"{week.name}, {more.name}" in notes[0]
+    when = store_of(sample_db).execute("SELECT min(started_at) FROM upload_attempts").fetchall()[0][0]
+    assert when.strftime("%Y-%m-%d %H:%M") in notes[0]
+    at.run()
+    assert len(_interrupted_notes(at)) == 1                          # named on every run until dismissed
+    at.button(key="dismiss_interrupted").click().run()
+    assert not at.exception, at.exception
+    assert _interrupted_notes(at) == []
+    assert store_of(sample_db).execute("SELECT count(*) FROM upload_attempts").fetchall() == [(0,)]
+    at.switch_page("pages/overview.py").run()
+    at.switch_page("pages/data.py").run()
+    assert _interrupted_notes(at) == []
+
+
+def test_a_file_a_killed_server_did_not_load_is_no_longer_named_once_uploaded_again(sample_db, tmp_path):
+    week, more = tmp_path / "linkedin_week.csv", tmp_path / "linkedin_more.csv"
+    week.write_bytes(csv_bytes(GENERIC, NEW_ROWS))
+    more.write_bytes(csv_bytes(GENERIC, [["linkedin", "2026-11-20", "B2B launch", "10", "100", "1"]]))
+    _killed_while_loading(sample_db, [week, more])
+    at = data_page(lang="zh")
+    upload(at, (week.name, week.read_bytes()))
+    assert [r[1] for r in batches_named(sample_db, week.name)] == ["loaded"]
+    head = i18n.t("data.interrupted", "zh", files="", when="").split("：")[0]
+    notes = [w for w in texts(at, "warning") if w.startswith(head)]
+    assert len(notes) == 1 and more.name in notes[0] and week.name not in notes[0], notes
+
+
+def test_an_upload_job_keeps_its_files_on_record_only_until_each_load_ends(sample_db, tmp_path):
+    """While a job loads (or waits to), each of its files has a row of upload_attempts under this server's id,
+    which no Data page names; the row goes as that file's load ends, whether it loaded, was rejected or failed."""
+    from smm import ingest, jobs
+
+    root = ui._root(str(sample_db))
+    files = [("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)), ("bad.csv", csv_bytes(GENERIC, [NEW_ROWS[0][:3]]))]
+    cur = root.cursor()
+    with ingest._WRITE_LOCK:
+        job = jobs.UploadJob(root, files, ingest.LoadOptions(), account="ana@brand.com").start()
+        deadline = dt.datetime.now() + dt.timedelta(seconds=60)
+        while job.progress[3] != "write" and dt.datetime.now() < deadline:
+            job.wait(0.02)
+        rows = cur.execute("SELECT server, account, file_name, size_bytes, position FROM upload_attempts "
+                           "ORDER BY position").fetchall()
+        assert rows == [(jobs.SERVER_ID, "ana@brand.com", name, len(data), k)
+                        for k, (name, data) in enumerate(files)]
+        assert jobs.interrupted(cur, "ana@brand.com") == []           # this server's own: still loading
+    assert job.wait(60) and job.error is None
+    assert [r.status for r in job.reports] == ["loaded", "rejected"]
+    assert cur.execute("SELECT count(*) FROM upload_attempts").fetchall() == [(0,)]
+    # A job that fails (its first file is not bytes: hashing it raises) leaves no record of the files it did not
+    # load: the session waiting for it is told (job.error), and so is the next Data page (adopt_abandoned_uploads).
+    failed = jobs.UploadJob(root, [("broken.csv", "not bytes"), *files], ingest.LoadOptions()).start()
+    assert failed.wait(60) and isinstance(failed.error, TypeError) and failed.reports == []
+    assert cur.execute("SELECT count(*) FROM upload_attempts").fetchall() == [(0,)]
+
+
+def test_with_a_login_files_a_killed_server_did_not_load_are_named_to_their_account_only(sample_db, tmp_path):
+    from smm import jobs
+
+    week = tmp_path / "linkedin_week.csv"
+    week.write_bytes(csv_bytes(GENERIC, NEW_ROWS))
+    _killed_while_loading(sample_db, [week], account="ana@brand.com")
+    cur = store_of(sample_db)
+    assert [r[1] for r in jobs.interrupted(cur, "ana@brand.com")] == [week.name]
+    assert jobs.interrupted(cur, "bo@brand.com") == [] and jobs.interrupted(cur, None) == []

@@ -393,3 +393,48 @@ def test_closing_the_tab_while_files_load_leaves_their_reports_for_the_next_data
             second.close()
     finally:
         server.stop()
+
+
+def test_a_file_the_server_was_killed_loading_is_named_by_the_next_server_until_dismissed(own_server, page, tmp_path):
+    """The server is killed while a file loads (a crash, a restart, the machine going down): nothing of it is stored,
+    and the Data page of the server started next says which file was not loaded and when it was uploaded, until
+    the user dismisses the note."""
+    import os
+    import signal
+
+    from conftest import StreamlitServer
+
+    from smm import store
+
+    big = tmp_path / "千川_大文件.csv"
+    _big_export(big, 600_000)
+    page.goto(f"{own_server.url}/data?lang=zh")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
+    expect(page.get_by_text(i18n.t("data.progress", "zh", i=1, n=1, file=big.name))).to_be_visible(timeout=60000)
+    os.killpg(own_server.proc.pid, signal.SIGKILL)
+    own_server.proc.wait(30)
+    own_server.log.close()
+    again = StreamlitServer(own_server.db)
+    try:
+        page.goto(f"{again.url}/data?lang=zh")
+        wait_idle(page)
+        head = i18n.t("data.interrupted", "zh", files="", when="").split("：")[0]
+        note = page.locator('[data-testid="stAlertContentWarning"]', has_text=head)
+        expect(note).to_be_visible(timeout=30000)
+        expect(note).to_contain_text(big.name)
+        screenshot(page, "upload_interrupted_zh")
+        page.get_by_role("button", name=i18n.t("data.interrupted_dismiss", "zh")).click()
+        expect(note).to_have_count(0, timeout=30000)
+        page.reload()
+        wait_idle(page)
+        expect(page.locator("h1").first).to_have_text(i18n.t("data.title", "zh"))
+        expect(note).to_have_count(0)
+    finally:
+        again.stop()
+    con = store.connect(own_server.db)
+    try:
+        assert con.execute("SELECT count(*) FROM load_batches WHERE file_name = ?", [big.name]).fetchall() == [(0,)]
+        assert con.execute("SELECT count(*) FROM upload_attempts").fetchall() == [(0,)]
+    finally:
+        con.close()
