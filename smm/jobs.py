@@ -79,12 +79,11 @@ def _record_attempts(cur: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, 
     """Write a row of upload_attempts per file (one statement); their ids, or Nones where the store takes no
     write (the load then reports that itself): keeping the record must never stop a load."""
     ids = [uuid.uuid4().hex for _ in files]
-    now = dt.datetime.now().replace(microsecond=0)
-    try:
-        cur.executemany("INSERT INTO upload_attempts (attempt_id, server, account, file_name, size_bytes, position, "
-                        "started_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [[a, SERVER_ID, account, name, len(data), k, now]
-                         for k, (a, (name, data)) in enumerate(zip(ids, files, strict=True))])
+    try:        # (started_at: the store's clock, as load_batches.loaded_at, which `interrupted` compares it with)
+        cur.execute("INSERT INTO upload_attempts (attempt_id, server, account, file_name, size_bytes, position) "
+                    "SELECT unnest($a), $s, $u, unnest($n), unnest($b), unnest($k)",
+                    {"a": ids, "s": SERVER_ID, "u": account, "n": [name for name, _ in files],
+                     "b": [len(data) for _, data in files], "k": list(range(len(files)))})
     except duckdb.Error:
         return [None] * len(files)
     return ids
@@ -110,10 +109,15 @@ def _forget_interrupted(cur: duckdb.DuckDBPyConnection, name: str, size: int, ac
 
 def interrupted(con: duckdb.DuckDBPyConnection, account: str | None = None) -> list[tuple[str, str, int, dt.datetime]]:
     """Files a server stopped before loading them (restarted or killed while they loaded or waited to), oldest
-    first: (attempt id, file name, size in bytes, when it was uploaded); with a login, only `account`'s own."""
+    first: (attempt id, file name, size in bytes, when it was uploaded); with a login, only `account`'s own.
+
+    Not a file whose load was committed all the same (the server stopped between its commit and the record's
+    removal): a batch of that name loaded since the upload says so."""
     return [tuple(r) for r in con.execute(
-        "SELECT attempt_id, file_name, size_bytes, started_at FROM upload_attempts WHERE server <> ? "
-        "AND account IS NOT DISTINCT FROM ? ORDER BY started_at, position", [SERVER_ID, account]).fetchall()]
+        "SELECT a.attempt_id, a.file_name, a.size_bytes, a.started_at FROM upload_attempts a WHERE a.server <> ? "
+        "AND a.account IS NOT DISTINCT FROM ? AND NOT EXISTS (SELECT 1 FROM load_batches b "
+        "WHERE b.file_name = a.file_name AND b.loaded_at >= a.started_at) ORDER BY a.started_at, a.position",
+        [SERVER_ID, account]).fetchall()]
 
 
 def dismiss_interrupted(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> None:

@@ -1042,9 +1042,9 @@ def adopt_abandoned_uploads() -> None:
 
 def interrupted_uploads_notice() -> None:
     """The Data page: files the server stopped before loading them (it was restarted or killed while they loaded or
-    waited to load), named once with when they were uploaded, until the user dismisses the note or uploads them
-    again; with a login, only the signed-in account's own. Without this, such a file was simply not there, and
-    nothing anywhere said so."""
+    waited to load), named with when they were uploaded until the user dismisses the note or uploads them again;
+    with a login, only the signed-in account's own. Without this, such a file was simply not there, and nothing
+    anywhere said so."""
     from smm import jobs
 
     c = con()

@@ -600,6 +600,9 @@ from smm import ingest, jobs, store
 con = store.connect(sys.argv[1])
 files = [(Path(p).name, Path(p).read_bytes()) for p in sys.argv[2:]]
 account = os.environ.get("SMM_TEST_ACCOUNT") or None
+if os.environ.get("SMM_TEST_KILL") == "after_commit":      # killed between the load's commit and the record's removal
+    jobs._end_attempts = lambda cur, ids: os.kill(os.getpid(), signal.SIGKILL)
+    jobs.UploadJob(con, files, ingest.LoadOptions(), account=account).start().wait()
 with ingest._WRITE_LOCK:
     job = jobs.UploadJob(con, files, ingest.LoadOptions(), account=account).start()
     cur = con.cursor()
@@ -611,12 +614,12 @@ with ingest._WRITE_LOCK:
 """
 
 
-def _killed_while_loading(db: Path, files: list[Path], account: str | None = None) -> None:
+def _killed_while_loading(db: Path, files: list[Path], account: str | None = None, when: str = "") -> None:
     import os
     import subprocess
     import sys
 
-    env = {**os.environ, "SMM_TEST_ACCOUNT": account or ""}
+    env = {**os.environ, "SMM_TEST_ACCOUNT": account or "", "SMM_TEST_KILL": when}
     res = subprocess.run([sys.executable, "-c", _KILLED_SERVER, str(db), *map(str, files)], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == -9, res.stderr[-2000:]
@@ -664,6 +667,22 @@ def test_a_file_a_killed_server_did_not_load_is_no_longer_named_once_uploaded_ag
     head = i18n.t("data.interrupted", "zh", files="", when="").split("：")[0]
     notes = [w for w in texts(at, "warning") if w.startswith(head)]
     assert len(notes) == 1 and more.name in notes[0] and week.name not in notes[0], notes
+
+
+def test_a_file_whose_load_was_committed_just_before_the_server_was_killed_is_not_named(sample_db, tmp_path):
+    """Killed between the load's commit and the removal of its record: the file is loaded, and the note does not
+    say otherwise."""
+    from smm import jobs
+
+    week = tmp_path / "linkedin_week.csv"
+    week.write_bytes(csv_bytes(GENERIC, NEW_ROWS))
+    _killed_while_loading(sample_db, [week], when="after_commit")
+    assert [r[1] for r in batches_named(sample_db, week.name)] == ["loaded"]
+    cur = store_of(sample_db)
+    assert cur.execute("SELECT file_name FROM upload_attempts").fetchall() == [(week.name,)]   # the record stayed
+    assert jobs.interrupted(cur) == []
+    at = data_page()
+    assert _interrupted_notes(at) == []
 
 
 def test_an_upload_job_keeps_its_files_on_record_only_until_each_load_ends(sample_db, tmp_path):
