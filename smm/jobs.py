@@ -74,37 +74,40 @@ class Job:
 SERVER_ID = uuid.uuid4().hex
 
 
+def _try_write(cur: duckdb.DuckDBPyConnection, sql: str, params) -> bool:
+    """Run a write of the upload record; False where the store takes no write. Keeping the record must never stop
+    a load (the load reports a store that takes no write itself), and a row left behind only means the next
+    server names its file."""
+    try:
+        cur.execute(sql, params)
+    except duckdb.Error:
+        return False
+    return True
+
+
 def _record_attempts(cur: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, bytes]],
                      account: str | None) -> list[str | None]:
     """Write a row of upload_attempts per file (one statement); their ids, or Nones where the store takes no
-    write (the load then reports that itself): keeping the record must never stop a load."""
+    write."""
     ids = [uuid.uuid4().hex for _ in files]
-    try:        # (started_at: the store's clock, as load_batches.loaded_at, which `interrupted` compares it with)
-        cur.execute("INSERT INTO upload_attempts (attempt_id, server, account, file_name, size_bytes, position) "
-                    "SELECT unnest($a), $s, $u, unnest($n), unnest($b), unnest($k)",
+    # (started_at: the store's clock, as load_batches.loaded_at, which `interrupted` compares it with)
+    ok = _try_write(cur, "INSERT INTO upload_attempts (attempt_id, server, account, file_name, size_bytes, position) "
+                         "SELECT unnest($a), $s, $u, unnest($n), unnest($b), unnest($k)",
                     {"a": ids, "s": SERVER_ID, "u": account, "n": [name for name, _ in files],
                      "b": [len(data) for _, data in files], "k": list(range(len(files)))})
-    except duckdb.Error:
-        return [None] * len(files)
-    return ids
+    return ids if ok else [None] * len(files)
 
 
 def _end_attempts(cur: duckdb.DuckDBPyConnection, ids: Sequence[str | None]) -> None:
     ids = [a for a in ids if a]
     if ids:
-        try:
-            cur.execute("DELETE FROM upload_attempts WHERE list_contains(?, attempt_id)", [ids])
-        except duckdb.Error:
-            pass    # a store that takes no write: its row stays, and the next server names the file
+        _try_write(cur, "DELETE FROM upload_attempts WHERE list_contains(?, attempt_id)", [ids])
 
 
 def _forget_interrupted(cur: duckdb.DuckDBPyConnection, name: str, size: int, account: str | None) -> None:
     """A file a stopped server left unloaded has now loaded (uploaded again): it is no longer to be named."""
-    try:
-        cur.execute("DELETE FROM upload_attempts WHERE server <> ? AND file_name = ? AND size_bytes = ? "
+    _try_write(cur, "DELETE FROM upload_attempts WHERE server <> ? AND file_name = ? AND size_bytes = ? "
                     "AND account IS NOT DISTINCT FROM ?", [SERVER_ID, name, size, account])
-    except duckdb.Error:
-        pass
 
 
 def interrupted(con: duckdb.DuckDBPyConnection, account: str | None = None) -> list[tuple[str, str, int, dt.datetime]]:

@@ -887,7 +887,7 @@ def load_sample_with_progress() -> None:
         status.update(label=t("sample.loaded"), state="complete", expanded=False)
 
 
-def _follow(job, bar, text: Callable[..., str], before: int = 0, total: int = 0) -> None:
+def _follow(job, bar, text: Callable[..., str], before: int = 0, total: int | None = None) -> None:
     """Redraw `bar` as a job (smm.jobs) reports progress, until it ends: `text(*job.progress)` names the file.
 
     With `total`, the job is part of a queue of `total` files, `before` of them in the jobs ahead of it: the bar
@@ -899,11 +899,8 @@ def _follow(job, bar, text: Callable[..., str], before: int = 0, total: int = 0)
             shown = job.progress
             if shown[0]:
                 i, n, *rest = shown
-                if total:
-                    frac, i, n = (before + job.fraction() * n) / total, before + i, total
-                else:
-                    frac = job.fraction()
-                bar.progress(min(1.0, frac), text=text(i, n, *rest))
+                of = total or n
+                bar.progress(min(1.0, (before + job.fraction() * n) / of), text=text(before + i, of, *rest))
         if ended:
             return
 
