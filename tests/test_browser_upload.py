@@ -148,6 +148,11 @@ def test_cancelling_a_file_that_will_not_finish_sending_frees_the_page_links(st_
     expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "en"), timeout=60000)
 
 
+# The tops of the Data page's four upload options.
+OPTION_TOPS = """() => [...document.querySelectorAll('[class*="st-key-smm_row_upload_options"] [data-testid="stColumn"]')]
+    .map(c => Math.round(c.getBoundingClientRect().top))"""
+
+
 # Selects in the Data page's mapping form, as the page lays them out: label, top and left.
 MAPPING_SELECTS = """() => [...document.querySelectorAll('[class*="st-key-smm_row_mapping_columns"] [data-testid="stSelectbox"]')]
     .map(s => { const r = s.getBoundingClientRect(); return {label: s.querySelector('label').innerText,
@@ -169,9 +174,9 @@ def test_data_page_inputs_read_whole_with_the_sidebar_open_at_1024_px(st_server,
     expect(page.locator('[data-testid="stDateInput"]').first).to_be_visible()
     assert settled(page, CUT, lambda c: c == []) == []
     assert settled(page, SELECT_CUT, lambda c: c == []) == []
-    options = page.locator('[class*="st-key-smm_row_upload_options"] [data-testid="stColumn"]')
-    tops = {round(options.nth(k).bounding_box()["y"]) for k in range(options.count())}
-    assert options.count() == 4 and len(tops) == 2, tops                  # two rows of two
+    # (read until the layout has settled: the expander opens, and the page's layout CSS can come after it)
+    tops = settled(page, OPTION_TOPS, lambda ts: len(ts) == 4 and len(set(ts)) == 2)
+    assert len(tops) == 4 and len(set(tops)) == 2, tops                  # two rows of two
 
     headers = ["统计日", "渠道名称", "投放花费合计", "展示次数合计", "点击次数合计", "新增粉丝", "备注说明"]
     path = tmp_path / f"unknown_{lang}.csv"
