@@ -46,7 +46,7 @@ def build(path: Path, posts: int) -> None:
         "VALUES (1, 'bench', 'bench', 'bench', 'snapshot')"
     )
     con.execute(f"""
-        INSERT INTO fact (batch_id, row_key, platform, profile, content_id, content_title, content_type,
+        INSERT INTO fact_wide (batch_id, row_key, platform, profile, content_id, content_title, content_type,
                           published_at, kol, date, currency, impressions, views, likes, comments, shares, saves,
                           clicks, conversions, revenue, from_snapshot, first_snapshot)
         WITH p AS (

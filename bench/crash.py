@@ -123,7 +123,7 @@ def model(files: dict, order: list[str]) -> tuple[int, float, float, float]:
 class _Probe:
     """Wraps the child's real DuckDB connection: reports statements of interest and dies at a chosen one."""
 
-    _FACT_INSERT = re.compile(r"^\s*INSERT INTO fact \(")
+    _FACT_INSERT = re.compile(r"^\s*INSERT INTO fact_(?:wide|narrow) \(")
 
     def __init__(self, con, kill_at: str | None) -> None:
         self._con = con

@@ -39,14 +39,14 @@ def build(path: Path, kols: int, background: int) -> None:
     con.execute("INSERT INTO load_batches (batch_id, file_name, sha256, profile, kind) "
                 "VALUES (1, 'bench', 'bench', 'bench', 'facts')")
     con.execute(f"""
-        INSERT INTO fact (batch_id, row_key, platform, profile, campaign, date, currency, spend, impressions,
+        INSERT INTO fact_wide (batch_id, row_key, platform, profile, campaign, date, currency, spend, impressions,
                           clicks, conversions, revenue)
         SELECT 1, hash('bg' || i), (['douyin','xiaohongshu','weibo','kuaishou'])[1 + i % 4], 'bench', 'c' || (i % 50),
                DATE '2026-08-31' + (i % 84)::INTEGER, 'CNY', 100 + i % 900, 10000 + i % 5000, 100 + i % 300,
                i % 20, (i % 20) * 200
         FROM range({background}) t(i)""")
     con.execute(f"""
-        INSERT INTO fact (batch_id, row_key, platform, profile, content_id, kol, published_at, date, currency,
+        INSERT INTO fact_wide (batch_id, row_key, platform, profile, content_id, kol, published_at, date, currency,
                           impressions, views, likes, comments, shares, saves, clicks, conversions, revenue,
                           from_snapshot)
         WITH p AS (SELECT k, j, (['xiaohongshu','douyin','weibo'])[1 + k % 3] AS platform,

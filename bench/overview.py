@@ -57,7 +57,7 @@ def build(path: Path, n_rows: int) -> float:
                 [n_rows, FIRST_DAY, FIRST_DAY + dt.timedelta(days=DAYS - 1)])
     # i → (day, platform, r): rows of one day are contiguous, so row groups follow the date (as after weekly loads).
     con.execute(f"""
-        INSERT INTO fact (batch_id, row_key, platform, profile, account, campaign, ad_group, ad, content_id,
+        INSERT INTO fact_wide (batch_id, row_key, platform, profile, account, campaign, ad_group, ad, content_id,
                           content_title, content_type, kol, date, currency, spend, impressions, reach, views,
                           clicks, likes, comments, shares, saves, follows, conversions, orders, revenue)
         WITH g AS (

@@ -24,6 +24,8 @@ from smm.schema import (
     BATCH_TABLES,
     BUDGET_CATEGORY_ALIASES,
     CONTENT_TYPE_ALIASES,
+    FACT_NARROW_COLUMNS,
+    FACT_TABLES,
     FIELD_KINDS,
     GRAIN_DIMS,
     MAY_BE_NEGATIVE,
@@ -550,22 +552,32 @@ def _write_daily(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql:
     )
     all_cols = ["src_row", "row_key", "platform", *dims, "published_at", "date", "period_start", "period_end",
                 "currency", *metric_cols, "flags"]
+    # A file that fills only the columns of a paid-ads performance report goes to fact_narrow (migration 008).
+    filled = {c for c, e in (*dims.items(), *mvals.items(), ("published_at", _v(cols, "published_at")),
+                             ("period_start", ps), ("period_end", pe)) if e != "NULL"}
+    is_narrow = filled <= set(FACT_NARROW_COLUMNS)
+    table = FACT_TABLES[1] if is_narrow else FACT_TABLES[0]
+    if is_narrow:
+        all_cols = [c for c in all_cols if c in FACT_NARROW_COLUMNS]
     col_list = ", ".join(quote_ident(c) if c not in ("src_row", "row_key") else c for c in all_cols)
-    insert = f"INSERT INTO fact (batch_id, profile, {col_list}) SELECT {sql.bind(batch)}, {sql.bind(plan.match.profile.id)}, "
+    insert = (f"INSERT INTO {table} (batch_id, profile, {col_list}) "
+              f"SELECT {sql.bind(batch)}, {sql.bind(plan.match.profile.id)}, ")
     # The valid rows go straight from staging into fact (no copy of a million rows in between). Rows of one key
     # are summed into one (an export split by a dimension we do not keep): most files have none, and checking
     # the batch's own rows afterwards is much cheaper than aggregating every file; a file that has some is
     # written again, aggregated, inside the same transaction.
     _execute(con, f"{insert}{col_list} FROM ({inner})", sql)
-    if con.execute("SELECT count(*) - count(DISTINCT row_key) FROM fact WHERE batch_id = ?", [batch]).fetchall()[0][0]:
-        con.execute("DELETE FROM fact WHERE batch_id = ?", [batch])
+    if con.execute(f"SELECT count(*) - count(DISTINCT row_key) FROM {table} WHERE batch_id = ?",  # noqa: S608
+                   [batch]).fetchall()[0][0]:
+        con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch])  # noqa: S608
         _execute(con, f"CREATE OR REPLACE TEMP TABLE ok_rows AS {inner}", sql)
         _execute(con, f"{insert}{col_list} FROM ({agg})", sql)
     con.execute(f"DROP TABLE IF EXISTS {stg}")  # no longer needed: free its memory
-    superseded = con.execute(
-        "UPDATE fact SET superseded_by = ? WHERE superseded_by IS NULL AND batch_id <> ? AND row_key IN "
-        "(SELECT row_key FROM fact WHERE batch_id = ?)", [batch, batch, batch]).fetchall()[0][0]
-    return superseded
+    # The rows this file replaces may be in either table (an earlier export of the same rows with more columns).
+    return sum(con.execute(
+        f"UPDATE {t} SET superseded_by = ? WHERE superseded_by IS NULL AND batch_id <> ? AND row_key IN "  # noqa: S608
+        f"(SELECT row_key FROM {table} WHERE batch_id = ?)", [batch, batch, batch]).fetchall()[0][0]
+        for t in FACT_TABLES)
 
 
 def _write_snapshot(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql: _Sql) -> int:
@@ -616,7 +628,8 @@ def rederive_snapshot_deltas(con: duckdb.DuckDBPyConnection, post_keys_sql: str,
     """Rebuild the weekly rows of the given posts from their active snapshots."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE _affected AS SELECT DISTINCT post_key FROM ({post_keys_sql})",
                 params or [])
-    con.execute("DELETE FROM fact WHERE from_snapshot AND row_key IN (SELECT row_key FROM snapshots "
+    wide = FACT_TABLES[0]    # weekly rows of snapshots carry content columns
+    con.execute(f"DELETE FROM {wide} WHERE from_snapshot AND row_key IN (SELECT row_key FROM snapshots "  # noqa: S608
                 "WHERE post_key IN (SELECT post_key FROM _affected))")
     mcols = [quote_ident(m) for m in (*METRICS, "watch_hours")]
     deltas = []
@@ -633,7 +646,7 @@ def rederive_snapshot_deltas(con: duckdb.DuckDBPyConnection, post_keys_sql: str,
     keep = ("batch_id, row_key, src_row, platform, profile, account, campaign, content_id, content_title, "
             "content_type, content_url, theme, published_at, kol, currency, flags")
     con.execute(
-        f"INSERT INTO fact ({keep}, date, period_start, period_end, {', '.join(mcols)}, from_snapshot, "
+        f"INSERT INTO {wide} ({keep}, date, period_start, period_end, {', '.join(mcols)}, from_snapshot, "
         f"first_snapshot) SELECT {keep}, as_of, coalesce(prev_as_of + 1, least(CAST(published_at AS DATE), as_of), "
         f"as_of), as_of, {', '.join(mcols)}, true, prev_as_of IS NULL FROM ("
         f"SELECT {keep}, as_of, lag(as_of) OVER w AS prev_as_of, "
@@ -978,14 +991,19 @@ def delete_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE _del_posts AS SELECT DISTINCT post_key FROM snapshots "
                     "WHERE batch_id = ? OR superseded_by = ?", [batch_id, batch_id])
+        # (fact rows are in two tables, read together as the view `fact`: all of the batch's rows go first)
+        stored = {t: FACT_TABLES if t == "fact" else (t,) for t in BATCH_TABLES}
         for t in BATCH_TABLES:
-            con.execute(f"DELETE FROM {t} WHERE batch_id = ?", [batch_id])
+            for s in stored[t]:
+                con.execute(f"DELETE FROM {s} WHERE batch_id = ?", [batch_id])
+        for t in BATCH_TABLES:
             # A revived row stays replaced if a later batch (other than the deleted one) has the same key.
             derived = " AND NOT b.from_snapshot" if t == "fact" else ""
-            con.execute(
-                f"UPDATE {t} AS a SET superseded_by = (SELECT min(b.batch_id) FROM {t} AS b "
-                f"WHERE b.row_key = a.row_key AND b.batch_id > a.batch_id{derived}) WHERE a.superseded_by = ?",
-                [batch_id])
+            for s in stored[t]:
+                con.execute(
+                    f"UPDATE {s} AS a SET superseded_by = (SELECT min(b.batch_id) FROM {t} AS b "
+                    f"WHERE b.row_key = a.row_key AND b.batch_id > a.batch_id{derived}) WHERE a.superseded_by = ?",
+                    [batch_id])
         rederive_snapshot_deltas(con, "SELECT post_key FROM _del_posts")
         rollups.refresh_batch(con, batch_id, "_del_posts")
         con.execute("UPDATE load_batches SET status = 'deleted' WHERE batch_id = ?", [batch_id])

@@ -56,8 +56,18 @@ FIELD_KINDS: dict[str, str] = {
     "as_of": "date",
 }
 
-# Tables whose rows belong to a load batch (a `batch_id` column), i.e. everything a file can write.
+# Tables whose rows belong to a load batch (a `batch_id` column), i.e. everything a file can write. `fact` is a
+# view of the two tables that hold fact rows (FACT_TABLES): read it; write them.
 BATCH_TABLES = ("fact", "snapshots", "kol_roster", "budget_plan", "other_costs")
+FACT_TABLES = ("fact_wide", "fact_narrow")
+
+# The columns of fact_narrow (migration 008), in order: what a paid-ads performance report fills. A file whose rows fill
+# no other column of fact is written there, without the empty columns (see the migration).
+FACT_NARROW_COLUMNS = (
+    "batch_id", "row_key", "superseded_by", "src_row", "platform", "profile", "account", "campaign", "ad_group",
+    "ad", "date", "period_start", "period_end", "currency", "spend", "impressions", "reach", "clicks",
+    "conversions", "orders", "revenue", "flags",
+)
 
 # Tables that take user uploads besides platform exports.
 AUX_TABLES: dict[str, tuple[str, ...]] = {

@@ -44,6 +44,20 @@ def migrations() -> list[tuple[int, str, str]]:
     return out
 
 
+_ONLY_IF = re.compile(r"^-- only if: (.+)$", re.MULTILINE)
+
+
+def run_migration(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    """Run one migration's statements, unless its `-- only if: <query>` line's query says false; return whether
+    it ran. The condition keeps a statement that DuckDB cannot guard (ALTER TABLE on a table that later became a
+    view) from failing when a migration runs again."""
+    m = _ONLY_IF.search(sql)
+    if m and not con.execute(m.group(1)).fetchall()[0][0]:
+        return False
+    con.execute(sql)
+    return True
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
     """Apply pending migrations in order, each in its own transaction; return the schema version."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, "
@@ -55,7 +69,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(sql)
+            run_migration(con, sql)
             con.execute("INSERT INTO schema_version (version, name) VALUES (?, ?)", [version, name])
             con.execute("COMMIT")
         except Exception:

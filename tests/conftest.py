@@ -58,6 +58,17 @@ def migrations_up_to(directory: Path, version: int) -> Path:
     return directory
 
 
+def as_schema(m: pytest.MonkeyPatch, directory: Path, version: int) -> None:
+    """Within the monkeypatch context `m`, open and write stores as schema `version` kept them: its migrations
+    only (copied to `directory`), and fact rows in the one `fact` table of schemas before 8."""
+    from smm import ingest, store
+
+    m.setattr(store, "MIGRATIONS_DIR", migrations_up_to(directory, version))
+    if version < 8:
+        m.setattr(ingest, "FACT_TABLES", ("fact", "fact"))
+        m.setattr(ingest, "FACT_NARROW_COLUMNS", ())
+
+
 @pytest.fixture
 def empty_db(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "empty.duckdb"

@@ -939,6 +939,64 @@ def test_deleting_the_middle_of_three_overlapping_exports(con):
     }
 
 
+def _stored_in(con, batch: int) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t} WHERE batch_id = ?", [batch]).fetchall()[0][0]  # noqa: S608
+            for t in ("fact_wide", "fact_narrow")}
+
+
+def test_a_plain_ads_export_is_stored_narrow_and_replaces_and_revives_rows_stored_wide(con):
+    """A file that fills only the columns of a plain paid-ads report goes to fact_narrow; one that fills any other
+    column to fact_wide. An export of the same rows replaces the other's rows across the two tables, and deleting
+    it revives them; `fact` reads both as one table."""
+    ads = ["platform", "date", "campaign", "ad", "spend", "impressions", "clicks", "conversions"]
+    social = [*ads, "likes"]
+    days = range(2, 6)
+    r1 = loaded(con, csv_bytes(social, [["douyin", f"2026-03-0{d}", "c", "a", d, 100 * d, d, 1, 7] for d in days]),
+                "with_likes.csv")
+    assert _stored_in(con, r1.batch_id) == {"fact_wide": 4, "fact_narrow": 0}
+    # the next export repeats 03-04 and 03-05 without the likes column, and adds 03-06
+    r2 = loaded(con, csv_bytes(ads, [["douyin", f"2026-03-0{d}", "c", "a", 10 * d, 1000 * d, 2 * d, 3]
+                                     for d in (4, 5, 6)]), "plain.csv")
+    assert _stored_in(con, r2.batch_id) == {"fact_wide": 0, "fact_narrow": 3}
+    assert r2.rows_superseded == 2
+    assert facts(con, r2.batch_id, "date, spend, impressions, clicks, conversions, likes, content_id, "
+                                   "from_snapshot, first_snapshot") == [
+        (D(2026, 3, d), 10.0 * d, 1000.0 * d, 2.0 * d, 3.0, None, None, False, False) for d in (4, 5, 6)]
+    active = "SELECT date, spend, likes FROM fact_active ORDER BY date"
+    assert con.execute(active).fetchall() == [
+        (D(2026, 3, 2), 2.0, 7.0), (D(2026, 3, 3), 3.0, 7.0),
+        *[(D(2026, 3, d), 10.0 * d, None) for d in (4, 5, 6)]]
+    # and a wide export replaces narrow rows in turn
+    r3 = loaded(con, csv_bytes(social, [["douyin", "2026-03-06", "c", "a", 99, 990, 9, 1, 5]]), "fix.csv")
+    assert (r3.rows_superseded, _stored_in(con, r3.batch_id)) == (1, {"fact_wide": 1, "fact_narrow": 0})
+    assert con.execute("SELECT count(*), sum(spend), sum(likes) FROM fact_active").fetchall() == [
+        (5, 2.0 + 3 + 40 + 50 + 99, 7.0 + 7 + 5)]
+    # the rollup agrees with the rows it sums, and the load history with what it stored
+    assert con.execute("SELECT sum(spend), sum(likes), sum(n_rows) FROM fact_daily").fetchall() == [
+        (2.0 + 3 + 40 + 50 + 99, 19.0, 5)]
+    assert con.execute("SELECT date_min, date_max FROM load_batches WHERE batch_id = ?",
+                       [r2.batch_id]).fetchall() == [(D(2026, 3, 4), D(2026, 3, 6))]
+    assert ingest.delete_batch(con, r2.batch_id)        # revives r1's wide rows of 03-04 and 03-05
+    assert con.execute(active).fetchall() == [
+        *[(D(2026, 3, d), float(d), 7.0) for d in days], (D(2026, 3, 6), 99.0, 5.0)]
+    assert ingest.delete_batch(con, r3.batch_id)
+    assert con.execute(active).fetchall() == [(D(2026, 3, d), float(d), 7.0) for d in days]
+    assert con.execute("SELECT count(*) FROM fact_narrow").fetchall() == [(0,)]
+
+
+def test_fact_is_the_two_fact_tables_read_as_one_with_every_column_in_order(con):
+    from smm.schema import FACT_NARROW_COLUMNS
+
+    def columns(t: str) -> list[tuple[str, str]]:
+        return con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+                           "AND table_schema = 'main' ORDER BY ordinal_position", [t]).fetchall()
+
+    wide, narrow = columns("fact_wide"), columns("fact_narrow")
+    assert columns("fact") == wide
+    assert [c for c, _ in narrow] == list(FACT_NARROW_COLUMNS)
+    assert set(narrow) < set(wide)       # the same columns, of the same types
+
+
 def test_every_reason_a_row_is_rejected_for_has_words_in_both_languages():
     """ROW_ERROR_CODES (the words of the report and the rejected-rows CSV) holds every code the staging SQL
     can give a row: each `err(…, "code")` and the missing-key check in smm/ingest.py."""

@@ -6,7 +6,7 @@ import re
 
 import duckdb
 import pytest
-from conftest import migrations_up_to
+from conftest import as_schema
 from ingestkit import csv_bytes, loaded
 
 from smm import store
@@ -85,7 +85,7 @@ def test_each_migration_can_run_twice(tmp_path):
         before = store.table_fingerprint(con)
         for _v, name, sql in store.migrations():
             try:
-                con.execute(sql)
+                store.run_migration(con, sql)
             except duckdb.Error as e:  # pragma: no cover - the message names the migration
                 pytest.fail(f"{name} is not idempotent: {e}")
         assert store.table_fingerprint(con) == before
@@ -259,10 +259,9 @@ def test_row_keys_of_a_store_from_schema_5_become_numbers_that_still_match_new_r
     from smm import ingest
     from smm.sample import sample_dir
 
-    old_dir = migrations_up_to(tmp_path / "migrations_1_to_5", 5)
     # A store as schema 5 kept it, written by the key code of that time.
     with monkeypatch.context() as m:
-        m.setattr(store, "MIGRATIONS_DIR", old_dir)
+        as_schema(m, tmp_path / "migrations_1_to_5", 5)
         m.setattr(ingest, "_KEY", "md5({})")
         con = store.connect(tmp_path / "old.duckdb")
         for name in _FIRST:
@@ -300,8 +299,57 @@ def test_row_keys_of_a_store_from_schema_5_become_numbers_that_still_match_new_r
         assert all(n > 0 for n in superseded[:1] + superseded[3:]), superseded
         assert _keyed_rows(old) == _keyed_rows(fresh)
         assert store.table_fingerprint(old) == store.table_fingerprint(fresh)
-        totals = "SELECT count(*), sum(spend), sum(impressions), sum(views) FROM fact_active"
+        totals = "SELECT count(*), round(sum(spend), 6), sum(impressions), sum(views) FROM fact_active"  # rows in other tables: another order of addition
         assert old.execute(totals).fetchall() == fresh.execute(totals).fetchall()
     finally:
         old.close()
         fresh.close()
+
+
+def test_a_store_from_schema_7_keeps_its_fact_rows_and_later_exports_replace_them_as_in_a_new_store(tmp_path,
+                                                                                                     monkeypatch):
+    """Migration 008: the one fact table becomes fact_wide, read with the new fact_narrow as the view `fact`."""
+    from smm import ingest
+    from smm.sample import sample_dir
+
+    with monkeypatch.context() as m:
+        as_schema(m, tmp_path / "migrations_1_to_7", 7)
+        con = store.connect(tmp_path / "old.duckdb")
+        for name in _FIRST:
+            assert ingest.ingest_file(con, sample_dir() / name).status == "loaded", name
+        rows_before = con.execute("SELECT * FROM fact ORDER BY ALL").fetchall()
+        fingerprint = store.table_fingerprint(con)
+        con.close()
+    assert len(rows_before) > 100
+
+    old = store.connect(tmp_path / "old.duckdb")      # migrates to the current schema
+    fresh = store.connect(tmp_path / "fresh.duckdb")
+    try:
+        assert old.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'fact'"
+                           ).fetchall() == [("VIEW",)]
+        assert old.execute("SELECT * FROM fact_wide ORDER BY ALL").fetchall() == rows_before
+        assert old.execute("SELECT * FROM fact ORDER BY ALL").fetchall() == rows_before
+        assert store.table_fingerprint(old) == fingerprint
+        for name in _FIRST:
+            assert ingest.ingest_file(fresh, sample_dir() / name).status == "loaded", name
+        for name in _LATER:
+            a, b = ingest.ingest_file(old, sample_dir() / name), ingest.ingest_file(fresh, sample_dir() / name)
+            assert (a.status, a.rows_loaded, a.rows_superseded) == (b.status, b.rows_loaded, b.rows_superseded)
+        # (the later Meta ads export overlaps the first: its rows, written narrow, replace rows of fact_wide)
+        assert ingest.ingest_file(old, sample_dir() / _LATER[0]).status == "already_loaded"
+        overlap = old.execute("SELECT count(*) FROM fact_wide WHERE superseded_by IN (SELECT batch_id FROM "
+                              "fact_narrow)").fetchall()[0][0]
+        assert overlap > 0
+        # the later Meta ads export (no column beyond a paid-ads report) was written narrow in both stores
+        narrow = "SELECT batch_id, count(*) FROM fact_narrow GROUP BY ALL ORDER BY ALL"
+        assert old.execute(narrow).fetchall()[-1] == fresh.execute(narrow).fetchall()[-1] == (
+            old.execute("SELECT max(batch_id) FROM load_batches WHERE profile = 'meta_ads'").fetchall()[0][0], 140)
+        assert _keyed_rows(old) == _keyed_rows(fresh)
+        assert store.table_fingerprint(old) == store.table_fingerprint(fresh)
+        assert ingest.delete_batch(old, old.execute("SELECT max(batch_id) FROM fact_narrow").fetchall()[0][0])
+        totals = "SELECT count(*), sum(spend), sum(impressions), sum(reach) FROM fact_active"
+        assert old.execute(totals).fetchall() != fresh.execute(totals).fetchall()
+    finally:
+        old.close()
+        fresh.close()
+

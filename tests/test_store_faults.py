@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, app_test, migrations_up_to
+from conftest import ROOT, app_test, as_schema
 from relkit import GENERIC_HEADER, csv_bytes, snapshot_state
 
 from smm import store
@@ -97,11 +97,10 @@ def test_a_new_store_killed_before_its_first_checkpoint_keeps_what_it_loaded(tmp
 def test_a_store_killed_after_an_upgrade_keeps_its_data_and_what_it_loaded_since(tmp_path, monkeypatch):
     """An older store (schema 5, checkpointed) opened by this version migrates; loads after that, killed before
     a checkpoint, survive with the migration."""
-    old_dir = migrations_up_to(tmp_path / "migrations_1_to_5", 5)
     f1 = _write(tmp_path, 1)
     db = tmp_path / "old.duckdb"
     with monkeypatch.context() as m:
-        m.setattr(store, "MIGRATIONS_DIR", old_dir)
+        as_schema(m, tmp_path / "migrations_1_to_5", 5)
         con = store.connect(db)
         assert ingest_file(con, f1[0]).status == "loaded"
         con.close()
