@@ -139,6 +139,40 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Hashing a large upload on a thread of its own (hashlib lets go of the GIL) while its layout is found and its
+# bytes scanned: 0.1-0.15 s less on a 110 MB file. A small one is hashed at once.
+_HASH_ASIDE_BYTES = 4 << 20
+
+
+class _Digest:
+    """The sha256 of an upload, computed on a thread for a large one."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data, self._value = data, None
+        self._thread = None
+        if len(data) >= _HASH_ASIDE_BYTES:
+            self._thread = threading.Thread(target=self._run, name="smm-sha256", daemon=True)
+            self._thread.start()
+        else:
+            self._run()
+
+    def _run(self) -> None:
+        self._value = sha256(self._data)
+
+    def value(self) -> str:
+        if self._thread is not None:
+            self._thread.join()
+        return self._value
+
+
+class _Stop(Exception):  # noqa: N818 - not an error: the load ends here with this report
+    """Raised from the check before a file's rows are read: the load ends with `report`."""
+
+    def __init__(self, report: LoadReport) -> None:
+        super().__init__(report.status)
+        self.report = report
+
+
 def _already_loaded(con: duckdb.DuckDBPyConnection, digest: str, as_of: dt.date | None = None) -> int | None:
     """The loaded batch of the same bytes (and, for a file dated from outside its content, the same date)."""
     rows = con.execute("SELECT batch_id FROM load_batches WHERE sha256 = ? AND status = 'loaded' "
@@ -799,26 +833,46 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
     step = on_step or (lambda _name: None)
     opts = opts or LoadOptions()
     report = LoadReport(file=filename)
-    digest = sha256(data)
-    try:
-        prior = _already_loaded(con, digest)
-    except duckdb.FatalException as e:     # the database stopped before this load (another write hit a full disk)
-        return _write_failed(report, filename, e)
+    hashing = _Digest(data)
     dated_outside = bool(opts.as_of or opts.period or stated_range([], filename)[1])
-    if prior is not None and not dated_outside:
-        return _report_already_loaded(con, report, prior)
+    known: list = []      # [digest, batch that loaded the same bytes or None], once checked
+
+    def check_known() -> None:
+        """Before any row is read: the same file loaded already ends the load here, as does a stopped store."""
+        if known:
+            return
+        digest = hashing.value()
+        try:
+            known[:] = [digest, _already_loaded(con, digest)]
+        except duckdb.FatalException as e:  # the database stopped before this load (a write hit a full disk)
+            raise _Stop(_write_failed(report, filename, e)) from e
+        if known[1] is not None and not dated_outside:
+            raise _Stop(_report_already_loaded(con, report, known[1]))
+        step("read")
+
     n = next(_counter)
     raw_name, stg = f"raw_{n}", f"stg_{n}"
     try:
         try:
-            step("read")
             # A GB18030 file's cells are decoded where they are read: by staging, in the one statement that
             # cleans them (a million-row file: 0.2 s less than decoding them into the table first).
-            raw = readers.read_table(con, data, filename, table=raw_name, source=source, defer_decode=True)
+            raw = readers.read_table(con, data, filename, table=raw_name, source=source, defer_decode=True,
+                                     before_rows=check_known)
+        except _Stop as stop:
+            return stop.report
         except IngestError as e:
+            try:
+                check_known()       # (a file loaded before says so, even where it no longer reads)
+            except _Stop as stop:
+                return stop.report
             report.errors.append({"row": e.row, "column": e.column, "code": e.code, "message": str(e),
                                   **{k: v for k, v in e.params.items() if isinstance(v, str | int | float)}})
             return report
+        try:
+            check_known()       # (where the reader had no reason to call it: a no-op once called)
+        except _Stop as stop:
+            return stop.report
+        digest, prior = known
         report.headers = list(raw.headers)
         if opts.profile_id:
             try:

@@ -38,7 +38,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -189,7 +189,7 @@ class _WrongEncoding(Exception):
 
 def read_table(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, *, table: str,
                max_rows: int = 5_000_000, max_unzipped: int = MAX_UNZIPPED, source: Source | None = None,
-               defer_decode: bool = False) -> RawTable:
+               defer_decode: bool = False, before_rows: Callable[[], None] | None = None) -> RawTable:
     """Stage an uploaded CSV/TSV/TXT/XLSX/XLS file as TEMP table `table` of raw strings.
 
     `source` is the file `data` was read from (read_file): a large text file is then read in place, not from
@@ -198,7 +198,11 @@ def read_table(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, *, ta
     `defer_decode`: a GB18030 file read byte for byte may keep its non-ASCII cells as Latin-1 text in the
     table, their text on the side; the RawTable then says so (text_map), and the table is read through
     `decoded_rows` and `decoded_values`, which decode as they read.
+
+    `before_rows` is called once, before the rows are read (after a text file's layout is found: the caller's
+    own work on the file, such as hashing it, can overlap that); an exception it raises stops the read.
     """
+    ready = _once(before_rows)
     if not isinstance(table, str) or not _TABLE_NAME.fullmatch(table):
         raise ValueError(f"table name must match [a-z_][a-z0-9_]*: {table!r}")
     _check_filename(filename)
@@ -206,8 +210,20 @@ def read_table(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, *, ta
         raise IngestError("no_data_rows", file=filename)
     kind = sniff_kind(data, filename)
     if kind == "text":
-        return _read_text(con, bytes(data), filename, table, max_rows, source, defer_decode)
+        return _read_text(con, bytes(data), filename, table, max_rows, source, defer_decode, ready)
+    ready()
     return _read_excel(con, bytes(data), filename, table=table, max_rows=max_rows, max_unzipped=max_unzipped)
+
+
+def _once(fn: Callable[[], None] | None) -> Callable[[], None]:
+    done = []
+
+    def call() -> None:
+        if not done:
+            done.append(True)
+            if fn is not None:
+                fn()
+    return call
 
 
 def sniff_kind(data: bytes, filename: str = "") -> str:
@@ -413,20 +429,22 @@ def _decode_error_line(data: bytes, start: int, enc: _Encoding) -> int:
 
 
 def _read_text(con, data: bytes, filename: str, table: str, max_rows: int, source: Source | None,
-               defer: bool = False) -> RawTable:
-    if b"\r" in data and _LONE_CR.search(data) and b"\x00" not in data:
+               defer: bool, ready: Callable[[], None]) -> RawTable:
+    lone_cr = b"\r" in data and _LONE_CR.search(data) is not None
+    if lone_cr and b"\x00" not in data:
         # Lone CR line ends (old Mac): make them LF so that lines count the way editors show them.
-        data, source = _LONE_CR.sub(b"\n", data), None
+        data, source, lone_cr = _LONE_CR.sub(b"\n", data), None, False
     enc = _sniff_encoding(data, filename, full=False)
     try:
-        return _read_text_as(con, data, filename, table, max_rows, enc, source, defer)
+        return _read_text_as(con, data, filename, table, max_rows, enc, source, defer, lone_cr, ready)
     except _WrongEncoding:
         return _read_text_as(con, data, filename, table, max_rows, _sniff_encoding(data, filename, full=True),
-                             source, defer)
+                             source, defer, lone_cr, ready)
 
 
 def _read_text_as(con, data: bytes, filename: str, table: str, max_rows: int, enc: _Encoding,
-                  source: Source | None, defer: bool = False) -> RawTable:
+                  source: Source | None, defer: bool, lone_cr: bool, ready: Callable[[], None]) -> RawTable:
+    """`lone_cr` False: `data` has no CR that is not followed by LF. `ready` is called before rows are read."""
     layout = _layout(data, filename, enc)
     names = layout.names
     _check_duplicates([n for n in names if n], filename)
@@ -436,8 +454,9 @@ def _read_text_as(con, data: bytes, filename: str, table: str, max_rows: int, en
         if _insertion_order_kept(con):
             # (only where no column is dropped or renumbered: the decoded cells are kept by column number)
             has_data = _stage_csv_duckdb(con, qt, data, filename, enc, layout, source,
-                                         deferred if defer and all(names) else None)
+                                         deferred if defer and all(names) else None, lone_cr, ready)
         if has_data is None:            # (refused before any cell was decoded: nothing deferred)
+            ready()
             rownums, rows = _parse_csv_python(data, filename, enc, layout)
             has_data, parser = _stage_rows(con, qt, rownums, rows, len(names)), "python"
         headers = _finish_columns(con, qt, names, has_data, filename)
@@ -686,7 +705,8 @@ def _insertion_order_kept(con) -> bool:
 
 
 def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, layout: _Layout,
-                      source: Source | None, deferred: list | None = None):
+                      source: Source | None, deferred: list | None = None, lone_cr: bool = True,
+                      ready: Callable[[], None] = lambda: None):
     """Load the data region with DuckDB; list which columns hold data, or None to take the exact path.
 
     With `deferred` (a list), cells read as Latin-1 may be left so: see _decode_cells.
@@ -703,18 +723,18 @@ def _stage_csv_duckdb(con, qt: str, data: bytes, filename: str, enc: _Encoding, 
         in_place = None
         if as_bytes or enc.codec == "utf-8":
             in_place = _in_place(data, layout, source)
-            parts = _byte_parts(data, layout.data_start, tmp, in_place, not as_bytes)
+            parts = _byte_parts(data, layout.data_start, tmp, in_place, not as_bytes, lone_cr)
         else:
             parts = _utf8_parts(data, layout.data_start, enc, tmp, filename)
         def make_sql(tails: str) -> str:
             return _insert_sql(qt, ncols, tails)
 
-        lines = _insert_parts(con, make_sql, params, parts, failed)
+        lines = _insert_parts(con, make_sql, params, parts, failed, ready)
         if in_place is not None and not failed and not _still(source):
             # The file changed while DuckDB read it: read again from the bytes that were hashed and checked.
             con.execute(create)
-            lines = _insert_parts(con, make_sql, params, _byte_parts(data, layout.data_start, tmp, None, not as_bytes),
-                                  failed)
+            again = _byte_parts(data, layout.data_start, tmp, None, not as_bytes, lone_cr)
+            lines = _insert_parts(con, make_sql, params, again, failed)
     if failed:
         if enc.name == "utf-8" and not enc.verified and _utf8_error(data, final=True) is not None:
             raise _WrongEncoding    # only the head was checked: choose again knowing the whole file
@@ -875,8 +895,10 @@ class _Part(NamedTuple):
     ours: bool          # a part file we wrote (removed once read), not the user's file read in place
 
 
-def _insert_parts(con, make_sql, params: dict, parts: Iterator[_Part], failed: list[BaseException]) -> int:
-    """Insert each part on a worker thread (DuckDB releases the GIL) while the next one is made."""
+def _insert_parts(con, make_sql, params: dict, parts: Iterator[_Part], failed: list[BaseException],
+                  ready: Callable[[], None] = lambda: None) -> int:
+    """Insert each part on a worker thread (DuckDB releases the GIL) while the next one is made; `ready` is called
+    once the first part is made, before DuckDB reads it."""
     todo: queue.Queue[_Part | None] = queue.Queue(maxsize=2)
     sql: dict[str, str] = {}
 
@@ -899,6 +921,7 @@ def _insert_parts(con, make_sql, params: dict, parts: Iterator[_Part], failed: l
     try:
         for part in parts:
             lines += part.lines
+            ready()
             todo.put(part)
             if failed:
                 break
@@ -960,8 +983,8 @@ def _in_place(data: bytes, layout: _Layout, source: Source | None) -> tuple[str,
     return str(source.path), data.count(b"\n", 0, layout.data_start)
 
 
-def _byte_parts(data: bytes, start: int, tmp: str, in_place: tuple[str, int] | None, utf8: bool
-                ) -> Iterator[_Part]:
+def _byte_parts(data: bytes, start: int, tmp: str, in_place: tuple[str, int] | None, utf8: bool,
+                lone_cr: bool = True) -> Iterator[_Part]:
     """Hand data[start:] to DuckDB as it is: UTF-8, or (not `utf8`) to be read byte for byte as Latin-1.
 
     The one part is the source file itself where `in_place` allows, else a copy of the data lines.
@@ -978,17 +1001,18 @@ def _byte_parts(data: bytes, start: int, tmp: str, in_place: tuple[str, int] | N
     # Whitespace beyond ASCII: a UTF-8 part tests for what it holds; a Latin-1 read strips it when decoding.
     rare = ("" if not utf8 or data.isascii()
             else "".join(w for w in _WS_RARE if data.find(w.encode(), start, end) >= 0))
-    tails = _tails(data.find(b"\t", start, end) >= 0, rare, _break_before_quote(data, start, end))
+    tails = _tails(data.find(b"\t", start, end) >= 0, rare, _break_before_quote(data, start, end, lone_cr))
     yield _Part(path, data.count(b"\n", start, end) + 1, tails, skip, in_place is None)
 
 
 _BREAK_QUOTE = (re.compile(rb'\n"'), re.compile(rb'\r"'))
 
 
-def _break_before_quote(data: bytes, start: int, end: int) -> bool:
+def _break_before_quote(data: bytes, start: int, end: int, lone_cr: bool = True) -> bool:
     # re's literal search is ~3x faster than bytes.find for these two-byte needles: find's skip test keys
     # on the needle's last byte, a quote, which is common in CSV (0.04 s against 0.12 s per 110 MB each).
-    return any(p.search(data, start, end) is not None for p in _BREAK_QUOTE)
+    # Without a lone CR (`lone_cr` False) a line break before a quote is an LF: the CR search is skipped.
+    return any(p.search(data, start, end) is not None for p in _BREAK_QUOTE[:1 + lone_cr])
 
 
 def _tails(tab: bool, rare: str, breaks: bool) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 
 import pytest
-from ingestkit import csv_bytes, facts, load, loaded, note_codes, rejected, xlsx_bytes
+from ingestkit import TODAY, csv_bytes, facts, load, loaded, note_codes, rejected, xlsx_bytes
 
 from smm import i18n, ingest, store
+from smm.ingest import LoadOptions
 
 D = dt.date
 T = dt.datetime
@@ -834,6 +836,45 @@ def test_the_same_file_twice_is_already_loaded_and_changes_nothing(sample_con):
         "generic_facts",
     )
     assert store.table_fingerprint(sample_con) == before
+
+
+class _Statements:
+    """A connection that records the SQL run through it (readers and ingest take it as their connection)."""
+
+    def __init__(self, con) -> None:
+        self._con, self.sql = con, []
+
+    def execute(self, q, *args, **kwargs):
+        self.sql.append(q)
+        return self._con.execute(q, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+@pytest.mark.parametrize("hashed", ["aside", "at_once"])
+@pytest.mark.parametrize("kind", ["csv", "gb18030", "xlsx"])
+def test_a_file_loaded_before_is_known_before_duckdb_reads_a_row_of_it(con, monkeypatch, hashed, kind):
+    """A large file is hashed on a thread while its layout is found: the check that the same bytes are loaded
+    already still comes before any row is read, so sending a file again costs no read."""
+    monkeypatch.setattr(ingest, "_HASH_ASIDE_BYTES", 0 if hashed == "aside" else 1 << 40)
+    rows = [["weibo", f"2026-03-{d:02d}", "计划" if kind == "gb18030" else "a", d, 100 * d, d, ""]
+            for d in range(1, 29)]
+    data = (xlsx_bytes([GENERIC, *rows]) if kind == "xlsx"
+            else csv_bytes(GENERIC, rows, encoding="gb18030" if kind == "gb18030" else "utf-8"))
+    first, steps = loaded(con, data, "w.csv" if kind != "xlsx" else "w.xlsx"), []
+    before = store.table_fingerprint(con)
+    watched = _Statements(con)
+    again = ingest.ingest_bytes(watched, data, "copy", on_step=steps.append)
+    assert (again.status, again.batch_id, steps) == ("already_loaded", first.batch_id, [])
+    assert not [q for q in watched.sql if "read_csv" in q or "INSERT" in q], watched.sql
+    assert store.table_fingerprint(con) == before
+    # and a file not loaded yet is read, with the digest of its own bytes
+    other = data.replace(b"2026", b"2025") if kind != "xlsx" else xlsx_bytes([GENERIC, *rows[:-1]])
+    r = ingest.ingest_bytes(watched, other, "other", LoadOptions(today=TODAY), on_step=steps.append)
+    assert (r.status, steps) == ("loaded", ["read", "check", "write"])
+    assert con.execute("SELECT sha256 FROM load_batches WHERE batch_id = ?", [r.batch_id]).fetchall() == [
+        (hashlib.sha256(other).hexdigest(),)]
 
 
 def test_an_overlapping_export_replaces_the_overlap_and_delete_revives_it(con):

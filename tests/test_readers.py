@@ -303,12 +303,12 @@ def test_a_file_changed_while_duckdb_reads_it_in_place_is_read_again_from_its_ch
     source = readers.read_file(path)[1]
     real, calls = readers._insert_parts, []
 
-    def rewritten_first(con, make_sql, params, parts, failed):
+    def rewritten_first(con, make_sql, params, parts, failed, *ready):
         if not calls:
             time.sleep(0.05)                            # past the file clock's tick
             path.write_bytes(data.replace("备注".encode(encoding), "附注".encode(encoding)))
         calls.append(params)
-        return real(con, make_sql, params, parts, failed)
+        return real(con, make_sql, params, parts, failed, *ready)
 
     monkeypatch.setattr(readers, "_insert_parts", rewritten_first)
     read(db, data, source=source)
