@@ -19,7 +19,7 @@ Printed figures (each measured in a fresh subprocess, so peak RSS is that proces
           by itself, as a multiple of the floor. fact_narrow holds the rows of a file that fills only the columns of a
           plain paid-ads report, as this export does (migration 008).
 - write, all columns: the same insert into `fact_wide`, the table with every column of `fact` (where a file that
-          fills any other column goes): what the 18 columns this export leaves empty would add (DuckDB writes and
+          fills any other column goes): what the 16 columns fact_narrow lacks would add (DuckDB writes and
           compresses an all-NULL column too: ~12 ms per million rows each, measured on DuckDB 2.0).
 - with --invalid-every N, ours again on a copy where every N-th row has a negative spend: the file is rejected
   whole, and the time includes the error report and the rejected-rows CSV (no target: a figure to watch).
@@ -342,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"all columns   = {wide['seconds'] / floor['seconds']:5.2f}x floor: the same write into fact_wide (every column "
-        f"of fact); the 18 columns this export leaves empty would add {wide['seconds'] - write['seconds']:.2f} s"
+        f"of fact); the 16 columns fact_narrow lacks would add {wide['seconds'] - write['seconds']:.2f} s"
     )
     print(
         f"ours peak RSS = {ours['rss_mb']:5.0f} MB (target < 1024 MB) {'MET' if ours['rss_mb'] < 1024 else 'NOT MET'}"

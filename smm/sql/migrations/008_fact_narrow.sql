@@ -9,30 +9,17 @@
 -- only if: SELECT count(*) = 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'fact' AND table_type = 'BASE TABLE'
 ALTER TABLE fact RENAME TO fact_wide;
 
-CREATE TABLE IF NOT EXISTS fact_narrow (
-    batch_id       INTEGER NOT NULL,
-    row_key        HUGEINT NOT NULL,
-    superseded_by  INTEGER,
-    src_row        INTEGER,
-    platform       VARCHAR NOT NULL,
-    profile        VARCHAR NOT NULL,
-    account        VARCHAR,
-    campaign       VARCHAR,
-    ad_group       VARCHAR,
-    ad             VARCHAR,
-    date           DATE NOT NULL,
-    period_start   DATE,
-    period_end     DATE,
-    currency       VARCHAR NOT NULL,
-    spend          DOUBLE,
-    impressions    DOUBLE,
-    reach          DOUBLE,
-    clicks         DOUBLE,
-    conversions    DOUBLE,
-    orders         DOUBLE,
-    revenue        DOUBLE,
-    flags          VARCHAR
-);
+-- fact_narrow: those columns of fact_wide, of the same types and constraints.
+CREATE TABLE IF NOT EXISTS fact_narrow AS
+SELECT batch_id, row_key, superseded_by, src_row, platform, profile, account, campaign, ad_group, ad, date,
+       period_start, period_end, currency, spend, impressions, reach, clicks, conversions, orders, revenue, flags
+FROM fact_wide WHERE false;
+ALTER TABLE fact_narrow ALTER batch_id SET NOT NULL;
+ALTER TABLE fact_narrow ALTER row_key SET NOT NULL;
+ALTER TABLE fact_narrow ALTER platform SET NOT NULL;
+ALTER TABLE fact_narrow ALTER profile SET NOT NULL;
+ALTER TABLE fact_narrow ALTER date SET NOT NULL;
+ALTER TABLE fact_narrow ALTER currency SET NOT NULL;
 
 CREATE OR REPLACE VIEW fact AS
 SELECT * FROM fact_wide
