@@ -5,7 +5,7 @@
 1. Builds (or reuses, with --db) a store holding N synthetic but realistic fact rows: 12 platforms, two
    years of days, ~300 ad rows (25 campaigns, 60 ad groups) and ~270 content rows (4 content types,
    150 KOLs) per platform and day, CNY / USD / EUR money, nulls where a platform reports nothing.
-   Rows are inserted with SQL generate_series straight into `fact`; the daily rollup is then built
+   Rows are inserted with SQL generate_series straight into `fact_wide`; the daily rollup is then built
    the same way a migration builds it.
 2. "All Overview queries for one filter change" = `smm.overview.build_view` (KPIs and comparison,
    per-platform table, funnel, weekly trend, what changed, empty-state and missing-rate checks),
