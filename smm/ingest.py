@@ -858,20 +858,12 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
             # cleans them (a million-row file: 0.2 s less than decoding them into the table first).
             raw = readers.read_table(con, data, filename, table=raw_name, source=source, defer_decode=True,
                                      before_rows=check_known)
-        except _Stop as stop:
-            return stop.report
         except IngestError as e:
-            try:
-                check_known()       # (a file loaded before says so, even where it no longer reads)
-            except _Stop as stop:
-                return stop.report
+            check_known()       # (a file loaded before says so, even where it no longer reads)
             report.errors.append({"row": e.row, "column": e.column, "code": e.code, "message": str(e),
                                   **{k: v for k, v in e.params.items() if isinstance(v, str | int | float)}})
             return report
-        try:
-            check_known()       # (where the reader had no reason to call it: a no-op once called)
-        except _Stop as stop:
-            return stop.report
+        check_known()           # (a no-op once the reader called it)
         digest, prior = known
         report.headers = list(raw.headers)
         if opts.profile_id:
@@ -939,6 +931,8 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
         step("write")
         _commit(con, plan, opts, stg, filename, digest, report, n_ok)
         return report
+    except _Stop as stop:
+        return stop.report
     except (OSError, duckdb.Error) as e:
         # The disk is full or the data folder read-only (or the database had to stop): say so in the report;
         # the load's transaction was rolled back (or never committed), so nothing of the file is stored.
