@@ -25,6 +25,7 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
+import functools
 import gc
 import io
 import itertools
@@ -202,7 +203,7 @@ def read_table(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, *, ta
     `before_rows` is called once, before the rows are read (after a text file's layout is found: the caller's
     own work on the file, such as hashing it, can overlap that); an exception it raises stops the read.
     """
-    ready = _once(before_rows)
+    ready = functools.cache(before_rows) if before_rows else (lambda: None)   # once, however many parts ask
     if not isinstance(table, str) or not _TABLE_NAME.fullmatch(table):
         raise ValueError(f"table name must match [a-z_][a-z0-9_]*: {table!r}")
     _check_filename(filename)
@@ -213,17 +214,6 @@ def read_table(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, *, ta
         return _read_text(con, bytes(data), filename, table, max_rows, source, defer_decode, ready)
     ready()
     return _read_excel(con, bytes(data), filename, table=table, max_rows=max_rows, max_unzipped=max_unzipped)
-
-
-def _once(fn: Callable[[], None] | None) -> Callable[[], None]:
-    done = []
-
-    def call() -> None:
-        if not done:
-            done.append(True)
-            if fn is not None:
-                fn()
-    return call
 
 
 def sniff_kind(data: bytes, filename: str = "") -> str:

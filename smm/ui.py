@@ -887,20 +887,31 @@ def load_sample_with_progress() -> None:
         status.update(label=t("sample.loaded"), state="complete", expanded=False)
 
 
+def _queue_files(queue) -> int:
+    """How many files a session's upload queue holds, all jobs together."""
+    return sum(len(job.names) for job in queue)
+
+
+def _in_queue(job, before: int, total: int) -> tuple[float, int]:
+    """A job's progress counted across a queue of `total` files, `before` of them in the jobs ahead of it: the
+    bar's fraction and the number of the file loading (file 1/2 while the first of two jobs of one file loads)."""
+    return min(1.0, (before + job.fraction() * job.progress[1]) / total), before + job.progress[0]
+
+
 def _follow(job, bar, text: Callable[..., str], before: int = 0, total: int | None = None) -> None:
     """Redraw `bar` as a job (smm.jobs) reports progress, until it ends: `text(*job.progress)` names the file.
 
     With `total`, the job is part of a queue of `total` files, `before` of them in the jobs ahead of it: the bar
-    and the file's number then count the whole queue (file 1/2 while the first of two jobs of one file loads)."""
+    and the file's number then count the whole queue (see _in_queue)."""
     shown = None
     while True:
         ended = job.wait(0.1)
         if job.progress != shown:
             shown = job.progress
             if shown[0]:
-                i, n, *rest = shown
-                of = total or n
-                bar.progress(min(1.0, (before + job.fraction() * n) / of), text=text(before + i, of, *rest))
+                of = total or shown[1]
+                fraction, i = _in_queue(job, before, of)
+                bar.progress(fraction, text=text(i, of, *shown[2:]))
         if ended:
             return
 
@@ -986,7 +997,7 @@ def follow_uploads() -> list:
         return out
     # Files are numbered across the queue: a file added while another loads is counted at once (file 1/2), so the
     # user sees it was taken.
-    total, before = sum(len(job.names) for job in queue), 0
+    total, before = _queue_files(queue), 0
     with st.status(t("data.report"), expanded=True) as status:
         bar = st.progress(0.0)
         for job in list(queue):
@@ -1081,10 +1092,10 @@ def uploads_elsewhere() -> None:
         job = queue[0]
         if job.ended:
             st.rerun(scope="app")       # the page's figures, with the upload in them, and the note above
-        i, n, name, _step = job.progress
-        total = sum(len(j.names) for j in queue)     # numbered across the queue, as on the Data page
-        st.progress(min(1.0, job.fraction() * n / total),
-                    text=t("data.loading_elsewhere", i=max(i, 1), n=total, file=name or job.names[0]))
+        name = job.progress[2]
+        total = _queue_files(queue)     # numbered across the queue, as on the Data page (the job is the first)
+        fraction, i = _in_queue(job, 0, total)
+        st.progress(fraction, text=t("data.loading_elsewhere", i=max(i, 1), n=total, file=name or job.names[0]))
 
     with st.sidebar:
         progress()
