@@ -63,37 +63,43 @@ with top:
         if st.button(ui.t("sample.load"), key="load_sample"):
             ui.load_sample_with_progress()
 
-# A format we do not know yet: map it once, recognised automatically next time.
+# A format we do not know yet: map it once, recognised automatically next time. Plain widgets, not a form: each pick
+# is in Session State at once, so a language switch (ui.sidebar sends every plain value again) shows the picks in the
+# new language and keeps them; a form kept the old language's words, and a pick not yet sent showed none.
 unknown = [r for r in reports if r.status == "unrecognised" and r.headers]
 if unknown:
     r = unknown[-1]
+    if st.session_state.get("_map_file") != (r.file, tuple(r.headers)):     # another file: its own choices
+        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("map_")]:
+            del st.session_state[key]
+        st.session_state["_map_file"] = (r.file, tuple(r.headers))
     st.subheader(ui.t("data.mapping") + f" — {r.file}")
     st.caption(ui.t("data.mapping_preview"))
     ui.dataframe(ui.preview_frame(r), hide_index=True)
-    with st.form("mapping_form"):
+    with st.container(border=True, key="smm_mapping"):
         with st.container(key="smm_row_mapping_format"):
             c1, c2, c3 = st.columns(3)
         kinds = [k for k in KINDS if k in ("daily", "snapshot")]
-        for key, options in (("map_platform", PLATFORMS), ("map_kind", kinds)):
-            ui.unlabel_state(key, options)
-        m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key=ui.in_form("map_platform"),
+        ui.unlabel_state("map_platform", PLATFORMS, label=ui.i18n.platform_label)
+        ui.unlabel_state("map_kind", kinds)
+        m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key="map_platform",
                                   format_func=lambda x: ui.i18n.platform_label(x, L))
         # A radio: both kinds stay in sight with their explanation, which wraps (a select box cut it short).
-        m_kind = c2.radio(ui.t("data.mapping_kind"), kinds,
-                          key=ui.in_form("map_kind"), format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
-        m_name = c3.text_input(ui.t("data.mapping_name"), key=ui.in_form("map_name"),
+        m_kind = c2.radio(ui.t("data.mapping_kind"), kinds, key="map_kind",
+                          format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
+        m_name = c3.text_input(ui.t("data.mapping_name"), key="map_name",
                                **ui.initial("map_name", value=r.file.rsplit(".", 1)[0]))
         chosen = {}
+        fields = [mapping.IGNORE, *mapping.MAPPABLE_FIELDS]
         # Rows of four that wrap (see ui.LAYOUT_CSS): on a narrow screen the columns still read in file order.
         with st.container(key="smm_row_mapping_columns"):
             for start in range(0, len(r.headers), 4):
                 for i, col in zip(range(start, min(start + 4, len(r.headers))), st.columns(4), strict=False):
-                    ui.unlabel_state(f"map_col_{i}", mapping.MAPPABLE_FIELDS)
-                    chosen[i] = col.selectbox(r.headers[i], [None, *mapping.MAPPABLE_FIELDS],
-                                              key=ui.in_form(f"map_col_{i}"),
-                                              format_func=lambda x: ui.i18n.t("data.mapping_ignore", L)
-                                              if x is None else ui.i18n.field_label(x, L))
-        if st.form_submit_button(ui.t("data.mapping_save")):
+                    ui.unlabel_state(f"map_col_{i}", fields, label=mapping.field_choice_label)
+                    pick = col.selectbox(r.headers[i], fields, key=f"map_col_{i}",
+                                         format_func=lambda x: mapping.field_choice_label(x, L))
+                    chosen[i] = None if pick == mapping.IGNORE else pick
+        if st.button(ui.t("data.mapping_save"), key="map_save"):
             try:
                 prof = mapping.build_user_profile(m_name, m_platform, m_kind, r.headers, chosen)
             except ValueError:

@@ -119,6 +119,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.already_loaded": ("已载入过（未重复计数）", "already loaded (not counted again)"),
     "status.rejected": ("已拒绝（未写入任何数据）", "rejected (nothing written)"),
     "status.unrecognised": ("格式未识别", "format not recognised"),
+    "report.unrecognised_map": ("{file}：格式未识别。第 {row} 行的表头与已知的导出格式都不相符：请在下方为各列指定字段，保存格式后文件随即载入。",
+                                "{file}: format not recognised. Its header row (row {row}) matches no known export "
+                                "format: map its columns below, and the file loads once the format is saved."),
     "status.deleted": ("已删除", "deleted"),
     "report.line": ("{file}：{status} · 格式 {profile} · 载入 {rows} 行 · 拒绝 {rejected} 行 · 合计行 {summary} 行 · "
                     "替换 {superseded} 行",

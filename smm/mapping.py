@@ -13,6 +13,16 @@ from smm.schema import AUX_TABLES, FIELD_KINDS, METRICS
 
 MAPPABLE_FIELDS: tuple[str, ...] = tuple(f for f in FIELD_KINDS if f not in ("followers", "fee", "posts", "planned",
                                                                              "amount", "category", "note", "as_of"))
+# The mapping step's choice for a column left out. Text, not None: a language switch sends every plain value again in
+# the new language (ui.sidebar), and None is not one.
+IGNORE = "ignore"
+
+
+def field_choice_label(choice: str, lang: str) -> str:
+    """A mapping choice as the mapping step shows it: "(ignore)", or the field's name in `lang`."""
+    from smm.i18n import field_label, t
+
+    return t("data.mapping_ignore", lang) if choice == IGNORE else field_label(choice, lang)
 
 
 def user_profiles(con: duckdb.DuckDBPyConnection) -> tuple[Profile, ...]:

@@ -281,12 +281,6 @@ def unlabel_state(key: str, options: Sequence, *, many: bool = False,
         ss[key] = fixed
 
 
-def in_form(key: str) -> str:
-    """`key`, noted as a widget inside a form (see sidebar: a language switch leaves its value alone)."""
-    st.session_state.setdefault("_in_form", set()).add(key)
-    return key
-
-
 def initial(key: str, **default: object) -> dict:
     """Pass a widget default only when Session State does not already hold its value.
 
@@ -321,12 +315,11 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
     # browser keeps the old language's text, and the next switch read "抖音" and "上一周期" as the values: into
     # the filters and the URL, and the Overview's funnel scope stopped the page (StopIteration). Setting every
     # plain widget value again sends it in the new language (buttons, uploads and editors hold other types).
-    # Not a form's widgets (in_form): Session State holds what the form last sent, and sending that again replaced
-    # a choice picked in the form and not sent yet. They keep the old language's words until the form is sent.
+    # Hence no forms: Session State holds what a form last sent, and sending that again replaced a choice picked in
+    # the form and not sent yet, so a form's widgets kept the old language's words (the Data page's mapping step).
     ss = st.session_state
     if ss.get("_lang_drawn") not in (None, lang()):
-        skip = ss.get("_in_form", set())
-        for key in [k for k in ss if isinstance(k, str) and not k.startswith("_") and k != "lang" and k not in skip]:
+        for key in [k for k in ss if isinstance(k, str) and not k.startswith("_") and k != "lang"]:
             if _plain(ss[key]):
                 ss[key] = ss[key]
     ss["_lang_drawn"] = lang()
@@ -1139,26 +1132,31 @@ def render_report(r, idx: int, names: dict[str, str] | None = None) -> None:
     if any(e.get("code") == "write_failed" for e in r.errors) and not _store_alive():
         st.rerun()  # the failed write stopped the database: the rerun reopens it (con()) and shows this again
     L = lang()
-    line = report_line(r, names)
-    if r.status == "loaded":
-        (st.warning if r.rows_rejected else st.success)(line)
+    errors = r.errors
+    if r.status == "unrecognised" and r.headers:
+        # Not a failure but a step to take: the mapping step below (pages/data.py). No counts of rows (all 0).
+        at = next((e.get("row") for e in errors if e.get("code") == "unrecognised"), None)
+        st.warning(t("report.unrecognised_map", file=r.file, row=at))
+        errors = [e for e in errors if e.get("code") != "unrecognised"]
+    elif r.status == "loaded":
+        (st.warning if r.rows_rejected else st.success)(report_line(r, names))
     elif r.status == "already_loaded":
-        st.info(line)
+        st.info(report_line(r, names))
     else:
-        st.error(line)
+        st.error(report_line(r, names))
     for code, params in r.notes:
         st.caption("· " + i18n.t(code, L, **params))
     if r.error_counts:          # what is wrong, in how many rows: one look for a file of many bad rows
         st.dataframe(error_counts_frame(r), hide_index=True, width="content",
                      column_config={t("report.counts_rows"): st.column_config.NumberColumn(format="localized")})
-    if r.errors:
-        shown = r.errors[:20]
+    if errors:
+        shown = errors[:20]
         lines = [i18n.error_text(e, L, r.file) for e in shown]
         more_rows = r.rows_not_listed(len(shown))
         if r.rejected_csv and more_rows > 0:
             lines.append(t("report.more_rows", n=f"{more_rows:,}", download=t("data.rejected_download")))
-        elif len(r.errors) > len(shown):
-            lines.append(f"… (+{len(r.errors) - len(shown)})")
+        elif len(errors) > len(shown):
+            lines.append(f"… (+{len(errors) - len(shown)})")
         st.code("\n".join(lines), language=None)
     if r.rejected_csv:
         st.download_button(t("data.rejected_download"), r.rejected_csv, file_name=f"rejected_{r.file}.csv",

@@ -133,8 +133,14 @@ def test_unknown_format_is_mapped_saved_and_recognised_next_time(sample_db):
     header = ["日子", "B站花费", "B站曝光"]
     week1 = csv_bytes(header, [["2026-11-16", "100", "1000"], ["2026-11-17", "200", "2000"]])
     upload(at, ("bili_w1.csv", week1))
-    assert [e for e in texts(at, "error") if "bili_w1.csv" in e]
+    # not a failure but a step to take: the report says so (no error, no counts of 0 rows) and names the header row
+    assert not [e for e in texts(at, "error") if "bili_w1.csv" in e]
+    assert [w for w in texts(at, "warning")
+            if w == i18n.t("report.unrecognised_map", "en", file="bili_w1.csv", row=1)]
+    assert not [c for c in at.code if "bili_w1.csv" in c.value]
     assert any("bili_w1.csv" in s for s in texts(at, "subheader"))
+    # a column left out is "(ignore)": the value is text, which a language switch sends again in the new language
+    assert at.selectbox(key="map_col_0").value == "ignore"
     at.selectbox(key="map_col_0").set_value("date")
     at.selectbox(key="map_col_1").set_value("spend")
     at.selectbox(key="map_col_2").set_value("impressions")
@@ -166,6 +172,29 @@ def test_unknown_format_is_mapped_saved_and_recognised_next_time(sample_db):
     assert con.execute(
         "SELECT sum(spend), sum(impressions) FROM fact_active WHERE platform = 'bilibili'"
     ).fetchall() == [(600.0, 6000.0)]
+
+
+def test_the_mapping_step_keeps_picks_across_a_language_switch_and_starts_afresh_for_another_file(sample_db):
+    at = data_page("zh")
+    upload(at, ("mystery_a.csv", csv_bytes(["日子", "花了", "看过"], [["2026-11-16", "100", "1000"]])))
+    at.selectbox(key="map_col_0").set_value("date")
+    at.selectbox(key="map_col_1").set_value("spend")
+    at.selectbox(key="map_platform").set_value("weibo").run()
+    at.session_state["lang"] = "en"             # the sidebar's language switch
+    at.run()
+    assert not at.exception, at.exception
+    # the picks are kept, each shown in English now (the mapping step's labels too)
+    assert [s for s in texts(at, "subheader") if s.startswith(i18n.t("data.mapping", "en"))]
+    picks = {s.key: (s.value, s.format_func(s.value)) for s in at.selectbox if s.key and s.key.startswith("map_")}
+    assert picks["map_col_0"] == ("date", i18n.field_label("date", "en"))
+    assert picks["map_col_1"] == ("spend", i18n.field_label("spend", "en"))
+    assert picks["map_col_2"] == ("ignore", i18n.t("data.mapping_ignore", "en"))
+    assert picks["map_platform"] == ("weibo", i18n.platform_label("weibo", "en"))
+    # another unknown file: its own columns, none of the first file's picks
+    upload(at, ("mystery_b.csv", csv_bytes(["Metric X", "When", "Count Y"], [["1", "2026-11-16", "5"]])))
+    assert [s for s in texts(at, "subheader") if s.endswith("mystery_b.csv")]
+    assert [(s.label, s.value) for s in at.selectbox if s.key and s.key.startswith("map_col_")] == [
+        ("Metric X", "ignore"), ("When", "ignore"), ("Count Y", "ignore")]
 
 
 def test_a_batch_is_deleted_from_the_history(sample_db):

@@ -153,7 +153,7 @@ OPTION_TOPS = """() => [...document.querySelectorAll('[class*="st-key-smm_row_up
     .map(c => Math.round(c.getBoundingClientRect().top))"""
 
 
-# Selects in the Data page's mapping form, as the page lays them out: label, top and left.
+# Selects in the Data page's mapping step, as the page lays them out: label, top and left.
 MAPPING_SELECTS = """() => [...document.querySelectorAll('[class*="st-key-smm_row_mapping_columns"] [data-testid="stSelectbox"]')]
     .map(s => { const r = s.getBoundingClientRect(); return {label: s.querySelector('label').innerText,
                                                              top: Math.round(r.top), left: Math.round(r.left)}; })"""
@@ -163,7 +163,7 @@ MAPPING_SELECTS = """() => [...document.querySelectorAll('[class*="st-key-smm_ro
 def test_data_page_inputs_read_whole_with_the_sidebar_open_at_1024_px(st_server, page, tmp_path, lang):
     # The upload options' four columns had "Detect autom" and "yyyy / mm / d" cut, and the delete button read
     # "Delete select…": the options go two a row where four do not fit, and the button's label wraps. An unknown
-    # format's mapping form wraps the same way, its columns still in the file's order.
+    # format's mapping step wraps the same way, its columns still in the file's order.
     from test_browser_tiles import CUT, SELECT_CUT, settled
 
     page.set_viewport_size({"width": 1024, "height": 768})
@@ -194,9 +194,10 @@ def test_data_page_inputs_read_whole_with_the_sidebar_open_at_1024_px(st_server,
 
 def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, tmp_path):
     """Columns and a platform picked in zh, then the language switched three times before saving: the choices are
-    kept, the saved format maps them, and the file loads. The switch sends every plain value again (ui.sidebar),
-    which put the form's platform back to Douyin: Session State holds what a form last sent, not what is picked in
-    it. A form's widgets (ui.in_form) now keep the words they were picked in until the form is sent."""
+    kept and read in the new language, the saved format maps them, and the file loads. The mapping step was a form:
+    the switch, which sends every plain value again (ui.sidebar), put its platform back to Douyin (Session State
+    holds what a form last sent, not what is picked in it), and once that was left alone, the form kept the old
+    language's words: 抖音 and （忽略） under English labels, and no kind of data checked."""
     headers = ["统计日", "投放花费合计", "备注说明"]
     path = tmp_path / "unknown_switch.csv"
     path.write_bytes(csv_bytes(headers, [["2026-11-16", "100", "无"], ["2026-11-17", "50", "无"]]))
@@ -210,7 +211,7 @@ def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, 
         columns.get_by_role("combobox", name=header).click()
         page.keyboard.type(i18n.field_label(field, "zh"))         # the list is long: typing narrows it
         page.get_by_role("option", name=i18n.field_label(field, "zh"), exact=True).click()
-    form = page.get_by_test_id("stForm")
+    form = page.locator(".st-key-smm_mapping")
     platform = form.get_by_role("combobox", name=i18n.t("data.mapping_platform", "zh"))
     platform.click()
     page.keyboard.type(i18n.platform_label("weibo", "zh"))
@@ -224,10 +225,13 @@ def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, 
         # before the click's run has begun, and on a busy machine the three runs then overlapped)
         expect(form.get_by_role("combobox", name=i18n.t("data.mapping_platform", lang))).to_be_visible()
         wait_idle(page)
+    # every pick kept, each in English now, the column left out too, and the kind of data still checked
     expect(form.get_by_role("combobox", name=i18n.t("data.mapping_platform", "en"))).to_have_value(
-        re.compile(re.escape(i18n.platform_label("weibo", "zh")) + "|" + re.escape(i18n.platform_label("weibo", "en"))))
-    expect(columns.get_by_role("combobox", name=headers[1])).not_to_have_value(
-        re.compile(re.escape(i18n.t("data.mapping_ignore", "en")) + "|" + re.escape(i18n.t("data.mapping_ignore", "zh"))))
+        i18n.platform_label("weibo", "en"))
+    for header, field in ((headers[0], "date"), (headers[1], "spend")):
+        expect(columns.get_by_role("combobox", name=header)).to_have_value(i18n.field_label(field, "en"))
+    expect(columns.get_by_role("combobox", name=headers[2])).to_have_value(i18n.t("data.mapping_ignore", "en"))
+    expect(form.get_by_role("radio", name=i18n.t("ingest.kind.daily", "en"))).to_be_checked()
     page.get_by_role("button", name=i18n.t("data.mapping_save", "en")).click()
     wait_idle(page)
     expect(page.get_by_text(i18n.t("data.mapping_saved", "en", name="user_unknown_switch"), exact=False)).to_be_visible()
