@@ -116,8 +116,9 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-# The coarse rollup recomputed from fact_active directly (not via fact_daily), to check it independently.
-_PLATFORM_FROM_BASE = "SELECT date, platform, currency, count(*) AS n_rows, {sums} FROM ({rows}) GROUP BY ALL"
+# Each rollup recomputed from fact_active directly (not through fact_daily, nor through fact_daily_source's own
+# form of the paired sums: FILTER here, CASE there since migration 009), to check it independently.
+_FROM_BASE = "SELECT date, {dims}, count(*) AS n_rows, {sums} FROM ({rows}) GROUP BY ALL"
 
 
 def differences(con: duckdb.DuckDBPyConnection, tol: float = 1e-9) -> dict[str, int]:
@@ -130,8 +131,8 @@ def differences(con: duckdb.DuckDBPyConnection, tol: float = 1e-9) -> dict[str, 
         pn, pd_ = pair_cols(n, d)
         cond = f"{n} IS NOT NULL AND {d} IS NOT NULL"
         sums += [f"sum({n}) FILTER (WHERE {cond}) AS {pn}", f"sum({d}) FILTER (WHERE {cond}) AS {pd_}"]
-    fresh = {"fact_daily": "SELECT * FROM fact_daily_source",
-             "fact_daily_platform": _PLATFORM_FROM_BASE.format(sums=", ".join(sums), rows=rows)}
+    fresh = {table: _FROM_BASE.format(dims=", ".join(dims), sums=", ".join(sums), rows=rows)
+             for table, _, dims in TABLES}
     out = {}
     for table, _, dims in TABLES:
         keys = ["date", *dims]
