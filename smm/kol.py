@@ -244,8 +244,8 @@ def _cond_dates(col: str, start: dt.date | None, end: dt.date | None, p: dict, p
 
 def _paired(num: str, den: str) -> tuple[str, str]:
     """Numerator and denominator sums over rows that report both (the registry's rule for ratios)."""
-    return (f"sum({num}) FILTER (WHERE {num} IS NOT NULL AND {den} IS NOT NULL)",
-            f"sum({den}) FILTER (WHERE {num} IS NOT NULL AND {den} IS NOT NULL)")
+    return (f"sum(CASE WHEN {den} IS NOT NULL THEN {num} END)",   # (the FILTER form costs more: migration 009)
+            f"sum(CASE WHEN {num} IS NOT NULL THEN {den} END)")
 
 
 def _er_sums(s: Settings) -> tuple[str, str] | None:

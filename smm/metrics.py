@@ -188,9 +188,10 @@ def _row_sums(s: Settings, src: str = "fact") -> list[tuple[str, str]]:
         row["spend"], row["revenue"] = "spend_rc", "revenue_rc"
         out = [(b, f"sum({row[b]})") for b in BASE_SUMS] + [("n_rows", "count(*)")]
         for m, n, d in _paired(s):
-            cond = f"{row[n]} IS NOT NULL AND {row[d]} IS NOT NULL"
-            out.append((f"{m.id}__num", f"sum({row[n]}) FILTER (WHERE {cond})"))
-            out.append((f"{m.id}__den", f"sum({row[d]}) FILTER (WHERE {cond})"))
+            # Over rows that report both: a row whose value is NULL adds nothing to its sum, so only the other
+            # one is tested (a CASE costs DuckDB less than the same rule as a FILTER: migration 009).
+            out.append((f"{m.id}__num", f"sum(CASE WHEN {row[d]} IS NOT NULL THEN {row[n]} END)"))
+            out.append((f"{m.id}__den", f"sum(CASE WHEN {row[n]} IS NOT NULL THEN {row[d]} END)"))
         return out
     out = [(b, f"sum({b} * fx)" if b in MONEY_SUMS else f"sum({b})") for b in BASE_SUMS]
     out.append(("n_rows", "coalesce(sum(n_rows), 0)::BIGINT"))

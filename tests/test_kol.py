@@ -154,10 +154,12 @@ def test_er_base_follows_the_registry_setting(hand):
 
 def test_paired_er_ignores_rows_without_the_base(con):
     load_posts(con, [post("A", "P1", "2026-09-06", "2026-09-01 10:00", impressions=1000, likes=50),
-                     post("A", "P2", "2026-09-06", "2026-09-02 10:00", views=500, likes=40)])
+                     post("A", "P2", "2026-09-06", "2026-09-02 10:00", views=500, likes=40),
+                     post("A", "P3", "2026-09-06", "2026-09-03 10:00", impressions=4000)])
     a = rows_by_kol(kol.scorecard(con, SEPT))["A"]
     # P2 reports no impressions: its likes count in interactions (90) but not in ER on impressions (50 / 1000).
-    assert a["interactions"] == 90 and a["er"] == pytest.approx(50 / 1000)
+    # P3 reports no interactions: its impressions count in the KOL's impressions (5000) but not in ER's base.
+    assert a["interactions"] == 90 and a["impressions"] == 5000 and a["er"] == pytest.approx(50 / 1000)
 
 
 def test_window_publish_date_vs_data_date(hand):
