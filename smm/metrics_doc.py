@@ -46,7 +46,9 @@ or no given/expect test.
 - **Speed.** Queries whose filters and grouping use only date, platform, campaign, content type and KOL read
   the daily rollups `fact_daily` / `fact_daily_platform` (migration 002), maintained inside every load and
   delete transaction. They hold, besides plain sums, the paired numerator and denominator sums, so a ratio
-  from the rollup equals the ratio from the base rows (a test compares both paths under every setting).
+  from the rollup equals the ratio from the base rows (a test compares both paths under every setting). A paired
+  sum is written `sum(CASE WHEN den IS NOT NULL THEN num END)` (migration 009; DuckDB runs it faster than the same
+  rule as `FILTER (WHERE num IS NOT NULL AND den IS NOT NULL)`, which the rollup checks use, as a second form).
 
 ## Settings (stated on screen next to the numbers)
 
