@@ -1132,18 +1132,18 @@ def render_report(r, idx: int, names: dict[str, str] | None = None) -> None:
     if any(e.get("code") == "write_failed" for e in r.errors) and not _store_alive():
         st.rerun()  # the failed write stopped the database: the rerun reopens it (con()) and shows this again
     L = lang()
-    errors = r.errors
+    line, errors = report_line(r, names), r.errors
     if r.status == "unrecognised" and r.headers:
         # Not a failure but a step to take: the mapping step below (pages/data.py). No counts of rows (all 0).
         at = next((e.get("row") for e in errors if e.get("code") == "unrecognised"), None)
         st.warning(t("report.unrecognised_map", file=r.file, row=at))
         errors = [e for e in errors if e.get("code") != "unrecognised"]
     elif r.status == "loaded":
-        (st.warning if r.rows_rejected else st.success)(report_line(r, names))
+        (st.warning if r.rows_rejected else st.success)(line)
     elif r.status == "already_loaded":
-        st.info(report_line(r, names))
+        st.info(line)
     else:
-        st.error(report_line(r, names))
+        st.error(line)
     for code, params in r.notes:
         st.caption("· " + i18n.t(code, L, **params))
     if r.error_counts:          # what is wrong, in how many rows: one look for a file of many bad rows
