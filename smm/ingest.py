@@ -478,15 +478,14 @@ def _stage(con: duckdb.DuckDBPyConnection, plan: _Plan, opts: LoadOptions, stg: 
          f"({_cells_sql(inner, plan.raw, wide, lookups)}) "
          f"SELECT _row, ({summary}) AS _summary, ({noyear}) AS _noyear, "
          f"{err_list} AS _errs, {cols} FROM {src}")
-    if wide:
-        _execute(con, q, sql)
-        return
-    # A small file's staging statement is mostly planning: of its ~43 ms for 54 rows, the optimiser takes ~18,
-    # rewriting the cleaning macros' large expression trees for rows it then runs in a blink. It reads only the
-    # file's own temporary table, so it is run unoptimised (results are the same: the optimiser only reorders and
-    # simplifies). Measured on the sample's 14 files of one week: staging 0.72 → 0.45 s, the loads 1.73 → 1.45 s.
-    # Up to LONG_MODE_MAX_ROWS the saving holds; at 3,000 rows it is gone (the statement then runs long enough
-    # to need the optimiser), which is where the wide form takes over.
+    # The staging statement reads only the file's own temporary tables, so it is run unoptimised (results are the
+    # same: the optimiser only reorders and simplifies). A small file's statement is mostly planning: of its ~43 ms
+    # for 54 rows, the optimiser took ~18, rewriting the cleaning macros' large expression trees for rows it then
+    # runs in a blink (the sample's 14 files of one week: staging 0.72 → 0.45 s). The wide form gains as well,
+    # whatever the size, and was never slower (DuckDB 2.0, each file loaded 5 times each way, alternating): staging
+    # 0.113 → 0.091 s at 5,000 rows and 0.195 → 0.165 s at 50,000 (Qianchuan CSV), 0.98 → 0.93 s at 1,000,000; the
+    # whole load of a 300,000-row Meta ads CSV 1.21 → 1.16 s, of a Xiaohongshu note list 2.36 → 2.30 s, of a
+    # 200,000-row XLSX the same.
     con.execute("PRAGMA disable_optimizer")
     try:
         _execute(con, q, sql)
