@@ -445,8 +445,10 @@ def _cells_sql(inner: dict[str, tuple[str, int]], raw: readers.RawTable, wide: b
                 f"{' '.join(joins)}")
     templates = sorted({tpl for tpl, _ in inner.values()})
     applied = ", ".join(f"{tpl.format(v='v')} AS x{k}" for k, tpl in enumerate(templates))
+    # any_value skips NULLs: a CASE picks each column's cell as a FILTER would, and costs DuckDB less (the sample's
+    # 109 files loaded in 7.9–8.3 s against 8.8–9.5 s, the stored rows the same).
     pivot = ", ".join(
-        f"any_value(x{templates.index(tpl)}) FILTER (WHERE col = '{_col(i)[1:-1]}') AS {a}"
+        f"any_value(CASE WHEN col = '{_col(i)[1:-1]}' THEN x{templates.index(tpl)} END) AS {a}"
         for a, (tpl, i) in inner.items())
     return (f"SELECT r._row, {', '.join(inner)} FROM {readers.decoded_rows(raw, [])} r LEFT JOIN (SELECT _row, "
             f"{pivot} FROM (SELECT _row, col, {applied} FROM (UNPIVOT {readers.decoded_rows(raw, cols)} "
