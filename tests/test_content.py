@@ -264,6 +264,23 @@ def test_posts_lifetime_given_expect(hand):
     ).loc["P4", "er"] == pytest.approx(500 / 8000)
 
 
+def test_a_posts_attributes_come_from_its_latest_row_that_has_them(con):
+    # A later row without a title, URL or type, and with a blank theme, keeps the earlier row's; a later value wins.
+    load_rows(con, [
+        row("Q1", "2026-09-01", content_title="旧标题", content_type="video", published_at="2026-09-01 10:00",
+            impressions=100, content_url="https://x.test/q1", theme="面霜"),
+        row("Q1", "2026-09-02", impressions=50, theme="   "),
+        row("Q2", "2026-09-01", content_title="Q2 first", content_type="video", published_at="2026-09-01 11:00",
+            impressions=10, theme="A"),
+        row("Q2", "2026-09-03", content_title="Q2 renamed", content_type="image_text", impressions=5, theme="B"),
+    ])
+    p = by_id(content.posts(con, WEEK1, scope="lifetime"))
+    assert (p["Q1"]["content_title"], p["Q1"]["content_type"], p["Q1"]["content_url"], p["Q1"]["theme"]) == (
+        "旧标题", "video", "https://x.test/q1", "面霜")
+    assert p["Q1"]["impressions"] == 150
+    assert (p["Q2"]["content_title"], p["Q2"]["content_type"], p["Q2"]["theme"]) == ("Q2 renamed", "image_text", "B")
+
+
 def test_posts_weekly_counts_only_the_period(hand):
     p = by_id(content.posts(hand, WEEK2, scope="weekly"))
     # Activity in 09-07..09-13: P1's 09-08 row and P5.
