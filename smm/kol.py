@@ -242,19 +242,13 @@ def _cond_dates(col: str, start: dt.date | None, end: dt.date | None, p: dict, p
     return " AND ".join(conds)
 
 
-def _paired(num: str, den: str) -> tuple[str, str]:
-    """Numerator and denominator sums over rows that report both (the registry's rule for ratios)."""
-    return (f"sum(CASE WHEN {den} IS NOT NULL THEN {num} END)",   # (the FILTER form costs more: migration 009)
-            f"sum(CASE WHEN {num} IS NOT NULL THEN {den} END)")
-
-
 def _er_sums(s: Settings) -> tuple[str, str] | None:
     m = reg.get("er")
     den = m.den.format(er_base=s.er_base, cvr_base=s.cvr_base)
     if den == "followers":
         return None
     assert den in reg.ER_BASES  # an allow-listed column of fact_rc
-    return _paired(m.num, den)
+    return reg.paired_sums(m.num, den)
 
 
 def _population_sql(f: Filters, s: Settings, opts: KolOptions) -> tuple[str, dict]:
@@ -289,9 +283,9 @@ def _population_sql(f: Filters, s: Settings, opts: KolOptions) -> tuple[str, dic
     er = _er_sums(s)
     er_cols = (f", {er[0]} AS er__num, {er[1]} AS er__den" if er else "")
     er_expr = "er__num / nullif(er__den, 0)" if er else "interactions / nullif(followers, 0)"
-    lv = _paired("likes", "views")
-    cl = _paired("comments", "likes")
-    cv = _paired("conversions", "views")
+    lv = reg.paired_sums("likes", "views")
+    cl = reg.paired_sums("comments", "likes")
+    cv = reg.paired_sums("conversions", "views")
     sql = f"""
     -- one row per KOL post row (weekly delta), with the post's publish date
     raw AS (

@@ -176,6 +176,15 @@ def _paired(s: Settings) -> list[tuple[Metric, str, str]]:
     return out
 
 
+def paired_sums(num: str, den: str) -> tuple[str, str]:
+    """SQL sums of a ratio's numerator and denominator over the rows that report both (the rule for every ratio).
+
+    A row whose value is NULL adds nothing to its sum, so only the other one is tested: a CASE costs DuckDB less
+    than the same rule as `FILTER (WHERE num IS NOT NULL AND den IS NOT NULL)` (migration 009 writes the rollup so).
+    """
+    return f"sum(CASE WHEN {den} IS NOT NULL THEN {num} END)", f"sum(CASE WHEN {num} IS NOT NULL THEN {den} END)"
+
+
 def _row_sums(s: Settings, src: str = "fact") -> list[tuple[str, str]]:
     """(alias, aggregate) pairs: plain totals, the row count and the paired numerator/denominator sums.
 
@@ -188,10 +197,8 @@ def _row_sums(s: Settings, src: str = "fact") -> list[tuple[str, str]]:
         row["spend"], row["revenue"] = "spend_rc", "revenue_rc"
         out = [(b, f"sum({row[b]})") for b in BASE_SUMS] + [("n_rows", "count(*)")]
         for m, n, d in _paired(s):
-            # Over rows that report both: a row whose value is NULL adds nothing to its sum, so only the other
-            # one is tested (a CASE costs DuckDB less than the same rule as a FILTER: migration 009).
-            out.append((f"{m.id}__num", f"sum(CASE WHEN {row[d]} IS NOT NULL THEN {row[n]} END)"))
-            out.append((f"{m.id}__den", f"sum(CASE WHEN {row[n]} IS NOT NULL THEN {row[d]} END)"))
+            num, den = paired_sums(row[n], row[d])
+            out += [(f"{m.id}__num", num), (f"{m.id}__den", den)]
         return out
     out = [(b, f"sum({b} * fx)" if b in MONEY_SUMS else f"sum({b})") for b in BASE_SUMS]
     out.append(("n_rows", "coalesce(sum(n_rows), 0)::BIGINT"))
