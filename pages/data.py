@@ -12,7 +12,8 @@ st.title(ui.t("data.title"))
 
 top = st.container()  # the sample-data notice, filled once this run's uploads are in
 
-user_profiles = mapping.user_profiles(c)
+saved_formats = mapping.saved_formats(c)       # (profile, saved at, files loaded with it)
+user_profiles = tuple(p for p, _, _ in saved_formats)
 profiles = (*user_profiles, *builtin_profiles())
 profile_ids = ["auto"] + [p.id for p in profiles]   # text: see ui.sidebar's resend
 names_in = {x: ui.profile_names(profiles, x) for x in ui.i18n.LANGS}
@@ -46,10 +47,11 @@ ui.adopt_abandoned_uploads()
 ui.interrupted_uploads_notice()
 reports = st.session_state.setdefault("_reports", [])
 
-if reports:
-    st.subheader(ui.t("data.report"))
-    for i, r in enumerate(reversed(reports[-20:])):
-        ui.render_report(r, i, names)
+with st.container():     # (always drawn, so that what follows keeps its place when the first report comes)
+    if reports:
+        st.subheader(ui.t("data.report"))
+        for i, r in enumerate(reversed(reports[-20:])):
+            ui.render_report(r, i, names)
 
 with top:
     if sample.sample_loaded(c):
@@ -66,54 +68,61 @@ with top:
 # A format we do not know yet: map it once, recognised automatically next time. Plain widgets, not a form: each pick
 # is in Session State at once, so a language switch (ui.sidebar sends every plain value again) shows the picks in the
 # new language and keeps them; a form kept the old language's words, and a pick not yet sent showed none.
+# Always drawn (empty without an unknown file), so that what follows keeps its place on the page: an expander or
+# popover below stays open when the step goes (a rerun that moved them redrew them closed).
+mapping_step = st.container()
 unknown = [r for r in reports if r.status == "unrecognised" and r.headers]
-if unknown:
-    r = unknown[-1]
-    if st.session_state.get("_map_file") != (r.file, tuple(r.headers)):     # another file: its own choices
-        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("map_")]:
-            del st.session_state[key]
-        st.session_state["_map_file"] = (r.file, tuple(r.headers))
-    st.subheader(ui.t("data.mapping") + f" — {r.file}")
-    st.caption(ui.t("data.mapping_preview"))
-    ui.dataframe(ui.preview_frame(r), hide_index=True)
-    with st.container(border=True, key="smm_mapping"):
-        with st.container(key="smm_row_mapping_format"):
-            c1, c2, c3 = st.columns(3)
-        kinds = [k for k in KINDS if k in ("daily", "snapshot")]
-        ui.unlabel_state("map_platform", PLATFORMS, label=ui.i18n.platform_label)
-        ui.unlabel_state("map_kind", kinds)
-        m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key="map_platform",
-                                  format_func=lambda x: ui.i18n.platform_label(x, L))
-        # A radio: both kinds stay in sight with their explanation, which wraps (a select box cut it short).
-        m_kind = c2.radio(ui.t("data.mapping_kind"), kinds, key="map_kind",
-                          format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
-        m_name = c3.text_input(ui.t("data.mapping_name"), key="map_name",
-                               **ui.initial("map_name", value=r.file.rsplit(".", 1)[0]))
-        chosen = {}
-        fields = [mapping.IGNORE, *mapping.MAPPABLE_FIELDS]
-        # Rows of four that wrap (see ui.LAYOUT_CSS): on a narrow screen the columns still read in file order.
-        with st.container(key="smm_row_mapping_columns"):
-            for start in range(0, len(r.headers), 4):
-                for i, col in zip(range(start, min(start + 4, len(r.headers))), st.columns(4), strict=False):
-                    ui.unlabel_state(f"map_col_{i}", fields, label=mapping.field_choice_label)
-                    pick = col.selectbox(r.headers[i], fields, key=f"map_col_{i}",
-                                         format_func=lambda x: mapping.field_choice_label(x, L))
-                    chosen[i] = None if pick == mapping.IGNORE else pick
-        if st.button(ui.t("data.mapping_save"), key="map_save"):
-            try:
-                prof = mapping.build_user_profile(m_name, m_platform, m_kind, r.headers, chosen)
-            except ValueError:
-                st.error(ui.t("ingest.mapping_need_metric"))
-            else:
-                mapping.save_user_profile(c, prof)
-                names[prof.id] = prof.label(L)
-                st.success(ui.t("data.mapping_saved", name=prof.id))
-                data = ui.uploaded_bytes(r.file)
-                if data is not None:
-                    for new in ui.load_uploads([(r.file, data)], ingest.LoadOptions(profile_id=prof.id, as_of=as_of,
-                                               lang=L), (prof,), replaces=r):
-                        ui.render_report(new, 999, names)
-                st.cache_data.clear()
+with mapping_step:
+    if unknown:
+        r = unknown[-1]
+        if st.session_state.get("_map_file") != (r.file, tuple(r.headers)):     # another file: its own choices
+            for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("map_")]:
+                del st.session_state[key]
+            st.session_state["_map_file"] = (r.file, tuple(r.headers))
+        st.subheader(ui.t("data.mapping") + f" — {r.file}")
+        st.caption(ui.t("data.mapping_preview"))
+        ui.dataframe(ui.preview_frame(r), hide_index=True)
+        with st.container(border=True, key="smm_mapping"):
+            with st.container(key="smm_row_mapping_format"):
+                c1, c2, c3 = st.columns(3)
+            kinds = [k for k in KINDS if k in ("daily", "snapshot")]
+            ui.unlabel_state("map_platform", PLATFORMS, label=ui.i18n.platform_label)
+            ui.unlabel_state("map_kind", kinds)
+            m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key="map_platform",
+                                      format_func=lambda x: ui.i18n.platform_label(x, L))
+            # A radio: both kinds stay in sight with their explanation, which wraps (a select box cut it short).
+            m_kind = c2.radio(ui.t("data.mapping_kind"), kinds, key="map_kind",
+                              format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
+            m_name = c3.text_input(ui.t("data.mapping_name"), key="map_name",
+                                   **ui.initial("map_name", value=r.file.rsplit(".", 1)[0]))
+            clash = {p.id: p for p in user_profiles}.get(mapping.user_profile_id(m_name))
+            if clash is not None:       # saving under this name replaces a format saved before
+                c3.warning(ui.t("data.mapping_replaces", name=clash.label(L), id=clash.id))
+            chosen = {}
+            fields = [mapping.IGNORE, *mapping.MAPPABLE_FIELDS]
+            # Rows of four that wrap (see ui.LAYOUT_CSS): on a narrow screen the columns still read in file order.
+            with st.container(key="smm_row_mapping_columns"):
+                for start in range(0, len(r.headers), 4):
+                    for i, col in zip(range(start, min(start + 4, len(r.headers))), st.columns(4), strict=False):
+                        ui.unlabel_state(f"map_col_{i}", fields, label=mapping.field_choice_label)
+                        pick = col.selectbox(r.headers[i], fields, key=f"map_col_{i}",
+                                             format_func=lambda x: mapping.field_choice_label(x, L))
+                        chosen[i] = None if pick == mapping.IGNORE else pick
+            if st.button(ui.t("data.mapping_save"), key="map_save"):
+                try:
+                    prof = mapping.build_user_profile(m_name, m_platform, m_kind, r.headers, chosen)
+                except ValueError:
+                    st.error(ui.t("ingest.mapping_need_metric"))
+                else:
+                    mapping.save_user_profile(c, prof)
+                    names[prof.id] = prof.label(L)
+                    st.success(ui.t("data.mapping_saved", name=prof.id))
+                    data = ui.uploaded_bytes(r.file)
+                    if data is not None:
+                        for new in ui.load_uploads([(r.file, data)], ingest.LoadOptions(profile_id=prof.id, as_of=as_of,
+                                                   lang=L), (prof,), replaces=r):
+                            ui.render_report(new, 999, names)
+                    st.cache_data.clear()
 
 st.subheader(ui.t("data.history"))
 hist = queries.batches(c)
@@ -171,6 +180,35 @@ with st.expander(ui.t("data.templates")):
                             key=f"tpl_csv_{name}")
         col.download_button(f"{name}.xlsx", templates.template_xlsx(name), file_name=f"{name}.xlsx",
                             key=f"tpl_xlsx_{name}")
+
+# The formats saved in the mapping step: seen, and deleted when a mapping was wrong (with the batches it loaded).
+with st.container():     # (always drawn: the expander below keeps its place, and stays open, with or without it)
+    if done := st.session_state.pop("_format_deleted", None):
+        st.success(ui.t("data.format_deleted_batches" if done["files"] else "data.format_deleted", **done))
+saved_formats = mapping.saved_formats(c)       # again: the mapping step above may have saved one
+if saved_formats:
+    with st.expander(ui.t("data.saved_formats", n=len(saved_formats))):
+        st.caption(ui.t("data.saved_formats_help"))
+        ui.dataframe(mapping.saved_formats_table(c, L), hide_index=True, key="saved_formats_table", column_config={
+            ui.t("formats.saved_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+            ui.t("formats.columns"): st.column_config.TextColumn(width="large")})
+        files_of = {p.id: n for p, _, n in saved_formats}
+        f1, f2 = st.columns([3, 1])
+        fpick = f1.selectbox(ui.t("data.format_delete_pick"), list(files_of), key="format_pick",
+                             format_func=lambda x: ui.profile_label(x, names))
+        with f2.popover(ui.t("data.format_delete"), width="stretch"):
+            st.warning(ui.t("data.format_delete_confirm", name=names[fpick], id=fpick))
+            n_files = files_of[fpick]
+            with_batches = n_files > 0 and st.checkbox(ui.t("data.format_delete_batches", files=n_files),
+                                                       key="format_delete_batches")
+            if n_files and not with_batches:
+                st.caption(ui.t("data.format_keeps_batches", files=n_files))
+            if st.button(ui.t("data.format_delete_yes"), key="delete_format", type="primary"):
+                gone = mapping.delete_user_profile(c, fpick, with_batches=with_batches)
+                st.cache_data.clear()
+                if gone is not None:
+                    st.session_state["_format_deleted"] = {"name": names[fpick], "id": fpick, "files": gone}
+                st.rerun()
 
 with st.expander(ui.t("data.formats")):
     ui.dataframe(mapping.formats_table(L), hide_index=True)

@@ -1,4 +1,4 @@
-"""Command line: `smm ingest | totals | sample | kpis` (also `python -m smm`)."""
+"""Command line: `smm ingest | totals | sample | formats | kpis` (also `python -m smm`)."""
 
 from __future__ import annotations
 
@@ -22,13 +22,10 @@ def _print_json(obj: object) -> None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from smm.ingest import LoadOptions, ingest_file
-    from smm.profiles import profile_from_dict
+    from smm.mapping import user_profiles
 
     con = store.connect(args.db)
-    import json as _json
-
-    extra = tuple(profile_from_dict(_json.loads(d), user_defined=True)
-                  for (d,) in con.execute("SELECT definition FROM user_profiles").fetchall())
+    extra = user_profiles(con)
     rejected = 0
     for f in args.files:
         opts = LoadOptions(profile_id=args.profile, as_of=args.as_of,
@@ -108,6 +105,43 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_formats(args: argparse.Namespace) -> int:
+    """List the export formats (built in, then saved in the Data page's mapping step), or delete a saved one."""
+    from smm.mapping import delete_user_profile, saved_formats
+    from smm.profiles import builtin_profiles
+
+    con = store.connect(args.db)
+    try:
+        if args.delete:
+            if any(p.id == args.delete for p in builtin_profiles()):
+                print(f"{args.delete}: a built-in format cannot be deleted", file=sys.stderr)
+                return 1
+            gone = delete_user_profile(con, args.delete, with_batches=args.with_batches)
+            if gone is None:
+                print(f"{args.delete}: no saved format of that id (smm formats lists them)", file=sys.stderr)
+                return 1
+            out = {"deleted": args.delete, "batches_deleted": gone}
+            _print_json(out) if args.json else print(
+                f"{args.delete}: deleted" + (f", with {gone} batches" if args.with_batches else ""))
+            return 0
+        rows = [{"id": p.id, "name": p.label(args.lang), "platform": p.platform, "kind": p.kind, "saved": True,
+                 "saved_at": at, "files": n, "columns": {f: list(h) for f, h in p.columns.items()}}
+                for p, at, n in saved_formats(con)]
+        rows += [{"id": p.id, "name": p.label(args.lang), "platform": p.platform, "kind": p.kind, "saved": False}
+                 for p in sorted(builtin_profiles(), key=lambda p: p.id)]
+    finally:
+        con.close()
+    if args.json:
+        for r in rows:
+            _print_json(r)
+        return 0
+    w = max(len(r["id"]) for r in rows)
+    for r in rows:
+        extra = f"  (saved {r['saved_at']:%Y-%m-%d %H:%M}, {r['files']} files loaded)" if r["saved"] else ""
+        print(f"{r['id']:<{w}}  {r['kind']:<11} {r['platform'] or '-':<11} {r['name']}{extra}")
+    return 0
+
+
 def cmd_kpis(args: argparse.Namespace) -> int:
     """Every registry metric for the filters and its comparison period (the Overview's own function)."""
     from smm import fmt, overview
@@ -166,6 +200,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sample", help="load the bundled sample data")
     p.add_argument("--db")
     p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("formats", help="list the export formats, or delete one saved in the mapping step",
+                       description="Every export format: those saved in the Data page's mapping step first (with "
+                                   "the files loaded with each), then the built-in ones. An id is what "
+                                   "`smm ingest --profile` takes.")
+    p.add_argument("--db", help="store path (default: $SMM_DB or the user data directory)")
+    p.add_argument("--delete", metavar="ID", help="delete this saved format (the files it loaded stay loaded)")
+    p.add_argument("--with-batches", action="store_true",
+                   help="with --delete: delete the batches loaded with it too (their rows go)")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the formats' names")
+    p.add_argument("--json", action="store_true", help="one JSON object per format")
+    p.set_defaults(func=cmd_formats)
 
     from smm.periods import COMPARE_MODES
     from smm.schema import CVR_BASES, ER_BASES, ROI_BASES

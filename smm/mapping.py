@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from smm.profiles import Profile, profile_from_dict
 from smm.schema import AUX_TABLES, FIELD_KINDS, METRICS
+
+if TYPE_CHECKING:   # pandas only where a table is drawn: `smm ingest` starts without it (~0.4 s)
+    import pandas as pd
 
 MAPPABLE_FIELDS: tuple[str, ...] = tuple(f for f in FIELD_KINDS if f not in ("followers", "fee", "posts", "planned",
                                                                              "amount", "category", "note", "as_of"))
@@ -31,12 +34,16 @@ def user_profiles(con: duckdb.DuckDBPyConnection) -> tuple[Profile, ...]:
     return tuple(profile_from_dict(json.loads(d), user_defined=True) for (d,) in rows)
 
 
+def user_profile_id(name: str) -> str:
+    """The id a format saved under `name` gets: saving another under a name with the same id replaces it."""
+    # \w keeps Chinese names apart (两个中文名称不会都变成 user_custom 而互相覆盖).
+    return "user_" + (re.sub(r"\W+", "_", name.strip().lower()).strip("_") or "custom")
+
+
 def build_user_profile(name: str, platform: str | None, kind: str, headers: list[str],
                        columns: dict[int, str]) -> Profile:
     """A profile from the user's mapping (column index -> canonical field); every mapped header is required."""
-    # \w keeps Chinese names apart (两个中文名称不会都变成 user_custom 而互相覆盖).
-    slug = re.sub(r"\W+", "_", name.strip().lower()).strip("_") or "custom"
-    pid = "user_" + slug
+    pid = user_profile_id(name)
     fields: dict[str, list[str]] = {}
     for i, f in columns.items():
         if f and f in FIELD_KINDS:
@@ -57,9 +64,60 @@ def save_user_profile(con: duckdb.DuckDBPyConnection, profile: Profile) -> None:
                 [profile.id, json.dumps(d, ensure_ascii=False)])
 
 
+def delete_user_profile(con: duckdb.DuckDBPyConnection, profile_id: str, *, with_batches: bool = False) -> int | None:
+    """Remove a saved format; None if there is none of that id, else how many batches went with it.
+
+    The files loaded with it stay loaded unless `with_batches`: then each of its batches is deleted first
+    (smm.ingest.delete_batch, newest first), and the format last, so a failure part way leaves it to retry.
+    """
+    if not con.execute("SELECT count(*) FROM user_profiles WHERE profile_id = ?", [profile_id]).fetchall()[0][0]:
+        return None
+    deleted = 0
+    if with_batches:
+        from smm.ingest import delete_batch
+
+        for (batch,) in con.execute("SELECT batch_id FROM load_batches WHERE profile = ? AND status = 'loaded' "
+                                    "ORDER BY batch_id DESC", [profile_id]).fetchall():
+            deleted += delete_batch(con, batch)
+    con.execute("DELETE FROM user_profiles WHERE profile_id = ?", [profile_id])
+    return deleted
+
+
+def saved_formats(con: duckdb.DuckDBPyConnection) -> list[tuple[Profile, object, int]]:
+    """Every saved format with when it was saved and how many loaded files (batches not deleted) it read."""
+    rows = con.execute(
+        "SELECT u.definition, u.created_at, count(b.batch_id) FROM user_profiles u LEFT JOIN load_batches b "
+        "ON b.profile = u.profile_id AND b.status = 'loaded' GROUP BY u.profile_id, u.definition, u.created_at "
+        "ORDER BY u.created_at, u.profile_id"
+    ).fetchall()
+    return [(profile_from_dict(json.loads(d), user_defined=True), at, n) for d, at, n in rows]
+
+
+def saved_formats_table(con: duckdb.DuckDBPyConnection, lang: str) -> pd.DataFrame:
+    """The saved formats for the Data page, in the user's language: name, platform, kind, each mapped column
+    (`header → field`, in the file's order of mapping), files loaded with it, when it was saved, and its id."""
+    import pandas as pd
+
+    from smm.i18n import field_label, platform_label, t
+
+    rows = [{t("formats.name", lang): p.label(lang),
+             t("formats.platform", lang): platform_label(p.platform, lang) if p.platform else "—",
+             t("formats.kind", lang): t(f"kind.{p.kind}", lang),
+             t("formats.columns", lang): " · ".join(f"{h} → {field_label(f, lang)}"
+                                                   for f, headers in p.columns.items() for h in headers),
+             t("formats.files", lang): n,
+             t("formats.saved_at", lang): at,
+             t("formats.id", lang): p.id}
+            for p, at, n in saved_formats(con)]
+    return pd.DataFrame(rows, columns=[t(f"formats.{k}", lang) for k in (
+        "name", "platform", "kind", "columns", "files", "saved_at", "id")])
+
+
 def formats_table(lang: str) -> pd.DataFrame:
     """The supported formats (built-in profiles) for the Data page, in the user's language: platform, format,
     kind of file, the fields a file must hold, and the format's id (what `smm ingest --profile` takes)."""
+    import pandas as pd
+
     from smm.i18n import field_label, listing, platform_label, t
     from smm.profiles import builtin_profiles
 

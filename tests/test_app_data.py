@@ -197,6 +197,88 @@ def test_the_mapping_step_keeps_picks_across_a_language_switch_and_starts_afresh
         ("Metric X", "ignore"), ("When", "ignore"), ("Count Y", "ignore")]
 
 
+BILI = ["日子", "B站花费", "B站曝光"]
+
+
+def map_and_save(at, name: str, file: str, rows: list[list[str]]):
+    """Upload an unknown file, map its three columns (date, spend, impressions on Bilibili), save it as `name`."""
+    upload(at, (file, csv_bytes(BILI, rows)))
+    for i, field in enumerate(("date", "spend", "impressions")):
+        at.selectbox(key=f"map_col_{i}").set_value(field)
+    at.selectbox(key="map_platform").set_value("bilibili")
+    at.text_input(key="map_name").set_value(name).run()
+    at.button(key="map_save").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def saved_formats_frame(at, lang: str = "en"):
+    return next(d.value for d in at.dataframe if i18n.t("formats.columns", lang) in d.value.columns)
+
+
+def test_saved_formats_are_listed_and_a_wrong_one_is_deleted_with_its_batches_then_mapped_anew(sample_db):
+    at = data_page()
+    assert not [e for e in at.expander if e.label.startswith(i18n.t("data.saved_formats", "en", n=0)[:12])]
+    map_and_save(at, "B站投放", "bili_w1.csv", [["2026-11-16", "100", "1000"], ["2026-11-17", "200", "2000"]])
+    con = store_of(sample_db)
+    [(pid,)] = con.execute("SELECT profile_id FROM user_profiles").fetchall()
+    # listed: its name, platform, kind, each column and the field it feeds, the files it loaded, its id
+    assert [e for e in at.expander if e.label == i18n.t("data.saved_formats", "en", n=1)]
+    [row] = saved_formats_frame(at).to_dict("records")
+    assert row[i18n.t("formats.name", "en")] == "B站投放"
+    assert row[i18n.t("formats.platform", "en")] == i18n.platform_label("bilibili", "en")
+    assert row[i18n.t("formats.kind", "en")] == i18n.t("kind.daily", "en")
+    assert row[i18n.t("formats.columns", "en")] == " · ".join(
+        f"{h} → {i18n.field_label(f, 'en')}" for h, f in zip(BILI, ("date", "spend", "impressions"), strict=True))
+    assert row[i18n.t("formats.files", "en")] == 1
+    assert row[i18n.t("formats.id", "en")] == pid
+    # a second file of it: recognised, and counted
+    upload(at, ("bili_w2.csv", csv_bytes(BILI, [["2026-11-18", "300", "3000"]])))
+    assert saved_formats_frame(at).iloc[0][i18n.t("formats.files", "en")] == 2
+    # saving another mapping under the same name would replace it: the mapping step says so before the save
+    upload(at, ("other.csv", csv_bytes(["Tag", "Geld", "Sicht"], [["2026-11-16", "1", "10"]])))
+    at.text_input(key="map_name").set_value("b站投放 ").run()
+    assert i18n.t("data.mapping_replaces", "en", name="B站投放", id=pid) in texts(at, "warning")
+    at.text_input(key="map_name").set_value("Andere").run()
+    assert i18n.t("data.mapping_replaces", "en", name="B站投放", id=pid) not in texts(at, "warning")
+    # deleting asks first; with its batches ticked, the rows it loaded go too
+    at.selectbox(key="format_pick").set_value(pid).run()
+    assert i18n.t("data.format_delete_confirm", "en", name="B站投放", id=pid) in texts(at, "warning")
+    assert i18n.t("data.format_keeps_batches", "en", files=2) in texts(at, "caption")
+    assert con.execute("SELECT count(*) FROM user_profiles").fetchall() == [(1,)]
+    at.checkbox(key="format_delete_batches").check().run()
+    at.button(key="delete_format").click().run()
+    assert not at.exception, at.exception
+    assert i18n.t("data.format_deleted_batches", "en", name="B站投放", id=pid, files=2) in texts(at, "success")
+    assert con.execute("SELECT count(*) FROM user_profiles").fetchall() == [(0,)]
+    assert sorted(con.execute("SELECT file_name, status FROM load_batches WHERE profile = ?", [pid]).fetchall()) == [
+        ("bili_w1.csv", "deleted"), ("bili_w2.csv", "deleted")]
+    assert con.execute("SELECT count(*) FROM fact_active WHERE platform = 'bilibili'").fetchall() == [(0,)]
+    assert not [e for e in at.expander if e.label == i18n.t("data.saved_formats", "en", n=1)]
+    # the same file again is not "already loaded": it goes to the mapping step, to be mapped anew
+    upload(at, ("bili_w1.csv", csv_bytes(BILI, [["2026-11-16", "100", "1000"], ["2026-11-17", "200", "2000"]])))
+    assert [s for s in texts(at, "subheader") if s == i18n.t("data.mapping", "en") + " — bili_w1.csv"]
+
+
+def test_deleting_a_saved_format_alone_keeps_what_it_loaded(sample_db):
+    at = data_page("zh")
+    map_and_save(at, "微博周报", "wb.csv", [["2026-11-16", "100", "1000"]])
+    con = store_of(sample_db)
+    [(pid,)] = con.execute("SELECT profile_id FROM user_profiles").fetchall()
+    before = con.execute("SELECT count(*), sum(spend) FROM fact_active WHERE platform = 'bilibili'").fetchall()
+    assert before == [(1, 100.0)]
+    at.button(key="delete_format").click().run()
+    assert not at.exception, at.exception
+    assert i18n.t("data.format_deleted", "zh", name="微博周报", id=pid) in texts(at, "success")
+    assert con.execute("SELECT count(*) FROM user_profiles").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*), sum(spend) FROM fact_active WHERE platform = 'bilibili'").fetchall() == before
+    assert con.execute("SELECT status FROM load_batches WHERE profile = ?", [pid]).fetchall() == [("loaded",)]
+    # the history still names the format it was loaded with
+    hist = next(d.value for d in at.dataframe if i18n.field_label("file_name", "zh") in d.value.columns)
+    shown = dict(zip(hist[i18n.field_label("file_name", "zh")], hist[i18n.field_label("profile", "zh")], strict=True))
+    assert shown["wb.csv"] == pid
+
+
 def test_a_batch_is_deleted_from_the_history(sample_db):
     at = data_page()
     upload(at, ("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)))

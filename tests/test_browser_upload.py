@@ -241,6 +241,81 @@ def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, 
     expect(report).to_contain_text("2 rows")
 
 
+def _pick(page, combobox, label: str) -> None:
+    """Choose `label` in a select box as a person does (typing narrows the long list), and wait until it shows and
+    the run it starts is over: the next click then meets a page that is not being redrawn."""
+    combobox.click()
+    page.keyboard.type(label)
+    page.get_by_role("option", name=label, exact=True).click()
+    expect(combobox).to_have_value(label)
+    wait_idle(page)
+
+
+def test_a_wrong_saved_format_is_deleted_with_its_batches_and_the_file_mapped_anew(own_server, page, tmp_path):
+    """A format saved with a wrong mapping is not a dead end: the Data page lists it, deletes it (behind a
+    confirmation, with the batches it loaded when ticked), and the same file then goes to the mapping step again."""
+    from smm import store
+
+    headers = ["统计日", "投放花费合计", "曝光次数"]
+    path = tmp_path / "微博周报.csv"
+    path.write_bytes(csv_bytes(headers, [["2026-11-16", "100", "1000"], ["2026-11-17", "50", "800"]]))
+    page.goto(f"{own_server.url}/data?lang=zh")
+    wait_idle(page)
+    upload = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    upload.set_input_files(str(path))
+    columns = page.locator('[class*="st-key-smm_row_mapping_columns"]')
+    expect(columns.get_by_role("combobox", name=headers[0])).to_be_visible(timeout=60000)
+    wait_idle(page)
+    # the wrong mapping: 曝光次数 left out, so the format never reads exposure
+    for header, field in ((headers[0], "date"), (headers[1], "spend")):
+        _pick(page, columns.get_by_role("combobox", name=header), i18n.field_label(field, "zh"))
+    page.get_by_role("button", name=i18n.t("data.mapping_save", "zh")).click()
+    wait_idle(page)
+    pid = "user_微博周报"
+    expect(page.get_by_text(i18n.t("data.mapping_saved", "zh", name=pid), exact=False)).to_be_visible()
+    saved = page.get_by_test_id("stExpander").filter(has_text=i18n.t("data.saved_formats", "zh", n=1))
+    saved.locator("summary").click()
+    expect(saved.get_by_text(i18n.t("data.saved_formats_help", "zh"))).to_be_visible()
+    saved.get_by_role("button", name=i18n.t("data.format_delete", "zh")).click()
+    dialog = page.get_by_test_id("stPopoverBody")
+    expect(dialog.get_by_text(i18n.t("data.format_delete_confirm", "zh", name="微博周报", id=pid))).to_be_visible()
+    dialog.get_by_text(i18n.t("data.format_delete_batches", "zh", files=1)).click()
+    wait_idle(page)
+    page.get_by_test_id("stPopoverBody").get_by_role("button", name=i18n.t("data.format_delete_yes", "zh")).click()
+    wait_idle(page)
+    expect(page.get_by_text(i18n.t("data.format_deleted_batches", "zh", name="微博周报", id=pid, files=1))).to_be_visible()
+    expect(page.get_by_test_id("stExpander").filter(has_text=i18n.t("data.saved_formats", "zh", n=1))).to_have_count(0)
+    expect(page.get_by_test_id("stExpander").filter(has_text=i18n.t("data.formats", "zh"))).to_have_count(1)
+    screenshot(page, "saved_format_deleted_zh")
+    # the same file again: not "already loaded", but mapped anew, exposure included this time
+    upload.set_input_files([])
+    wait_idle(page)
+    upload.set_input_files(str(path))
+    expect(columns.get_by_role("combobox", name=headers[2])).to_be_visible(timeout=60000)
+    wait_idle(page)
+    for header, field in ((headers[0], "date"), (headers[1], "spend"), (headers[2], "impressions")):
+        _pick(page, columns.get_by_role("combobox", name=header), i18n.field_label(field, "zh"))
+    page.get_by_role("button", name=i18n.t("data.mapping_save", "zh")).click()
+    wait_idle(page)
+    # (the first load's report stays in the list, its format now shown by id: the format is gone)
+    def line(fmt: str) -> str:
+        return i18n.t("report.line", "zh", file=path.name, status=i18n.t("status.loaded", "zh"), profile=fmt, rows="2",
+                      rejected="0", summary="0", superseded="0")
+
+    reports = page.locator('[data-testid="stAlertContentSuccess"]')
+    expect(reports.filter(has_text=line(f"微博周报 ({pid})"))).to_be_visible(timeout=60000)
+    expect(reports.filter(has_text=line(pid))).to_be_visible()
+    own_server.stop()
+    con = store.connect(own_server.db)
+    try:
+        assert con.execute("SELECT status FROM load_batches WHERE file_name = ? ORDER BY batch_id",
+                           [path.name]).fetchall() == [("deleted",), ("loaded",)]
+        assert con.execute("SELECT sum(spend), sum(impressions) FROM fact_active f JOIN load_batches b USING "
+                           "(batch_id) WHERE b.file_name = ?", [path.name]).fetchall() == [(150.0, 1800.0)]
+    finally:
+        con.close()
+
+
 def _big_export(path, rows: int) -> None:
     """A 巨量千川 plan report of `rows` days × creatives, GB18030 as Chinese Windows Excel writes it."""
     import datetime as dt

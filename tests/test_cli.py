@@ -298,7 +298,7 @@ def test_a_store_held_by_another_process_is_reported_not_crashed(tmp_path, files
 def test_help_lists_the_commands():
     res = smm("--help", module=True)
     assert res.returncode == 0
-    assert all(c in res.stdout for c in ("ingest", "totals", "sample"))
+    assert all(c in res.stdout for c in ("ingest", "totals", "sample", "formats", "kpis"))
     ingest_help = smm("ingest", "--help").stdout
     assert all(o in ingest_help for o in ("--db", "--profile", "--json", "--as-of", "--load-valid"))
 
@@ -338,3 +338,45 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path, files):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0, err
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_formats_lists_saved_and_built_in_formats_and_deletes_a_saved_one(tmp_path):
+    """A format saved in the Data page's mapping step is seen, used by `smm ingest`, and deleted from the CLI."""
+    from smm import mapping
+
+    db = tmp_path / "s.duckdb"
+    header = ["日子", "B站花费", "B站曝光"]
+    con = store.connect(db)
+    mapping.save_user_profile(con, mapping.build_user_profile("B站投放", "bilibili", "daily", header,
+                                                              {0: "date", 1: "spend", 2: "impressions"}))
+    con.close()
+    for week, rows in (("w1", [["2026-11-16", "100", "1000"]]), ("w2", [["2026-11-23", "50", "500"]])):
+        (tmp_path / f"bili_{week}.csv").write_bytes(csv_bytes(header, rows))
+        res = smm("ingest", tmp_path / f"bili_{week}.csv", "--db", db, "--json")
+        assert res.returncode == 0, res.stderr
+        assert json_lines(res.stdout)[0]["profile"] == "user_b站投放"
+    listed = json_lines(smm("formats", "--db", db, "--json").stdout)
+    assert listed[0] == {"id": "user_b站投放", "name": "B站投放", "platform": "bilibili", "kind": "daily",
+                         "saved": True, "saved_at": listed[0]["saved_at"], "files": 2,
+                         "columns": {"date": ["日子"], "spend": ["B站花费"], "impressions": ["B站曝光"]}}
+    from smm.profiles import builtin_profiles
+
+    assert [o["id"] for o in listed[1:]] == sorted(p.id for p in builtin_profiles())
+    assert not any(o["saved"] for o in listed[1:])
+    text = smm("formats", "--db", db).stdout.splitlines()
+    assert text[0].startswith("user_b站投放") and "2 files loaded" in text[0]
+    # a built-in format or an unknown id: refused, nothing changes
+    for bad in ("meta_ads", "user_nope"):
+        res = smm("formats", "--db", db, "--delete", bad)
+        assert res.returncode == 1 and bad in res.stderr
+    assert len(json_lines(smm("formats", "--db", db, "--json").stdout)) == len(listed)
+    # deleted with its batches: their rows go, and the next such file is not recognised any more
+    res = smm("formats", "--db", db, "--delete", "user_b站投放", "--with-batches", "--json")
+    assert res.returncode == 0, res.stderr
+    assert json_lines(res.stdout) == [{"deleted": "user_b站投放", "batches_deleted": 2}]
+    totals = json_lines(smm("totals", "--db", db, "--platform", "bilibili", "--json").stdout)[0]
+    assert totals["spend"] in (None, 0)
+    res = smm("ingest", tmp_path / "bili_w1.csv", "--db", db, "--json")
+    [o] = json_lines(res.stdout)
+    assert res.returncode == 1 and o["status"] == "rejected"
+    assert "matches no known export format" in o["errors"][0]["message"]
