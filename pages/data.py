@@ -12,6 +12,13 @@ st.title(ui.t("data.title"))
 
 top = st.container()  # the sample-data notice, filled once this run's uploads are in
 
+# A delete closes its popover: left open, it offered the next batch (or format) at once, under the same button, where a
+# second click would delete it too. (Set before the popovers are drawn: Streamlit takes their state only then.)
+DELETE_POPOVERS = ("batch_delete_popover", "format_delete_popover")
+if st.session_state.pop("_close_delete_popovers", False):
+    for k in DELETE_POPOVERS:
+        st.session_state[k] = False
+
 saved_formats = mapping.saved_formats(c)       # (profile, saved at, files loaded with it)
 user_profiles = tuple(p for p, _, _ in saved_formats)
 profiles = (*user_profiles, *builtin_profiles())
@@ -125,6 +132,9 @@ with mapping_step:
                     st.cache_data.clear()
 
 st.subheader(ui.t("data.history"))
+with st.container():     # (always drawn: the table and the delete popover below keep their place)
+    if gone := st.session_state.pop("_batch_deleted", None):
+        st.success(ui.t("data.deleted", **gone))
 hist = queries.batches(c)
 if hist.empty:
     st.caption(ui.t("data.no_history"))
@@ -149,14 +159,16 @@ else:
         pick = d1.selectbox(ui.t("data.delete_pick"), live["batch_id"].tolist(), key="delete_pick",
                             format_func=lambda b: f"#{b} · {by_batch.loc[b, 'file_name']}")
         # A second, explicit click: one stray click must not remove a week of data.
-        with d2.popover(ui.t("data.delete"), width="stretch"):
+        with d2.popover(ui.t("data.delete"), width="stretch", key=DELETE_POPOVERS[0], on_change="rerun"):
             row = by_batch.loc[pick]
             st.warning(ui.t("data.delete_confirm", batch=pick, file=row["file_name"],
                             rows=f"{int(row['rows_loaded']):,}"))
             if st.button(ui.t("data.delete_yes"), key="delete_batch", type="primary"):
-                ingest.delete_batch(c, int(pick))
+                if ingest.delete_batch(c, int(pick)):     # (said after the rerun that redraws the history)
+                    st.session_state["_batch_deleted"] = {"batch": int(pick), "file": row["file_name"],
+                                                          "rows": f"{int(row['rows_loaded']):,}"}
                 st.cache_data.clear()
-                st.success(ui.t("data.deleted", batch=pick))
+                st.session_state["_close_delete_popovers"] = True
                 st.rerun()
 
 with st.expander(ui.t("data.fx")):
@@ -196,7 +208,7 @@ if saved_formats:
         f1, f2 = st.columns([3, 1])
         fpick = f1.selectbox(ui.t("data.format_delete_pick"), list(files_of), key="format_pick",
                              format_func=lambda x: ui.profile_label(x, names))
-        with f2.popover(ui.t("data.format_delete"), width="stretch"):
+        with f2.popover(ui.t("data.format_delete"), width="stretch", key=DELETE_POPOVERS[1], on_change="rerun"):
             st.warning(ui.t("data.format_delete_confirm", name=names[fpick], id=fpick))
             n_files = files_of[fpick]
             with_batches = n_files > 0 and st.checkbox(ui.t("data.format_delete_batches", files=n_files),
@@ -208,6 +220,7 @@ if saved_formats:
                 st.cache_data.clear()
                 if gone is not None:
                     st.session_state["_format_deleted"] = {"name": names[fpick], "id": fpick, "files": gone}
+                st.session_state["_close_delete_popovers"] = True
                 st.rerun()
 
 with st.expander(ui.t("data.formats")):

@@ -78,7 +78,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "This removes the {rows} rows batch #{batch} ({file}) loaded, and all they added to the "
                             "totals. Uploading the file again brings them back."),
     "data.delete_yes": ("确认删除", "Delete"),
-    "data.deleted": ("批次 {batch} 已删除，其数据已移除。", "Batch {batch} deleted; its rows are gone."),
+    "data.deleted": ("批次 #{batch}（{file}）已删除，它载入的 {rows} 行已移除。",
+                     "Batch #{batch} ({file}) deleted: the {rows} rows it loaded are gone."),
     "data.templates": ("模板下载", "Templates"),
     "data.fx": ("汇率（1 单位 = ? 人民币）", "Exchange rates (CNY per unit)"),
     "data.fx_save": ("保存汇率", "Save rates"),

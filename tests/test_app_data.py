@@ -291,6 +291,9 @@ def test_a_batch_is_deleted_from_the_history(sample_db):
     at.button(key="delete_batch").click().run()
     assert not at.exception
     assert batches_named(sample_db, "linkedin_week.csv") == [(batch, "deleted")]
+    # said once the history is redrawn (a message drawn before the rerun was never seen)
+    assert i18n.t("data.deleted", "en", batch=batch, file="linkedin_week.csv", rows=f"{len(NEW_ROWS):,}") in texts(
+        at, "success")
     assert store_of(sample_db).execute(
         "SELECT count(*) FROM fact_active WHERE platform = 'linkedin'"
     ).fetchall() == [(0,)]

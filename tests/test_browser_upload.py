@@ -84,6 +84,53 @@ def test_upload_a_gb18030_file_and_see_the_new_totals(st_server, page, gb18030_f
     screenshot(page, "upload_gb18030_overview_en")
 
 
+def test_a_batch_deleted_in_the_history_takes_its_rows_off_the_overview(own_server, page, gb18030_file):
+    """The load history's delete, clicked through: the batch is picked, the popover asks, the delete says what went
+    (a message drawn before the page's rerun was never seen), and the Overview no longer counts the file."""
+    from smm import store
+
+    page.goto(f"{own_server.url}/data?lang=en")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(gb18030_file))
+    expect(page.locator('[data-testid="stAlertContentSuccess"]', has_text=gb18030_file.name)).to_be_visible(
+        timeout=60000)
+    wait_idle(page)
+    overview = f"{own_server.url}/?lang=en&platforms=bilibili&dates=2026-11-16&dates=2026-11-22"
+    page.goto(overview)
+    wait_idle(page)
+    spend = page.locator('[data-testid="stMetric"]', has_text=i18n.t("field.spend", "en")).locator(
+        '[data-testid="stMetricValue"]')
+    expect(spend).to_have_text(fmt.money(SPEND, "CNY", "en"))
+    page.goto(f"{own_server.url}/data?lang=en")
+    wait_idle(page)
+    # the newest batch is the one offered first
+    pick = page.get_by_role("combobox", name=i18n.t("data.delete_pick", "en"))
+    expect(pick).to_have_value(re.compile(rf"^#(\d+) · {re.escape(gb18030_file.name)}$"))
+    batch = int(re.match(r"#(\d+)", pick.input_value()).group(1))
+    page.get_by_role("button", name=i18n.t("data.delete", "en")).click()
+    body = page.get_by_test_id("stPopoverBody")
+    expect(body.get_by_text(i18n.t("data.delete_confirm", "en", batch=batch, file=gb18030_file.name, rows="2"))
+           ).to_be_visible()
+    body.get_by_role("button", name=i18n.t("data.delete_yes", "en")).click()
+    expect(page.get_by_text(i18n.t("data.deleted", "en", batch=batch, file=gb18030_file.name, rows="2"))).to_be_visible()
+    # the popover closed: left open, it offered the next batch under the same button, a second click away
+    expect(page.get_by_test_id("stPopoverBody")).not_to_be_visible()
+    expect(pick).not_to_have_value(re.compile(rf"^#{batch} "))
+    screenshot(page, "batch_deleted_en")
+    page.goto(overview)
+    wait_idle(page)
+    expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "en"))
+    expect(spend).not_to_have_text(fmt.money(SPEND, "CNY", "en"))
+    own_server.stop()
+    con = store.connect(own_server.db)
+    try:
+        assert con.execute("SELECT status FROM load_batches WHERE batch_id = ?", [batch]).fetchall() == [("deleted",)]
+        assert con.execute("SELECT count(*) FROM fact_active WHERE batch_id = ? OR platform = 'bilibili'",
+                           [batch]).fetchall() == [(0,)]
+    finally:
+        con.close()
+
+
 def test_the_uploader_speaks_english_too(st_server, page):
     page.goto(st_server.url + "/data?lang=en")
     wait_idle(page)
@@ -284,6 +331,7 @@ def test_a_wrong_saved_format_is_deleted_with_its_batches_and_the_file_mapped_an
     page.get_by_test_id("stPopoverBody").get_by_role("button", name=i18n.t("data.format_delete_yes", "zh")).click()
     wait_idle(page)
     expect(page.get_by_text(i18n.t("data.format_deleted_batches", "zh", name="微博周报", id=pid, files=1))).to_be_visible()
+    expect(page.get_by_test_id("stPopoverBody")).not_to_be_visible()
     expect(page.get_by_test_id("stExpander").filter(has_text=i18n.t("data.saved_formats", "zh", n=1))).to_have_count(0)
     expect(page.get_by_test_id("stExpander").filter(has_text=i18n.t("data.formats", "zh"))).to_have_count(1)
     screenshot(page, "saved_format_deleted_zh")
