@@ -87,10 +87,34 @@ def cmd_totals(args: argparse.Namespace) -> int:
     con.close()
     if args.json:
         _print_json(out)
-    else:
-        for k, v in out.items():
-            print(f"{k}: {v}")
+        return 0
+    for line in _totals_lines(out, args):
+        print(line)
+    if out["missing_fx"]:
+        print(f"warning: no exchange rate to {out['currency']} for {', '.join(out['missing_fx'])}; their rows are "
+              "left out of the totals above (set one on the Data page)", file=sys.stderr)
     return 0
+
+
+def _totals_lines(out: dict, args: argparse.Namespace) -> list[str]:
+    """`smm totals` for a person: what was summed, each metric with thousands separators (money to the cent, counts
+    whole, `-` for none), then spend and revenue in each original currency."""
+    from smm.schema import METRICS, MONEY_METRICS
+
+    def num(v, money: bool) -> str:
+        return "-" if v is None else f"{v:,.2f}" if money else f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+    span = f"{args.start or '…'} to {args.end or '…'}" if args.start or args.end else "all dates"
+    lines = [f"totals in {out['currency']} · {out['rows']:,} rows · {', '.join(args.platform or ['all platforms'])} "
+             f"· {span}"]
+    w = max(map(len, METRICS))
+    lines += [f"  {m:<{w}}  {num(out[m], m in MONEY_METRICS):>20}" for m in METRICS]
+    money = {c: v for c, v in out["by_currency"].items() if v["spend"] is not None or v["revenue"] is not None}
+    if money:
+        lines.append("in each original currency:")
+        lines += [f"  {c or '?':<4} spend {num(v['spend'], True):>18}  revenue {num(v['revenue'], True):>18}"
+                  for c, v in money.items()]
+    return lines
 
 
 def cmd_sample(args: argparse.Namespace) -> int:

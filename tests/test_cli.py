@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -380,3 +381,32 @@ def test_formats_lists_saved_and_built_in_formats_and_deletes_a_saved_one(tmp_pa
     [o] = json_lines(res.stdout)
     assert res.returncode == 1 and o["status"] == "rejected"
     assert "matches no known export format" in o["errors"][0]["message"]
+
+
+def test_totals_text_reads_as_a_person_reads_it(tmp_path, files):
+    """Without --json: each metric on its own line with thousands separators, money to the cent (never a float's
+    17 digits), `-` where nothing reported it, and the original currencies' spend and revenue."""
+    db = tmp_path / "s.duckdb"
+    assert smm("ingest", files["weibo.csv"], files["meta_usd.csv"], "--db", db, "--json").returncode == 0
+    want = json.loads(smm("totals", "--db", db, "--json").stdout)
+    res = smm("totals", "--db", db, "--platform", "weibo")
+    assert res.returncode == 0, res.stderr
+    head, *lines = res.stdout.splitlines()
+    weibo = json.loads(smm("totals", "--db", db, "--json", "--platform", "weibo").stdout)
+    assert head == f"totals in CNY · {weibo['rows']:,} rows · weibo · all dates"
+    shown = dict(line.split() for line in lines[:13])
+    from smm.schema import METRICS
+
+    assert list(shown) == list(METRICS)
+    for m in METRICS:
+        v = weibo[m]
+        if v is None:
+            assert shown[m] == "-"
+        else:
+            assert float(shown[m].replace(",", "")) == pytest.approx(v, abs=0.005)
+            assert re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d{2})?", shown[m]), shown[m]
+    assert re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{2}", shown["spend"])
+    full = smm("totals", "--db", db).stdout.splitlines()
+    cur = full[full.index("in each original currency:") + 1:]
+    money = {c: v for c, v in want["by_currency"].items() if v["spend"] is not None or v["revenue"] is not None}
+    assert [line.split()[0] for line in cur] == list(money)
