@@ -44,10 +44,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if r.status in ("rejected", "unrecognised"):
             rejected += 1
         if args.json:
-            _print_json({**r.as_json(), "file": f})
+            out = r.as_json()
+            for o, e in zip(out["errors"], r.errors, strict=True):
+                o["message"] = _error_message(e, r.file, args.lang)
+            _print_json({**out, "file": f})
         else:
             print(_report_text(r))
-            for line in _problem_lines(r):
+            for line in _problem_lines(r, args.lang):
                 print("  " + line, file=sys.stderr)
     con.close()
     return 1 if rejected else 0
@@ -68,10 +71,25 @@ def _report_text(r) -> str:
     return f"{r.file}: {r.status}" + "".join(" " + x for x in parts)
 
 
-def _problem_lines(r, shown: int = 20) -> list[str]:
+def _error_message(e: dict, file: str, lang: str) -> str:
+    """A problem as a sentence naming file, row and column (the Data page's words), in `lang`. A file of no known
+    format keeps the ingest's own message, which says what to do from here (map it on the Data page, or --profile)."""
+    from smm.i18n import error_text
+
+    return str(e.get("message")) if e.get("code") == "unrecognised" else error_text(e, lang, file)
+
+
+def _problem_lines(r, lang: str = "en", shown: int = 20) -> list[str]:
     """The rejected rows counted by column and reason, then the first problems and how many rows are not listed."""
-    lines = [f"{c['rows']} rows: column {c['column']!r}: {c['code']}" for c in r.error_counts]
-    lines += [str(e.get("message")) for e in r.errors[:shown]]
+    from smm import i18n
+
+    def why(code: str) -> str:      # the Data page's reason words
+        return i18n.t(f"why.{code}", lang) if i18n.has(f"why.{code}") else code
+
+    lines = [f"{c['rows']:,} {'row' if c['rows'] == 1 else 'rows'}: column {c['column']!r}: {why(c['code'])}"
+             if i18n.normalize_lang(lang) == "en" else f"{c['rows']:,} 行：「{c['column']}」列：{why(c['code'])}"
+             for c in r.error_counts]
+    lines += [_error_message(e, r.file, lang) for e in r.errors[:shown]]
     more = r.rows_not_listed(shown)
     if r.rows_rejected and more > 0:
         lines.append(f"... {more} more rejected rows (smm ingest --json lists the first {len(r.errors)} problems)")
@@ -209,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period-end", type=_date, help="end of the period an undated file covers")
     p.add_argument("--load-valid", action="store_true", help="load the valid rows when some are invalid")
     p.add_argument("--decimal", choices=[".", ","], default=".", help="decimal mark of the file's numbers")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the problems' messages")
     p.add_argument("--json", action="store_true", help="one JSON object per file")
     p.set_defaults(func=cmd_ingest)
 

@@ -177,6 +177,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.unclosed_quote": ("{file}：第 {row} 行引号未闭合", "{file}: unclosed quote at row {row}"),
     "err.ragged": ("{file}：第 {row} 行列数与表头不符（共 {count} 行）",
                    "{file}: row {row} has a different number of cells than the header ({count} rows)"),
+    "err.ragged_width": ("{file}：第 {row} 行有 {found} 列，表头有 {expected} 列（这样的行共 {count} 行）",
+                         "{file}: row {row} has {found} cells where the header has {expected} ({count} rows like "
+                         "it)"),
     "err.duplicate_header": ("{file}：表头「{column}」重复", "{file}: header {column!r} appears twice"),
     "err.bad_filename": ("文件名不合法：{file}", "invalid file name: {file}"),
     "err.too_large": ("{file}：文件过大（解压后大小或行数超出上限）",
@@ -184,8 +187,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.xml_bomb": ("{file}：XLSX 含有 XML 实体声明，已拒绝", "{file}: XLSX declares XML entities; rejected"),
     "err.excel_unreadable": ("{file}：无法读取该 Excel 文件", "{file}: the Excel file cannot be read"),
     "err.unrecognised": ("{file}：无法识别的导出格式", "{file}: export format not recognised"),
-    "err.unknown_profile": ("{file}：未知格式", "{file}: unknown format"),
-    "err.profile_mismatch": ("{file}：表头与所选格式不符", "{file}: headers do not fit the chosen format"),
+    "err.unknown_profile": ("{file}：未知格式 {profile}", "{file}: unknown format {profile}"),
+    "err.profile_mismatch": ("{file}：表头与所选格式 {profile} 不符（缺少：{missing}）",
+                             "{file}: the headers do not fit the chosen format {profile} (missing: {missing})"),
     "err.not_a_number": ("第 {row} 行「{column}」列：{value} 不是数字", "row {row}, column {column!r}: {value} is not a number"),
     "err.negative": ("第 {row} 行「{column}」列：不能为负数 {value}", "row {row}, column {column!r}: negative value {value}"),
     "err.bad_date": ("第 {row} 行「{column}」列：无法识别的日期 {value}（含糊的日期不会猜测）",
@@ -286,8 +290,10 @@ def error_text(err: dict, lang: str, file: str = "") -> str:
     key = f"err.{code}"
     if not has(key):
         return str(err.get("message", code))
-    params = {"file": file, "row": err.get("row"), "column": err.get("column"), "value": err.get("value"),
-              "count": err.get("count", "")}
+    params = {**{k: v for k, v in err.items() if k not in ("code", "message")}, "file": file, "row": err.get("row"),
+              "column": err.get("column"), "value": err.get("value"), "count": err.get("count", "")}
+    if code == "ragged" and "expected" in err and "found" in err:
+        key = "err.ragged_width"        # (a row the csv module could not parse has no widths to tell)
     text = t(key, lang, **params)
     if file and "{file}" not in MESSAGES[key][0]:
         text = f"{file}：{text}" if normalize_lang(lang) == "zh" else f"{file}: {text}"

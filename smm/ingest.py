@@ -852,6 +852,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
                 profile = get_profile(opts.profile_id, extra_profiles)
             except KeyError:
                 report.errors.append({"row": None, "column": None, "code": "unknown_profile",
+                                      "profile": opts.profile_id,
                                       "message": f"{filename}: unknown profile {opts.profile_id!r}"})
                 return report
             match = map_headers(profile, raw.headers)
@@ -860,6 +861,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
                     Profile(**{**profile.__dict__, "required": ()}), raw.headers) or Match(
                         profile, {}, {}, None, frozenset(), 0)).mapping]
                 report.errors.append({"row": raw.header_row, "column": None, "code": "profile_mismatch",
+                                      "profile": profile.id, "missing": ", ".join(missing),
                                       "message": f"{filename}: headers do not fit profile {profile.id} "
                                                  f"(missing {', '.join(missing)})"})
                 return report

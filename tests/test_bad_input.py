@@ -137,6 +137,10 @@ def test_row_with_too_few_columns_rejects_the_file_with_a_count(db):
     r = rejected(db, data, code="ragged")
     e = r.errors[0]
     assert e["row"] == 3 and e["count"] == 2
+    # the message says how the first such row differs, and how many there are (UI and CLI alike)
+    assert i18n.error_text(e, "en", "export.csv") == (
+        "export.csv: row 3 has 5 cells where the header has 8 (2 rows like it)")
+    assert i18n.error_text(e, "zh", "export.csv") == "export.csv：第 3 行有 5 列，表头有 8 列（这样的行共 2 行）"
 
 
 def test_row_with_too_many_columns_rejects_the_file(db):

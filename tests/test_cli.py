@@ -145,6 +145,7 @@ def test_ingest_with_a_rejected_file_exits_one_and_names_row_and_column(tmp_path
     assert (bad["status"], bad["rows_loaded"], bad["rows_rejected"]) == ("rejected", 0, 1)
     assert [(e["row"], e["column"]) for e in bad["errors"]] == [(2, "spend")]
     assert set(bad["errors"][0]) == {"row", "column", "message"}
+    assert bad["errors"][0]["message"] == "bad.csv: row 2, column 'spend': negative value -5"
     assert mystery["status"] == "rejected" and mystery["errors"][0]["row"] == 1
     assert missing["status"] == "rejected" and set(missing) == INGEST_KEYS
     # the rejected files wrote nothing: only weibo.csv is in the store
@@ -202,7 +203,8 @@ def test_ingest_profile_option_forces_a_format(tmp_path):
     wrong = smm("ingest", kag, "--db", tmp_path / "other.duckdb", "--json", "--profile", "google_ads")
     [w] = json_lines(wrong.stdout)
     assert (wrong.returncode, w["status"]) == (1, "rejected")
-    assert "google_ads" in w["errors"][0]["message"]
+    assert w["errors"][0]["message"] == (
+        "ads.csv: the headers do not fit the chosen format google_ads (missing: date, spend)")
 
 
 def test_totals_json_reporting_currency_and_by_currency(tmp_path, files):
@@ -321,9 +323,18 @@ def test_ingest_text_output_counts_problems_by_column_and_prints_no_none(tmp_pat
     assert bad.startswith(f"many_bad.csv: rejected profile=generic_facts rows_loaded=0 rows_rejected={n_rows} ")
     assert "None" not in res.stdout and "dates=" not in bad
     problems = [line.strip() for line in res.stderr.splitlines()]
-    assert problems[:2] == [f"{n_negative} rows: column 'spend': negative",
-                            f"{n_not_number} rows: column 'impressions': not_a_number"]
-    assert problems[-1].startswith(f"... {n_rows - len({p.split(',')[1] for p in problems[2:-1]})} more rejected rows")
+    # counted in the Data page's words, then each problem as its sentence naming file, row and column
+    from smm import i18n
+
+    assert problems[:2] == [f"{n_negative} rows: column 'spend': {i18n.t('why.negative', 'en')}",
+                            f"{n_not_number} rows: column 'impressions': {i18n.t('why.not_a_number', 'en')}"]
+    assert problems[2] == "many_bad.csv: " + i18n.t("err.negative", "en", row=2, column="spend", value="-5")
+    assert all(re.match(r"many_bad\.csv: row \d+, column '\w+': ", p) for p in problems[2:-1]), problems
+    named = {re.search(r"row (\d+)", p).group(1) for p in problems[2:-1]}
+    assert problems[-1].startswith(f"... {n_rows - len(named)} more rejected rows")
+    zh = smm("ingest", many, "--db", db, "--lang", "zh").stderr.splitlines()
+    assert zh[0].strip() == f"{n_negative} 行：「spend」列：{i18n.t('why.negative', 'zh')}"
+    assert zh[2].strip() == "many_bad.csv：" + i18n.t("err.negative", "zh", row=2, column="spend", value="-5")
     again = smm("ingest", files["weibo.csv"], "--db", db)
     assert again.stdout.strip() == "weibo.csv: already_loaded profile=generic_facts batch=1"
 
