@@ -156,6 +156,11 @@ else:
     if not live.empty:
         d1, d2 = st.columns([3, 1])
         by_batch = live.set_index("batch_id")
+        newest = int(live["batch_id"].max())
+        if st.session_state.get("_delete_pick_newest") != newest:
+            # A file just loaded (or the newest deleted): offer the newest first (the pick stayed on the batch offered
+            # before). Set, not dropped: a dropped value is not sent to the browser, which kept showing the old pick.
+            st.session_state["delete_pick"] = st.session_state["_delete_pick_newest"] = newest
         pick = d1.selectbox(ui.t("data.delete_pick"), live["batch_id"].tolist(), key="delete_pick",
                             format_func=lambda b: f"#{b} · {by_batch.loc[b, 'file_name']}")
         # A second, explicit click: one stray click must not remove a week of data.

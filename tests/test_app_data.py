@@ -283,6 +283,8 @@ def test_a_batch_is_deleted_from_the_history(sample_db):
     at = data_page()
     upload(at, ("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS)))
     [(batch, _)] = batches_named(sample_db, "linkedin_week.csv")
+    # the file just loaded is the one offered (the pick used to stay on the batch offered before the upload)
+    assert at.selectbox(key="delete_pick").value == batch
     at.selectbox(key="delete_pick").set_value(batch).run()
     # Picking a batch deletes nothing: the delete button sits behind a confirmation naming file and rows.
     assert batches_named(sample_db, "linkedin_week.csv") == [(batch, "loaded")]
