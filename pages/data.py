@@ -202,13 +202,15 @@ with st.expander(ui.t("data.templates")):
 with st.container():     # (always drawn: the expander below keeps its place, and stays open, with or without it)
     if done := st.session_state.pop("_format_deleted", None):
         st.success(ui.t("data.format_deleted_batches" if done["files"] else "data.format_deleted", **done))
-saved_formats = mapping.saved_formats(c)       # again: the mapping step above may have saved one
+# Read again: this run's uploads (above) may have loaded files with a saved format, or the mapping step saved one.
+saved_formats = mapping.saved_formats(c)
 if saved_formats:
     with st.expander(ui.t("data.saved_formats", n=len(saved_formats))):
         st.caption(ui.t("data.saved_formats_help"))
-        ui.dataframe(mapping.saved_formats_table(c, L), hide_index=True, key="saved_formats_table", column_config={
-            ui.t("formats.saved_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-            ui.t("formats.columns"): st.column_config.TextColumn(width="large")})
+        ui.dataframe(mapping.saved_formats_table(saved_formats, L), hide_index=True, key="saved_formats_table",
+                     column_config={
+                         ui.t("formats.saved_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                         ui.t("formats.columns"): st.column_config.TextColumn(width="large")})
         files_of = {p.id: n for p, _, n in saved_formats}
         f1, f2 = st.columns([3, 1])
         fpick = f1.selectbox(ui.t("data.format_delete_pick"), list(files_of), key="format_pick",

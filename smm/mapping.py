@@ -93,9 +93,9 @@ def saved_formats(con: duckdb.DuckDBPyConnection) -> list[tuple[Profile, object,
     return [(profile_from_dict(json.loads(d), user_defined=True), at, n) for d, at, n in rows]
 
 
-def saved_formats_table(con: duckdb.DuckDBPyConnection, lang: str) -> pd.DataFrame:
-    """The saved formats for the Data page, in the user's language: name, platform, kind, each mapped column
-    (`header → field`, in the file's order of mapping), files loaded with it, when it was saved, and its id."""
+def saved_formats_table(saved: list[tuple[Profile, object, int]], lang: str) -> pd.DataFrame:
+    """The saved formats (`saved_formats()`) for the Data page, in the user's language: name, platform, kind, each
+    mapped column (`header → field`, in the file's order of mapping), files loaded with it, when saved, and its id."""
     import pandas as pd
 
     from smm.i18n import field_label, platform_label, t
@@ -108,7 +108,7 @@ def saved_formats_table(con: duckdb.DuckDBPyConnection, lang: str) -> pd.DataFra
              t("formats.files", lang): n,
              t("formats.saved_at", lang): at,
              t("formats.id", lang): p.id}
-            for p, at, n in saved_formats(con)]
+            for p, at, n in saved]
     return pd.DataFrame(rows, columns=[t(f"formats.{k}", lang) for k in (
         "name", "platform", "kind", "columns", "files", "saved_at", "id")])
 
