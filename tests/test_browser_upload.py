@@ -254,10 +254,10 @@ def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, 
     columns = page.locator('[class*="st-key-smm_row_mapping_columns"]')
     expect(columns.get_by_role("combobox", name=headers[0])).to_be_visible(timeout=60000)
     wait_idle(page)
+    # (each pick waits for its run: a click on the next select while the page was redrawn closed its list, and typing
+    # then found no option, in a clean-clone CI run)
     for header, field in ((headers[0], "date"), (headers[1], "spend")):
-        columns.get_by_role("combobox", name=header).click()
-        page.keyboard.type(i18n.field_label(field, "zh"))         # the list is long: typing narrows it
-        page.get_by_role("option", name=i18n.field_label(field, "zh"), exact=True).click()
+        _pick(page, columns.get_by_role("combobox", name=header), i18n.field_label(field, "zh"))
     form = page.locator(".st-key-smm_mapping")
     platform = form.get_by_role("combobox", name=i18n.t("data.mapping_platform", "zh"))
     platform.click()
