@@ -83,11 +83,9 @@ def _problem_lines(r, lang: str = "en", shown: int = 20) -> list[str]:
     """The rejected rows counted by column and reason, then the first problems and how many rows are not listed."""
     from smm import i18n
 
-    def why(code: str) -> str:      # the Data page's reason words
-        return i18n.t(f"why.{code}", lang) if i18n.has(f"why.{code}") else code
-
-    lines = [f"{c['rows']:,} {'row' if c['rows'] == 1 else 'rows'}: column {c['column']!r}: {why(c['code'])}"
-             if i18n.normalize_lang(lang) == "en" else f"{c['rows']:,} 行：「{c['column']}」列：{why(c['code'])}"
+    why = i18n.reason_text      # the Data page's reason words
+    lines = [f"{c['rows']:,} {'row' if c['rows'] == 1 else 'rows'}: column {c['column']!r}: {why(c['code'], lang)}"
+             if i18n.normalize_lang(lang) == "en" else f"{c['rows']:,} 行：「{c['column']}」列：{why(c['code'], lang)}"
              for c in r.error_counts]
     lines += [_error_message(e, r.file, lang) for e in r.errors[:shown]]
     more = r.rows_not_listed(shown)

@@ -284,6 +284,11 @@ def has(key: str) -> bool:
     return key in MESSAGES
 
 
+def reason_text(code: str, lang: str) -> str:
+    """A rejection reason (an error code) in a few words in `lang`, as a count of rejected rows names it; else the code."""
+    return t(f"why.{code}", lang) if has(f"why.{code}") else code
+
+
 def error_text(err: dict, lang: str, file: str = "") -> str:
     """Render an ingest error dict (code, row, column, value) in the user's language."""
     code = err.get("code") or ""

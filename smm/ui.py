@@ -1121,8 +1121,7 @@ def error_counts_frame(r):
     L = lang()
     return pd.DataFrame({
         t("report.counts_column"): [c["column"] or "—" for c in r.error_counts],
-        t("report.counts_reason"): [i18n.t(f"why.{c['code']}", L) if i18n.has(f"why.{c['code']}") else c["code"]
-                                    for c in r.error_counts],
+        t("report.counts_reason"): [i18n.reason_text(c["code"], L) for c in r.error_counts],
         t("report.counts_rows"): [c["rows"] for c in r.error_counts],
     })
 
