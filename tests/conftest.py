@@ -169,7 +169,7 @@ class StreamlitServer:
         self.db = db
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "SMM_DB": str(db), "PYTHONUNBUFFERED": "1", **(env or {})}
+        env = {**os.environ, "SMM_DB": str(db), "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1", **(env or {})}
         self.log = open(db.with_suffix(".log"), "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
@@ -186,14 +186,30 @@ class StreamlitServer:
         self.stop()
         raise RuntimeError("streamlit did not start: " + db.with_suffix(".log").read_text()[-2000:])
 
-    def stop(self) -> None:
+    def stop(self, patience: float = 60) -> None:
+        """SIGTERM, then wait for the server to exit: it closes the store on the way out, which folds the store's
+        log into its file (a second or so after a large load, longer on a busy machine; a clean-clone CI run once
+        took over 10 s). A server still running after `patience` seconds is hung: its threads' stacks (Python's
+        faulthandler, on SIGABRT) are put in the failure, and it is killed."""
         import signal
+        import subprocess
 
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(10)
-        except (ProcessLookupError, OSError):
-            pass
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(patience)
+            except ProcessLookupError:
+                pass
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGABRT)
+                try:
+                    self.proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                    self.proc.wait()
+                self.log.close()
+                raise AssertionError(f"streamlit did not exit within {patience:.0f} s of SIGTERM; the end of its "
+                                     "log:\n" + self.db.with_suffix(".log").read_text()[-6000:]) from None
         self.log.close()
 
 
