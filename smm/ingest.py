@@ -963,6 +963,13 @@ def _report_already_loaded(con, report: LoadReport, batch: int) -> LoadReport:
     return report
 
 
+def _label_batch(con, batch: int, platforms: str | None, profile_name: str | None) -> None:
+    """Keep with a batch what the load history shows of it once its rows or its saved format are gone (migration
+    010): the platforms a file with a platform column loaded, and the saved format's name."""
+    con.execute("UPDATE load_batches SET platforms = ?, profile_name = ? WHERE batch_id = ?",
+                [platforms, profile_name, batch])
+
+
 @_serialized  # one writer at a time (see _WRITE_LOCK)
 def _commit(con, plan: _Plan, opts: LoadOptions, stg: str, filename: str, digest: str, report: LoadReport,
             n_ok: int) -> None:
@@ -985,14 +992,17 @@ def _commit(con, plan: _Plan, opts: LoadOptions, stg: str, filename: str, digest
         table = {"daily": "fact", "snapshot": "snapshots"}.get(p.kind, p.kind)
         date_col = {"fact": "date", "snapshots": "as_of", "kol_roster": "as_of", "budget_plan": "period_start",
                     "other_costs": "date"}[table]
-        dmin, dmax, stored = con.execute(
-            f"SELECT min({date_col}), max({'period_end' if table == 'budget_plan' else date_col}), count(*) "
-            f"FROM {table} WHERE batch_id = ?", [batch]).fetchall()[0]
+        # (a file with a platform column of its own: the platforms it loaded, kept for the load history)
+        platforms = "string_agg(DISTINCT platform, ',' ORDER BY platform)" if p.platform is None else "NULL"
+        dmin, dmax, stored, listed = con.execute(
+            f"SELECT min({date_col}), max({'period_end' if table == 'budget_plan' else date_col}), count(*), "
+            f"{platforms} FROM {table} WHERE batch_id = ?", [batch]).fetchall()[0]
         # Rows of one key (an export split by a dimension we do not keep) were summed into one: say so.
         notes = report.notes + ([("ingest.note_merged", {"rows": n_ok - stored, "stored": stored})]
                                 if stored < n_ok else [])
         con.execute("UPDATE load_batches SET date_min = ?, date_max = ?, notes = ? WHERE batch_id = ?",
                     [dmin, dmax, "; ".join(f"{k}:{v}" for k, v in notes) or None, batch])
+        _label_batch(con, batch, listed, p.label_en if p.user_defined else None)
         rollups.refresh_batch(con, batch)
         con.execute("COMMIT")
     except Exception:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from smm.schema import BATCH_TABLES, METRICS, quote_ident
+from smm.schema import METRICS, quote_ident
 
 
 @dataclass(frozen=True)
@@ -92,24 +92,13 @@ def distinct_values(con: duckdb.DuckDBPyConnection, col: str) -> list[str]:
 
 
 def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The load history, newest first."""
-    # A file with a platform column (generic template, roster, plan, costs) has no platform of its own:
-    # list the platforms its rows carry instead (comma-separated ids).
-    rows_platforms = " UNION ".join(
-        f"SELECT batch_id, platform FROM {t} WHERE batch_id IN (SELECT batch_id FROM open_batches)"  # noqa: S608
-        for t in BATCH_TABLES)
-    return con.execute(f"""
-        WITH open_batches AS (SELECT batch_id FROM load_batches WHERE platform IS NULL),
-        rows_platforms AS ({rows_platforms}),
-        listed AS (
-            SELECT batch_id, string_agg(DISTINCT platform, ',' ORDER BY platform) AS platforms
-            FROM rows_platforms GROUP BY batch_id
-        )
-        SELECT b.batch_id, b.file_name, b.profile, coalesce(b.platform, l.platforms) AS platform, b.kind,
-               b.rows_loaded, b.rows_rejected, b.rows_summary, b.date_min, b.date_max, b.as_of, b.loaded_at,
-               b.status, b.is_sample
-        FROM load_batches b LEFT JOIN listed l USING (batch_id)
-        ORDER BY b.batch_id DESC""").df()
+    """The load history, newest first. A file with a platform column (generic template, roster, plan, costs) has
+    no platform of its own: `platform` lists the platforms it loaded instead (comma-separated ids, recorded at
+    load). `profile_name`: a saved format's name as it was when the file loaded (the format may be deleted since)."""
+    return con.execute("""
+        SELECT batch_id, file_name, profile, coalesce(platform, platforms) AS platform, kind, rows_loaded,
+               rows_rejected, rows_summary, date_min, date_max, as_of, loaded_at, status, is_sample, profile_name
+        FROM load_batches ORDER BY batch_id DESC""").df()
 
 
 def has_data(con: duckdb.DuckDBPyConnection) -> bool:

@@ -1186,12 +1186,15 @@ HISTORY_COLUMNS = ("batch_id", "file_name", "status", "rows_loaded", "rows_rejec
 def history_frame(hist, names: dict[str, str] | None = None):
     """The load history with translated headers, statuses and kinds, and each format by its name.
 
-    `names`: profile_names(); a profile id it does not hold is shown as it is.
+    `names`: profile_names(); a profile id it does not hold (a saved format deleted since) is shown by the name it
+    had when the file loaded (`profile_name`), else as it is.
     """
     L = lang()
     out = hist[[c for c in HISTORY_COLUMNS if c in hist.columns]
-               + [c for c in hist.columns if c not in HISTORY_COLUMNS]].copy()
-    out["profile"] = out["profile"].map(lambda v: (names or {}).get(v, v))
+               + [c for c in hist.columns if c not in HISTORY_COLUMNS and c != "profile_name"]].copy()
+    was = hist["profile_name"] if "profile_name" in hist.columns else [None] * len(hist)
+    out["profile"] = [(names or {}).get(v) or (w if isinstance(w, str) and w else v)
+                      for v, w in zip(out["profile"], was, strict=True)]
     for col in ("status", "kind"):
         out[col] = out[col].map(lambda v, col=col: i18n.t(f"{col}.{v}", L) if i18n.has(f"{col}.{v}") else v)
     out["platform"] = out["platform"].map(

@@ -60,10 +60,12 @@ def migrations_up_to(directory: Path, version: int) -> Path:
 
 def as_schema(m: pytest.MonkeyPatch, directory: Path, version: int) -> None:
     """Within the monkeypatch context `m`, open and write stores as schema `version` kept them: its migrations
-    only (copied to `directory`), and fact rows in the one `fact` table of schemas before 8."""
+    only (copied to `directory`), fact rows in the one `fact` table of schemas before 8, and no batch labels before 10."""
     from smm import ingest, store
 
     m.setattr(store, "MIGRATIONS_DIR", migrations_up_to(directory, version))
+    if version < 10:
+        m.setattr(ingest, "_label_batch", lambda *_: None)      # (the columns it fills came with 010)
     if version < 8:
         m.setattr(ingest, "FACT_TABLES", ("fact", "fact"))
         m.setattr(ingest, "FACT_NARROW_COLUMNS", ())

@@ -273,10 +273,10 @@ def test_deleting_a_saved_format_alone_keeps_what_it_loaded(sample_db):
     assert con.execute("SELECT count(*) FROM user_profiles").fetchall() == [(0,)]
     assert con.execute("SELECT count(*), sum(spend) FROM fact_active WHERE platform = 'bilibili'").fetchall() == before
     assert con.execute("SELECT status FROM load_batches WHERE profile = ?", [pid]).fetchall() == [("loaded",)]
-    # the history still names the format it was loaded with
+    # the history still names the format it was loaded with, by the name it had (it showed only the id)
     hist = next(d.value for d in at.dataframe if i18n.field_label("file_name", "zh") in d.value.columns)
     shown = dict(zip(hist[i18n.field_label("file_name", "zh")], hist[i18n.field_label("profile", "zh")], strict=True))
-    assert shown["wb.csv"] == pid
+    assert shown["wb.csv"] == "微博周报"
 
 
 def test_a_batch_is_deleted_from_the_history(sample_db):
@@ -303,6 +303,11 @@ def test_a_batch_is_deleted_from_the_history(sample_db):
     assert history is not None and i18n.t("status.deleted", "en") in set(
         history.iloc[:, list(history.columns).index(i18n.field_label("status", "en"))]
     )
+    # the deleted file (a generic one, platforms in a column) still says which platforms it held: they were read
+    # from its rows, which are gone, so it showed "—"
+    row = history[history[i18n.field_label("file_name", "en")] == "linkedin_week.csv"].iloc[0]
+    assert row[i18n.field_label("platform", "en")] == i18n.listing(
+        [i18n.platform_label(p, "en") for p in sorted({r[0] for r in NEW_ROWS})], "en")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
