@@ -1,4 +1,4 @@
-"""Command line: `smm ingest | totals | sample | formats | kpis` (also `python -m smm`)."""
+"""Command line: `smm ingest | totals | sample | formats | history | kpis` (also `python -m smm`)."""
 
 from __future__ import annotations
 
@@ -182,6 +182,65 @@ def cmd_formats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    """The load history (the Data page's), newest first, or delete one loaded batch with exactly its rows."""
+    from smm import i18n, queries
+    from smm.ingest import delete_batch
+    from smm.mapping import user_profiles
+    from smm.profiles import builtin_profiles
+
+    L = args.lang
+    con = store.connect(args.db)
+    try:
+        if args.delete is not None:
+            hist = queries.batches(con).set_index("batch_id")
+            if args.delete not in hist.index or hist.loc[args.delete, "status"] != "loaded":
+                print(f"#{args.delete}: no loaded batch of that id (smm history lists them)", file=sys.stderr)
+                return 1
+            row = hist.loc[args.delete]
+            delete_batch(con, args.delete)
+            out = {"deleted": args.delete, "file": row["file_name"], "rows": int(row["rows_loaded"])}
+            _print_json(out) if args.json else print(i18n.t("data.deleted", L, batch=args.delete,
+                                                           file=row["file_name"], rows=f"{out['rows']:,}"))
+            return 0
+        hist = queries.batches(con)
+        names = {p.id: p.label(L) for p in (*builtin_profiles(), *user_profiles(con))}
+    finally:
+        con.close()
+    rows = [{"batch_id": int(b.batch_id), "file": b.file_name, "status": b.status, "kind": b.kind,
+             "profile": b.profile, "profile_name": names.get(b.profile) or b.profile_name or b.profile,
+             "platforms": b.platform.split(",") if isinstance(b.platform, str) and b.platform else [],
+             "rows_loaded": int(b.rows_loaded), "rows_rejected": int(b.rows_rejected),
+             "rows_summary": int(b.rows_summary), "date_min": _day(b.date_min), "date_max": _day(b.date_max),
+             "loaded_at": b.loaded_at.to_pydatetime().isoformat(timespec="seconds"), "sample": bool(b.is_sample)}
+            for b in hist.itertuples(index=False)]
+    if args.json:
+        for r in rows:
+            _print_json(r)
+        return 0
+    if not rows:
+        print(i18n.t("data.no_history", L))
+        return 0
+    w = max(len(str(r["batch_id"])) for r in rows) + 1
+    for r in rows:
+        parts = [r["file"], r["profile_name"],
+                 i18n.listing([i18n.platform_label(x, L) for x in r["platforms"]], L) if r["platforms"] else "-",
+                 i18n.t("history.rows", L, rows=f"{r['rows_loaded']:,}"),
+                 f"{r['date_min']} – {r['date_max']}" if r["date_min"] else "-"]
+        if r["rows_rejected"]:
+            parts.insert(4, i18n.t("history.rejected", L, n=f"{r['rows_rejected']:,}"))
+        print(f"{'#' + str(r['batch_id']):>{w}}  {r['loaded_at'][:16].replace('T', ' ')}  "
+              f"{i18n.t('status.' + r['status'], L)}  " + "  ·  ".join(parts))
+    return 0
+
+
+def _day(v) -> str | None:
+    """A history date as ISO text, or None (pandas gives NaT for a missing one)."""
+    import pandas as pd
+
+    return None if v is None or pd.isna(v) else pd.Timestamp(v).date().isoformat()
+
+
 def cmd_kpis(args: argparse.Namespace) -> int:
     """Every registry metric for the filters and its comparison period (the Overview's own function)."""
     from smm import fmt, overview
@@ -253,6 +312,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the formats' names")
     p.add_argument("--json", action="store_true", help="one JSON object per format")
     p.set_defaults(func=cmd_formats)
+
+    p = sub.add_parser("history", help="list the loaded files (the load history), or delete one batch",
+                       description="Every file loaded into the store, newest first: batch id, when, status, file, "
+                                   "format, platforms, rows and dates. --delete removes exactly that batch's rows; "
+                                   "rows it had replaced count again.")
+    p.add_argument("--db", help="store path (default: $SMM_DB or the user data directory)")
+    p.add_argument("--delete", type=int, metavar="BATCH", help="delete this loaded batch (its rows go)")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the text output")
+    p.add_argument("--json", action="store_true", help="one JSON object per batch")
+    p.set_defaults(func=cmd_history)
 
     from smm.periods import COMPARE_MODES
     from smm.schema import CVR_BASES, ER_BASES, ROI_BASES

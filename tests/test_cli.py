@@ -421,3 +421,44 @@ def test_totals_text_reads_as_a_person_reads_it(tmp_path, files):
     cur = full[full.index("in each original currency:") + 1:]
     money = {c: v for c, v in want["by_currency"].items() if v["spend"] is not None or v["revenue"] is not None}
     assert [line.split()[0] for line in cur] == list(money)
+
+
+def test_history_lists_the_loaded_files_and_deletes_one_batch_with_exactly_its_rows(tmp_path, files):
+    """`smm history`: what cron loaded can be checked, and a wrong file taken out, without the app."""
+    db = tmp_path / "s.duckdb"
+    assert smm("ingest", files["weibo.csv"], files["meta_usd.csv"], "--db", db, "--json").returncode == 0
+    assert smm("ingest", files["bad.csv"], "--db", db, "--load-valid", "--json").returncode == 0
+    res = smm("history", "--db", db, "--json")
+    assert res.returncode == 0, res.stderr
+    listed = json_lines(res.stdout)
+    assert [(o["file"], o["status"], o["rows_loaded"], o["rows_rejected"]) for o in listed] == [
+        ("bad.csv", "loaded", 1, 1), ("meta_usd.csv", "loaded", 1, 0), ("weibo.csv", "loaded", 2, 0)]
+    weibo = listed[2]
+    assert weibo["platforms"] == ["weibo"] and weibo["profile"] == "generic_facts"
+    assert (weibo["date_min"], weibo["date_max"]) == ("2026-03-02", "2026-03-03")
+    from smm.profiles import builtin_profiles
+
+    assert weibo["profile_name"] == next(p.label("en") for p in builtin_profiles() if p.id == "generic_facts")
+    text = smm("history", "--db", db).stdout.splitlines()
+    assert len(text) == 3 and text[0].lstrip().startswith(f"#{listed[0]['batch_id']}")
+    assert "bad.csv" in text[0] and "1 rows" in text[0] and "1 rejected" in text[0]
+    assert "Weibo" in text[2] and "2026-03-02 – 2026-03-03" in text[2]
+    zh = smm("history", "--db", db, "--lang", "zh").stdout.splitlines()
+    assert "已载入" in zh[2] and "微博" in zh[2] and "载入 2 行" in zh[2]
+
+    # delete the weibo file: exactly its rows go (an independent sum of what stays: bad.csv's valid row, 5 CNY)
+    res = smm("history", "--db", db, "--delete", weibo["batch_id"], "--json")
+    assert res.returncode == 0, res.stderr
+    assert json_lines(res.stdout) == [{"deleted": weibo["batch_id"], "file": "weibo.csv", "rows": 2}]
+    totals = json.loads(smm("totals", "--db", db, "--json", "--platform", "weibo").stdout)
+    assert totals["spend"] == pytest.approx(5.0) and totals["impressions"] == 100
+    after = {o["file"]: o for o in json_lines(smm("history", "--db", db, "--json").stdout)}
+    assert after["weibo.csv"]["status"] == "deleted" and after["weibo.csv"]["platforms"] == ["weibo"]
+    # a deleted or unknown batch: refused with exit 1, nothing changes
+    for bad in (weibo["batch_id"], 999):
+        res = smm("history", "--db", db, "--delete", bad)
+        assert res.returncode == 1 and f"#{bad}" in res.stderr
+    assert json.loads(smm("totals", "--db", db, "--json", "--platform", "weibo").stdout) == totals
+    # and the file loads again (its bytes are no longer "already loaded")
+    [o] = json_lines(smm("ingest", files["weibo.csv"], "--db", db, "--json").stdout)
+    assert o["status"] == "loaded" and o["rows_loaded"] == 2

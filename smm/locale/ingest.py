@@ -33,6 +33,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind.kol_roster": ("达人名单", "KOL roster"),
     "kind.budget_plan": ("预算计划", "Budget plan"),
     "kind.other_costs": ("其他费用", "Other costs"),
+    "history.rows": ("载入 {rows} 行", "{rows} rows"),
+    "history.rejected": ("拒绝 {n} 行", "{n} rejected"),
     # column labels of the load history that smm.i18n.field_label looks up as field.<column>
     "field.rows_summary": ("合计行", "Summary rows"),
     "field.is_sample": ("示例数据", "Sample data"),
