@@ -204,16 +204,16 @@ def cmd_history(args: argparse.Namespace) -> int:
                                                            file=row["file_name"], rows=f"{out['rows']:,}"))
             return 0
         hist = queries.batches(con)
-        names = {p.id: p.label(L) for p in (*builtin_profiles(), *user_profiles(con))}
+        shown = queries.format_names(hist, {p.id: p.label(L) for p in (*builtin_profiles(), *user_profiles(con))})
     finally:
         con.close()
     rows = [{"batch_id": int(b.batch_id), "file": b.file_name, "status": b.status, "kind": b.kind,
-             "profile": b.profile, "profile_name": names.get(b.profile) or b.profile_name or b.profile,
+             "profile": b.profile, "profile_name": name,
              "platforms": b.platform.split(",") if isinstance(b.platform, str) and b.platform else [],
              "rows_loaded": int(b.rows_loaded), "rows_rejected": int(b.rows_rejected),
              "rows_summary": int(b.rows_summary), "date_min": _day(b.date_min), "date_max": _day(b.date_max),
              "loaded_at": b.loaded_at.to_pydatetime().isoformat(timespec="seconds"), "sample": bool(b.is_sample)}
-            for b in hist.itertuples(index=False)]
+            for b, name in zip(hist.itertuples(index=False), shown, strict=True)]
     if args.json:
         for r in rows:
             _print_json(r)

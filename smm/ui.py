@@ -1192,9 +1192,7 @@ def history_frame(hist, names: dict[str, str] | None = None):
     L = lang()
     out = hist[[c for c in HISTORY_COLUMNS if c in hist.columns]
                + [c for c in hist.columns if c not in HISTORY_COLUMNS and c != "profile_name"]].copy()
-    was = hist["profile_name"] if "profile_name" in hist.columns else [None] * len(hist)
-    out["profile"] = [(names or {}).get(v) or (w if isinstance(w, str) and w else v)
-                      for v, w in zip(out["profile"], was, strict=True)]
+    out["profile"] = queries.format_names(hist, names or {})
     for col in ("status", "kind"):
         out[col] = out[col].map(lambda v, col=col: i18n.t(f"{col}.{v}", L) if i18n.has(f"{col}.{v}") else v)
     out["platform"] = out["platform"].map(
