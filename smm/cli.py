@@ -224,7 +224,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     w = max(len(str(r["batch_id"])) for r in rows) + 1
     for r in rows:
         parts = [r["file"], r["profile_name"],
-                 i18n.listing([i18n.platform_label(x, L) for x in r["platforms"]], L) if r["platforms"] else "-",
+                 i18n.platform_listing(r["platforms"], L) if r["platforms"] else "-",
                  i18n.t("history.rows", L, rows=f"{r['rows_loaded']:,}"),
                  f"{r['date_min']} – {r['date_max']}" if r["date_min"] else "-"]
         if r["rows_rejected"]:

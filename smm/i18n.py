@@ -334,3 +334,8 @@ def listing(items, lang: str) -> str:
 
 def platform_label(platform: str | None, lang: str) -> str:
     return t(f"platform.{platform}", lang) if platform and has(f"platform.{platform}") else (platform or "—")
+
+
+def platform_listing(platforms, lang: str) -> str:
+    """Platform ids named as a list in `lang`: ["douyin", "weibo"] → "抖音、微博" / "Douyin, Weibo"."""
+    return listing((platform_label(p, lang) for p in platforms), lang)

@@ -1196,7 +1196,7 @@ def history_frame(hist, names: dict[str, str] | None = None):
     for col in ("status", "kind"):
         out[col] = out[col].map(lambda v, col=col: i18n.t(f"{col}.{v}", L) if i18n.has(f"{col}.{v}") else v)
     out["platform"] = out["platform"].map(
-        lambda p: i18n.listing((i18n.platform_label(x, L) for x in p.split(",")), L) if isinstance(p, str) and p
+        lambda p: i18n.platform_listing(p.split(","), L) if isinstance(p, str) and p
         else "—")
     return out.rename(columns={c: i18n.field_label(c, L) for c in out.columns})
 

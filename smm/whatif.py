@@ -27,7 +27,7 @@ from scipy.optimize import OptimizeWarning, curve_fit, minimize
 
 from smm import fmt, metrics
 from smm.budget import BudgetSettings
-from smm.i18n import listing, platform_label, t
+from smm.i18n import platform_label, platform_listing, t
 
 OUTCOMES = ("conversions", "revenue")
 FORMS = ("hill", "log")
@@ -525,10 +525,6 @@ def delta_text(delta: float | None, delta_pct: float | None, unit: str, currency
     return f"{sign}{body}{pct}"
 
 
-def _plats(ps: list[str], lang: str) -> str:
-    return listing((platform_label(p, lang) for p in ps), lang)
-
-
 def notes(models: dict[str, PlatformModel], scenario: Outcome, objective: str, lang: str, currency: str,
           s: BudgetSettings | None = None) -> list[tuple[str, str]]:
     """What the projection cannot know, in words: extrapolations, linear fallbacks, missing outcomes."""
@@ -551,17 +547,17 @@ def notes(models: dict[str, PlatformModel], scenario: Outcome, objective: str, l
                 if p not in by_reason[c.reason or "fit_failed"]:
                     by_reason[c.reason or "fit_failed"].append(p)
     for reason, ps in sorted(by_reason.items()):
-        out.append(("info", t(f"budget.wi.note.linear.{reason}", lang, platforms=_plats(ps, lang),
+        out.append(("info", t(f"budget.wi.note.linear.{reason}", lang, platforms=platform_listing(ps, lang),
                               weeks=s.min_weeks, cv=fmt.pct(s.min_spend_cv, 0))))
     no_rev = [p for p in scenario.platforms["platform"] if p in models and models[p].revenue.form == "none"
               and models[p].conversions.form != "none"]
     if no_rev:
-        out.append(("info", t("budget.wi.note.no_revenue", lang, platforms=_plats(no_rev, lang))))
+        out.append(("info", t("budget.wi.note.no_revenue", lang, platforms=platform_listing(no_rev, lang))))
     unm = scenario.totals.get("unmodelled") or []
     if unm:
-        out.append(("warning", t("budget.wi.note.unmodelled", lang, platforms=_plats(unm, lang))))
+        out.append(("warning", t("budget.wi.note.unmodelled", lang, platforms=platform_listing(unm, lang))))
     if objective == "revenue" and no_rev:
-        out.append(("info", t("budget.wi.note.revenue_objective", lang, platforms=_plats(no_rev, lang))))
+        out.append(("info", t("budget.wi.note.revenue_objective", lang, platforms=platform_listing(no_rev, lang))))
     return out
 
 
