@@ -104,9 +104,8 @@ def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def format_names(hist: pd.DataFrame, names: dict[str, str]) -> list[str]:
     """Each batch of `batches()` by its format's name: from `names` ({id: name} of the formats there are now, in
     the reader's language), else the name a saved format had when the file loaded (deleted since), else its id."""
-    was = hist["profile_name"] if "profile_name" in hist.columns else [None] * len(hist)
     return [names.get(pid) or (w if isinstance(w, str) and w else pid)
-            for pid, w in zip(hist["profile"], was, strict=True)]
+            for pid, w in zip(hist["profile"], hist["profile_name"], strict=True)]
 
 
 def has_data(con: duckdb.DuckDBPyConnection) -> bool:
