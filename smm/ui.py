@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -55,16 +57,13 @@ def con() -> duckdb.DuckDBPyConnection:
     auth.require()  # the data is reached only through here: no page shows any before the login gate passes
     path = str(store.db_path())
     try:
-        cur = _root(path).cursor()
         try:
+            cur = _root(path).cursor()
             cur.execute("SELECT 1").fetchall()
-        except duckdb.FatalException:
+        except (duckdb.FatalException, duckdb.ConnectionException):
             # DuckDB stopped the database after a failed write (disk full, folder made read-only): reopen
             # it from disk (the committed state) instead of failing every page until the app restarts.
-            # The old root must be closed first, or DuckDB hands back the same invalidated instance.
-            _root(path).close()
-            _root.clear()
-            cur = _root(path).cursor()
+            cur = _reopen(path)
         return cur
     except StoreBusyError as e:
         st.error(i18n.t("store.busy", lang(), path=str(e)))
@@ -80,11 +79,42 @@ def con() -> duckdb.DuckDBPyConnection:
         raise
 
 
+_REOPEN_LOCK = threading.Lock()
+
+
+def _reopen(path: str, patience: float = 30.0) -> duckdb.DuckDBPyConnection:
+    """A cursor on the store at `path` opened again from disk, its cached root having been invalidated.
+
+    One session at a time: another one may have reopened it while this one waited, and then its root is used.
+    The old root must be closed first, or DuckDB hands back the same invalidated instance; DuckDB refuses (instead
+    of waiting) to close a connection another thread is in a call on, so the close is tried again until that call
+    has ended, for up to `patience` seconds."""
+    with _REOPEN_LOCK:
+        old = _root(path)
+        try:
+            cur = old.cursor()
+            cur.execute("SELECT 1").fetchall()
+            return cur                          # reopened by another session meanwhile
+        except (duckdb.FatalException, duckdb.ConnectionException):
+            pass
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                old.close()
+                break
+            except duckdb.ResourceInUseException:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        _root.clear()
+        return _root(path).cursor()
+
+
 def _store_alive() -> bool:
     """False when DuckDB has invalidated the cached database (after a failed write)."""
     try:
         _root(str(store.db_path())).cursor().execute("SELECT 1").fetchall()
-    except duckdb.FatalException:
+    except (duckdb.FatalException, duckdb.ConnectionException):
         return False
     return True
 

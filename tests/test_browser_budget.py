@@ -54,10 +54,16 @@ def test_budget_what_if_in_the_browser(st_server, page, lang):
     moved = _tile_value(page, tx["spend"])
 
     page.get_by_text(tx["keep"], exact=True).click()
+    # The toggle's run has started and ended before Suggest is clicked (right after a click, the page can still
+    # read idle: the run it asks for has not begun).
+    expect(page.get_by_label(tx["keep"], exact=True)).to_be_checked()
+    page.wait_for_timeout(800)
     wait_idle(page)
     page.get_by_role("button", name=tx["suggest"], exact=True).click()
+    page.wait_for_timeout(800)
     wait_idle(page)
-    expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text=tx["suggested"]).first).to_be_visible()
+    expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text=tx["suggested"]).first
+           ).to_be_visible(timeout=60000)
     assert _tile_value(page, tx["spend"]) == moved          # the suggestion keeps the (moved) total
     page.locator('[data-testid="stTab"]').first.scroll_into_view_if_needed()
     screenshot(page, f"budget_suggest_{lang}")

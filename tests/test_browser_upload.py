@@ -456,6 +456,18 @@ def test_a_file_added_while_one_loads_is_not_lost_when_the_user_moves_on(own_ser
         con.close()
 
 
+def _attached_style(loc, shown: str, tries: int = 50) -> list[str]:
+    """`shown` evaluated on the element `loc` finds, on an element still in the page: Streamlit redraws the status
+    widget as the run goes on, and an element taken out between Playwright finding it and the call has no computed
+    style (every value '')."""
+    for _ in range(tries):
+        got = loc.evaluate(shown)
+        if any(got):
+            return got
+        loc.page.wait_for_timeout(100)
+    return got
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_streamlits_status_words_read_in_the_users_language(own_server, page, tmp_path, lang):
     """The Stop button a run longer than half a second shows, the ⋮ menu's items, and the connection status once
@@ -468,14 +480,14 @@ def test_streamlits_status_words_read_in_the_users_language(own_server, page, tm
     stop = page.locator('[data-testid="stStatusWidget"] button')
     expect(stop).to_be_visible(timeout=60000)
     shown = "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
-    assert stop.evaluate(shown) == (['0px', '"停止"'] if lang == "zh" else ['14px', "none"])
+    assert _attached_style(stop, shown) == (['0px', '"停止"'] if lang == "zh" else ['14px', "none"])
     assert stop.inner_text() == "Stop"                  # Streamlit's own, hidden in zh
     wait_idle(page)
     page.get_by_test_id("stMainMenuButton").click()
     for key, zh in (("print", "打印"), ("recordScreencast", "录制屏幕")):
         item = page.get_by_test_id(f"stMainMenuItem-{key}").get_by_test_id("stMainMenuItemLabel")
         expect(item).to_be_visible()
-        assert item.evaluate(shown) == (['0px', f'"{zh}"'] if lang == "zh" else ['14px', "none"])
+        assert _attached_style(item, shown) == (['0px', f'"{zh}"'] if lang == "zh" else ['14px', "none"])
     page.keyboard.press("Escape")
     own_server.stop()
     status = page.locator('[data-testid="stConnectionStatus"] label')

@@ -525,3 +525,55 @@ def test_a_log_with_a_damaged_start_is_set_aside_not_silently_dropped(wal_store,
         n = len(con.execute("SELECT batch_id FROM load_batches").fetchall())
         con.close()
         assert store.set_aside_wals(ok) == [] and n == (3 if cut == len(data) else 1)
+
+
+def test_sessions_that_find_the_stopped_database_at_once_reopen_it_once(tmp_path, monkeypatch):
+    """Several sessions' runs find the invalidated store at the same moment: one reopens it, the others wait for
+    that and use the reopened one (a second close-and-reopen would cut the first session's cursor off)."""
+    import threading
+
+    from smm import ui
+
+    f1, s1 = _write(tmp_path, 1)
+    f2, _ = _write(tmp_path, 2, n=3000)
+    db = tmp_path / "s.duckdb"
+    monkeypatch.setenv("SMM_DB", str(db))
+    root = ui._root(str(db))
+    assert ingest_file(root.cursor(), f1).status == "loaded"
+    root.execute("CHECKPOINT")
+    root.execute("SET checkpoint_threshold = '1KB'")
+    old_handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    old_limit = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (db.stat().st_size + 10_000, old_limit[1]))
+    try:
+        report = ingest_file(root.cursor(), f2)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, old_limit)
+        signal.signal(signal.SIGXFSZ, old_handler)
+    assert report.status != "loaded"
+    assert not ui._store_alive()
+    start, got, errors = threading.Barrier(6), [], []
+
+    def run():
+        try:
+            start.wait()
+            cur = ui._reopen(str(db))
+            got.append((cur, cur.execute("SELECT sum(spend) FROM fact_active").fetchall()[0][0]))
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors, errors
+    assert ui._store_alive() and ui._root(str(db)) is not root
+    # Every cursor handed out still works after the others were (the store was reopened once), on the committed
+    # state: file 1 only.
+    assert [s for _, s in got] == [s1] * 6
+    for cur, _ in got:
+        cur.execute("SELECT 1").fetchall()
+    check = ui._root(str(db)).cursor()
+    _check_batches(check, {1: s1})
+    assert ingest_file(check, f2).status == "loaded"
