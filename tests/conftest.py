@@ -21,6 +21,14 @@ def real_dir() -> Path:
     pytest.skip(f"real data folder {REAL_DIR} not present (shared/ not checked out beside the repo)")
 
 
+@pytest.fixture(autouse=True)
+def _no_shared_store(tmp_path_factory, monkeypatch) -> None:
+    """No test reaches the user's own store, or a store another test uses at the same time: SMM_DB points at an
+    empty store of the test's own, until a store fixture (sample_db, empty_db …) points it elsewhere. A test with
+    no store fixture once opened the default store, which a test on the other worker had open."""
+    monkeypatch.setenv("SMM_DB", str(tmp_path_factory.mktemp("own-store") / "smm.duckdb"))
+
+
 @pytest.fixture(scope="session")
 def sample_db_master(tmp_path_factory) -> Path:
     """A store with the bundled sample loaded once per test process (copied per test)."""
@@ -260,6 +268,7 @@ def browser():
 def page(browser):
     """A fresh browser page, 1600×1000 like a meeting-room projector."""
     ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN", accept_downloads=True)
+    ctx.add_init_script(COUNT_RUNS)
     pg = ctx.new_page()
     pg.set_default_timeout(30000)
     # Assertions wait for the page as long as actions do: 5 s (Playwright's default) was too short for a chart to
@@ -274,6 +283,33 @@ def page(browser):
 def wait_idle(page) -> None:
     """Wait until the app is connected and no script run is in progress."""
     page.wait_for_selector(IDLE, timeout=60000)
+
+
+# Every page counts the script runs it has seen start (window.__smmRuns), for click_and_wait.
+COUNT_RUNS = """
+window.__smmRuns = 0;
+new MutationObserver(changes => {
+  for (const c of changes) {
+    if (c.target.getAttribute('data-test-script-state') === 'running') window.__smmRuns += 1;
+  }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
+"""
+
+
+def click_and_wait(page, locator, start_ms: int = 5000, **click) -> None:
+    """Click, then wait for the script run the click asks for to start and end. Right after a click the page still
+    reads idle (the run has not begun: the click's message is on its way to the server), so wait_idle alone can
+    return before that run, and the next action lands in the middle of it. A run too short to be seen starting
+    within `start_ms` is taken as ended once the page is idle."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = page.evaluate("() => window.__smmRuns")
+    locator.click(**click)
+    try:
+        page.wait_for_function("n => window.__smmRuns > n", arg=before, timeout=start_ms)
+    except PlaywrightTimeout:
+        pass
+    wait_idle(page)
 
 
 def screenshot(page, name: str) -> Path:

@@ -472,7 +472,7 @@ def test_a_file_of_many_bad_rows_is_reported_by_column_and_reason_then_by_row(sa
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_supported_formats_table_speaks_the_users_language_and_names_every_format(lang):
+def test_the_supported_formats_table_speaks_the_users_language_and_names_every_format(sample_db, lang):
     at = data_page(lang)
     header = [i18n.t(f"formats.{k}", lang) for k in ("platform", "format", "kind", "required", "id")]
     [table] = [d.value for d in at.dataframe if list(d.value.columns) == header]

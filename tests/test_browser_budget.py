@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import screenshot, wait_idle
+from conftest import click_and_wait, screenshot, wait_idle
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -31,8 +31,7 @@ def test_budget_what_if_in_the_browser(st_server, page, lang):
     for _ in range(2):
         page.goto(f"{st_server.url}/?lang={lang}")
         wait_idle(page)
-    page.locator('[data-testid="stSidebarNavLink"]', has_text=tx["nav"]).click()
-    wait_idle(page)
+    click_and_wait(page, page.locator('[data-testid="stSidebarNavLink"]', has_text=tx["nav"]))
     expect(page.locator("h1").first).to_have_text(tx["title"])
     alert = page.locator('[data-testid="stAlertContentError"]').filter(has_text="2026-11-17")
     expect(alert.first).to_contain_text(tx["kuaishou"])
@@ -53,15 +52,9 @@ def test_budget_what_if_in_the_browser(st_server, page, lang):
            .locator('[data-testid="stMetricValue"]')).not_to_have_text(before)
     moved = _tile_value(page, tx["spend"])
 
-    page.get_by_text(tx["keep"], exact=True).click()
-    # The toggle's run has started and ended before Suggest is clicked (right after a click, the page can still
-    # read idle: the run it asks for has not begun).
+    click_and_wait(page, page.get_by_text(tx["keep"], exact=True))
     expect(page.get_by_label(tx["keep"], exact=True)).to_be_checked()
-    page.wait_for_timeout(800)
-    wait_idle(page)
-    page.get_by_role("button", name=tx["suggest"], exact=True).click()
-    page.wait_for_timeout(800)
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("button", name=tx["suggest"], exact=True))
     expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text=tx["suggested"]).first
            ).to_be_visible(timeout=60000)
     assert _tile_value(page, tx["spend"]) == moved          # the suggestion keeps the (moved) total
@@ -71,8 +64,7 @@ def test_budget_what_if_in_the_browser(st_server, page, lang):
     page.get_by_label(tx["name"]).fill(f"browser {lang}")
     page.get_by_label(tx["name"]).press("Enter")
     wait_idle(page)
-    page.get_by_role("button", name=tx["save"], exact=True).click()
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("button", name=tx["save"], exact=True))
     expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(
         has_text=re.compile(re.escape(tx["saved"]))).first).to_be_visible()
     screenshot(page, f"budget_whatif_{lang}")
@@ -108,8 +100,7 @@ def test_a_what_if_link_reopens_its_budgets(st_server, page, browser):
         sliders.first.press("ArrowRight")
     wait_idle(page)
     expect(page).to_have_url(re.compile(r"[?&]budget_wi_douyin=\d+(&|$)"))
-    page.get_by_role("tabpanel").get_by_text("Revenue", exact=True).first.click()
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("tabpanel").get_by_text("Revenue", exact=True).first)
     expect(page).to_have_url(re.compile(r"[?&]budget_wi_objective=revenue(&|$)"))
     moved = sliders.evaluate_all("els => els.map(e => e.getAttribute('aria-valuetext'))")
     assert moved[0] != plan[0] and moved[1:] == plan[1:]

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import screenshot, wait_idle
+from conftest import click_and_wait, screenshot, wait_idle
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -51,16 +51,14 @@ def test_compare_flow_zh(st_server, page):
 
 def test_compare_flow_en(st_server, page):
     _open_kol_page(page, st_server.url, "zh")
-    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
-    wait_idle(page)
+    click_and_wait(page, page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True))
     expect(page.locator("h1").first).to_have_text("KOLs: who earns their fee")
     page.get_by_role("tab", name="Compare").click()
     picker = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Choose 2–5 KOLs")
     # Leave only two KOLs: remove the third preselected one.
     remove = picker.locator('.react-aria-ComboBox button[aria-label^="Remove "]')
     expect(remove).to_have_count(3)
-    remove.last.click()
-    wait_idle(page)
+    click_and_wait(page, remove.last)
     expect(remove).to_have_count(2)
     # The metrics chosen before the language switch survive it (ER, CPE, CPA, ROI).
     expect(_compare_charts(page)).to_have_count(4, timeout=30000)
@@ -90,8 +88,7 @@ def test_the_open_tab_is_in_the_url_and_survives_a_language_switch(st_server, pa
     page.get_by_role("tab", name="费用 vs 效果").click()
     wait_idle(page)
     expect(page).to_have_url(re.compile(r"[?&]tab=scatter(&|$)"))
-    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
-    wait_idle(page)
+    click_and_wait(page, page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True))
     expect(selected).to_have_text("Cost vs result")
     expect(page).to_have_url(re.compile(r"[?&]tab=scatter(&|$)"))
     page.get_by_role("tab", name="Scorecard").click()
@@ -119,17 +116,14 @@ def test_a_link_reopens_the_pages_own_choices_and_a_visit_elsewhere_keeps_them(s
     expect(scatter_y("效果指标")).to_have_value("成交金额")
     expect(page.get_by_text("成交金额中位数", exact=False).first).to_be_visible()
     scatter_y("效果指标").click()
-    page.get_by_role("option", name="互动量", exact=True).click()
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("option", name="互动量", exact=True))
     expect(page).to_have_url(re.compile(r"[?&]kol_scatter_y=interactions(&|$)"))
     expect(page).to_have_url(re.compile(r"[?&]kol_trend_grain=publish_week(&|$)"))
-    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
-    wait_idle(page)
+    click_and_wait(page, page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True))
     expect(scatter_y("Result")).to_have_value("Interactions")
     expect(page).to_have_url(re.compile(r"[?&]kol_scatter_y=interactions(&|$)"))
 
-    page.get_by_role("link", name="Overview").click()
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("link", name="Overview"))
     expect(page).not_to_have_url(re.compile(r"kol_scatter_y="))
     page.get_by_role("link", name="KOLs").click()
     page.wait_for_url("**/kol?*")

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import screenshot, wait_idle
+from conftest import click_and_wait, screenshot, wait_idle
 from playwright.sync_api import expect
 from test_overview import Base
 from test_overview_app import expected_tiles
@@ -66,8 +66,7 @@ def test_overview_url_tiles_and_presentation_mode(st_server, page, want):
         assert all(zf.read(n).startswith(b"\x89PNG\r\n\x1a\n") for n in names)
     assert dl.value.suggested_filename == "overview_charts_2026-11-09_2026-11-15_en.zip"
 
-    sidebar.get_by_text(i18n.t("sidebar.present", "en")).click()
-    wait_idle(page)
+    click_and_wait(page, sidebar.get_by_text(i18n.t("sidebar.present", "en")))
     expect(sidebar).to_be_hidden()
     expect(page.locator('header[data-testid="stHeader"]')).to_be_hidden()          # the Streamlit toolbar
     exit_button = page.get_by_role("button", name=i18n.t("present.exit", "en"))
@@ -78,8 +77,7 @@ def test_overview_url_tiles_and_presentation_mode(st_server, page, want):
     assert "present=1" in page.url
     page.set_viewport_size({"width": 1920, "height": 1080})
     screenshot(page, "overview_en_presentation_projector")
-    exit_button.click()
-    wait_idle(page)
+    click_and_wait(page, exit_button)
     expect(sidebar).to_be_visible()
 
 
@@ -146,8 +144,7 @@ def test_switching_language_back_and_forth_keeps_every_choice(st_server, page):
     expect(scope).to_be_visible()
     sidebar = page.locator('[data-testid="stSidebar"]')
     for lang in ("en", "zh", "en", "zh"):
-        sidebar.get_by_text({"zh": "中文", "en": "English"}[lang], exact=True).click()
-        wait_idle(page)
+        click_and_wait(page, sidebar.get_by_text({"zh": "中文", "en": "English"}[lang], exact=True))
         expect(page.locator('[data-testid="stException"]')).to_have_count(0)
         expect(page).to_have_url(re.compile(rf"lang={lang}&platforms=douyin&platforms=xiaohongshu&compare=last_year$"))
         expect(page.locator('[data-testid="stMetric"]').first).to_be_visible()
@@ -157,8 +154,7 @@ def test_switching_language_back_and_forth_keeps_every_choice(st_server, page):
     burn = page.locator(".st-key-budget_burn_cats .react-aria-ComboBox button[aria-label^='Remove ']")
     expect(burn).to_have_count(2)
     for lang in ("en", "zh", "en"):
-        sidebar.get_by_text({"zh": "中文", "en": "English"}[lang], exact=True).click()
-        wait_idle(page)
+        click_and_wait(page, sidebar.get_by_text({"zh": "中文", "en": "English"}[lang], exact=True))
         expect(burn).to_have_count(2)
         expect(page).not_to_have_url(re.compile(r"[^\x00-\x7f]|%E"))    # ids, never a label
     # Setting each value again gives no widget both a default and a Session State value (Streamlit logs a warning:

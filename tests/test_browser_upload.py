@@ -7,7 +7,7 @@ import re
 import tomllib
 
 import pytest
-from conftest import ROOT, screenshot, wait_idle
+from conftest import ROOT, click_and_wait, screenshot, wait_idle
 from ingestkit import csv_bytes
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -57,8 +57,7 @@ def test_upload_a_gb18030_file_and_see_the_new_totals(st_server, page, gb18030_f
     # as a user does: open the app, then the Data page from the sidebar menu
     page.goto(st_server.url + "/?lang=zh")
     wait_idle(page)
-    page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.data", "zh")).click()
-    wait_idle(page)
+    click_and_wait(page, page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.data", "zh")))
     expect(page.locator("h1").first).to_have_text(i18n.t("data.title", "zh"))
     _uploader_speaks(page, "zh")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(gb18030_file))
@@ -279,8 +278,7 @@ def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, 
         expect(columns.get_by_role("combobox", name=header)).to_have_value(i18n.field_label(field, "en"))
     expect(columns.get_by_role("combobox", name=headers[2])).to_have_value(i18n.t("data.mapping_ignore", "en"))
     expect(form.get_by_role("radio", name=i18n.t("ingest.kind.daily", "en"))).to_be_checked()
-    page.get_by_role("button", name=i18n.t("data.mapping_save", "en")).click()
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("button", name=i18n.t("data.mapping_save", "en")))
     expect(page.get_by_text(i18n.t("data.mapping_saved", "en", name="user_unknown_switch"), exact=False)).to_be_visible()
     # the saved format read both columns: two rows loaded, their spend the file's
     report = page.locator('[data-testid="stAlertContentSuccess"]', has_text="unknown_switch.csv")
@@ -327,8 +325,7 @@ def test_a_wrong_saved_format_is_deleted_with_its_batches_and_the_file_mapped_an
     # the wrong mapping: 曝光次数 left out, so the format never reads exposure
     for header, field in ((headers[0], "date"), (headers[1], "spend")):
         _pick(page, columns.get_by_role("combobox", name=header), i18n.field_label(field, "zh"))
-    page.get_by_role("button", name=i18n.t("data.mapping_save", "zh")).click()
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("button", name=i18n.t("data.mapping_save", "zh")))
     pid = "user_微博周报"
     expect(page.get_by_text(i18n.t("data.mapping_saved", "zh", name=pid), exact=False)).to_be_visible()
     saved = page.get_by_test_id("stExpander").filter(has_text=i18n.t("data.saved_formats", "zh", n=1))
@@ -337,10 +334,8 @@ def test_a_wrong_saved_format_is_deleted_with_its_batches_and_the_file_mapped_an
     saved.get_by_role("button", name=i18n.t("data.format_delete", "zh")).click()
     dialog = page.get_by_test_id("stPopoverBody")
     expect(dialog.get_by_text(i18n.t("data.format_delete_confirm", "zh", name="微博周报", id=pid))).to_be_visible()
-    dialog.get_by_text(i18n.t("data.format_delete_batches", "zh", files=1)).click()
-    wait_idle(page)
-    page.get_by_test_id("stPopoverBody").get_by_role("button", name=i18n.t("data.format_delete_yes", "zh")).click()
-    wait_idle(page)
+    click_and_wait(page, dialog.get_by_text(i18n.t("data.format_delete_batches", "zh", files=1)))
+    click_and_wait(page, page.get_by_test_id("stPopoverBody").get_by_role("button", name=i18n.t("data.format_delete_yes", "zh")))
     expect(page.get_by_text(i18n.t("data.format_deleted_batches", "zh", name="微博周报", id=pid, files=1))).to_be_visible()
     expect(page.get_by_test_id("stPopoverBody")).not_to_be_visible()
     expect(page.get_by_test_id("stExpander").filter(has_text=i18n.t("data.saved_formats", "zh", n=1))).to_have_count(0)
@@ -354,8 +349,7 @@ def test_a_wrong_saved_format_is_deleted_with_its_batches_and_the_file_mapped_an
     wait_idle(page)
     for header, field in ((headers[0], "date"), (headers[1], "spend"), (headers[2], "impressions")):
         _pick(page, columns.get_by_role("combobox", name=header), i18n.field_label(field, "zh"))
-    page.get_by_role("button", name=i18n.t("data.mapping_save", "zh")).click()
-    wait_idle(page)
+    click_and_wait(page, page.get_by_role("button", name=i18n.t("data.mapping_save", "zh")))
     # (the first load's report stays in the list, its format now shown by id: the format is gone)
     def line(fmt: str) -> str:
         return i18n.t("report.line", "zh", file=path.name, status=i18n.t("status.loaded", "zh"), profile=fmt, rows="2",
