@@ -28,14 +28,14 @@ nav = st.navigation(pages)
 auth.gate()  # optional team login (SMM_AUTH=oidc): no page runs and no data is read before it passes
 c = ui.con()
 ui.take_uploads(c)  # first: files just added to the Data page's uploader are loaded whatever the user clicks next
-if ui.first_start(c):
-    ui.seed_language()
-    ui.load_sample_with_progress()
-if nav.url_path != ui.PAGES[-1][3]:   # the Data page shows its own uploads' progress and reports
-    ui.uploads_elsewhere()
-ui.sidebar(c)
-ui.apply_presentation()
-if ui.presenting():
-    st.button(ui.t("present.exit"), key="present_exit", on_click=ui.exit_presentation)
-
-nav.run()
+with ui.rerun_if_store_stops():      # an upload just taken may fail to write (disk full) while this run reads
+    if ui.first_start(c):
+        ui.seed_language()
+        ui.load_sample_with_progress()
+    if nav.url_path != ui.PAGES[-1][3]:   # the Data page shows its own uploads' progress and reports
+        ui.uploads_elsewhere()
+    ui.sidebar(c)
+    ui.apply_presentation()
+    if ui.presenting():
+        st.button(ui.t("present.exit"), key="present_exit", on_click=ui.exit_presentation)
+    nav.run()

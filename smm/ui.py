@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -117,6 +118,26 @@ def _store_alive() -> bool:
     except (duckdb.FatalException, duckdb.ConnectionException):
         return False
     return True
+
+
+@contextlib.contextmanager
+def rerun_if_store_stops(tries: int = 3) -> Iterator[None]:
+    """Around a run's use of the store: if DuckDB stops the database meanwhile (an upload this run started failed
+    to write: disk full, folder made read-only), run again, and con() reopens it, instead of an error page.
+    An upload job runs beside the script, so a quick failure can land while the sidebar or the page still reads.
+    At most `tries` runs in a row: a store that stops again at once shows its error."""
+    ss = st.session_state
+    try:
+        yield
+    except duckdb.FatalException:
+        done = ss.get("_store_stopped_reruns", 0)
+        if done >= tries:
+            ss.pop("_store_stopped_reruns", None)
+            raise
+        ss["_store_stopped_reruns"] = done + 1
+        st.rerun()
+    else:
+        ss.pop("_store_stopped_reruns", None)
 
 
 def lang() -> str:

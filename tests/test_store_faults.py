@@ -443,10 +443,26 @@ def test_disk_full_while_loading_reports_clearly_and_writes_nothing(tmp_path):
     rc.close()
 
 
-def test_app_recovers_after_the_database_stopped_on_a_full_disk(tmp_path, monkeypatch):
+@pytest.mark.parametrize("quick", [False, True], ids=["as_it_comes", "load_fails_before_the_sidebar_reads"])
+def test_app_recovers_after_the_database_stopped_on_a_full_disk(tmp_path, monkeypatch, quick):
     """A failed checkpoint makes DuckDB invalidate the database: the app reports the failed upload, then
-    reopens the store from disk on the next run instead of failing on every page."""
+    reopens the store from disk on the next run instead of failing on every page.
+
+    The upload loads beside the script run that took it. `quick`: its write fails before that run's sidebar reads
+    the store (seen in CI: the run then ended on DuckDB's FatalException, an error page)."""
+    import streamlit as st
+
     from smm import ui
+
+    if quick:
+        take = ui.take_uploads
+
+        def take_and_let_it_end(c):
+            take(c)
+            for job in st.session_state.get("_upload_jobs") or ():
+                job.wait(60)
+
+        monkeypatch.setattr(ui, "take_uploads", take_and_let_it_end)
 
     f1, s1 = _write(tmp_path, 1)
     f2, s2 = _write(tmp_path, 2, n=3000)
