@@ -505,25 +505,48 @@ GRIDS = """() => [...document.querySelectorAll('.stDataFrameGlideDataEditor')]
                 short_w: box.width - r.width, short_h: box.height - r.height}; })"""
 
 
-def _late_css(route):
-    """Hold back the chunk that draws st.html (the page's CSS) until the grids have mounted."""
-    import time
+def hold_css(page) -> list:
+    """Hold back the chunk that draws st.html (the page's CSS) on every page opened from now on (see open_page):
+    the list of requests held."""
+    held: list = []
+    page.route("**/static/js/Html.*.js", lambda route: held.append(route))
+    return held
 
-    time.sleep(4)
-    route.continue_()
+
+def open_page(page, url: str, held: list | None = None) -> None:
+    """Open `url` and wait for its run. With `held` (hold_css), the page's CSS arrives only once its grids have
+    mounted, as it can on a slow first load: a fixed hold (4 s) was not always enough on a loaded machine, where
+    the grids mounted later still."""
+    if held is None:
+        page.goto(url)
+        wait_idle(page)
+        return
+    page.goto(url, wait_until="commit")
+    wait_idle(page)
+    count, waited = -1, 0
+    while waited < 60000:                   # the grids have mounted, and no more are mounting
+        now = len(page.evaluate(GRIDS))
+        if now and now == count:
+            break
+        count = now
+        page.wait_for_timeout(500)
+        waited += 500
+    assert count > 0, url
+    while held:
+        held.pop().continue_()
+    wait_idle(page)
 
 
 @pytest.mark.parametrize("late", [False, True], ids=["as_it_comes", "css_late"])
 def test_presented_grids_read_at_the_larger_type_however_the_page_loads(st_server, page, late):
     # A grid reads the root font size once, as it mounts. Opening a presenting URL afresh, it often mounted before
     # the page's CSS had arrived: 14 px type and 35 px rows in a box sized for 48 px rows (blank rows under the
-    # last). css_late makes that race certain by holding back the chunk that draws st.html.
-    if late:
-        page.route("**/static/js/Html.*.js", _late_css)
+    # last). css_late makes that race certain: the chunk that draws st.html (the page's CSS) is held back until the
+    # grids have mounted (a fixed 4 s hold was not always enough on a loaded machine: the grids mounted later).
+    held = hold_css(page) if late else None
     page.set_viewport_size({"width": 1280, "height": 720})
     for path in ("kol", "budget", "content"):
-        page.goto(f"{st_server.url}/{path}?lang=zh&present=1")
-        wait_idle(page)
+        open_page(page, f"{st_server.url}/{path}?lang=zh&present=1", held)
         expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
         grids = settled(page, GRIDS, lambda gs: gs and all(abs(g["drawn"] - 19.25) < 0.1 for g in gs))
         assert grids, path
@@ -655,13 +678,11 @@ def test_presented_budget_status_cells_read_at_the_tables_size(st_server, page, 
     # The pacing table's status cells were bold, and Streamlit draws a bold cell at a size of its own (0.875rem
     # of the 22 px root: 19.25 px) whatever the grid's: in a grid zoomed by PRESENT_CSS (mounted at 14 px) the
     # statuses came out at 26.5 px among 19.25 px cells. css_late forces that mount.
-    if late:
-        page.route("**/static/js/Html.*.js", _late_css)
+    held = hold_css(page) if late else None
     page.add_init_script(RECORD_CANVAS_TEXT)
     page.set_viewport_size({"width": 1280, "height": 720})
     for lang in ("zh", "en"):
-        page.goto(f"{st_server.url}/budget?lang={lang}&present=1")
-        wait_idle(page)
+        open_page(page, f"{st_server.url}/budget?lang={lang}&present=1", held)
         labels = {i18n.t(f"budget.status.{s}", lang): "status" for s in ("overspent", "on_track")}
         labels[i18n.platform_label("douyin", lang)] = "platform"
         sizes = _drawn_sizes(labels, settled(
@@ -712,11 +733,10 @@ def test_a_presented_editor_keeps_what_is_typed_however_the_page_loads(st_server
     # Presenting, an editor is zoomed like every grid: by 22/16 when it mounted before the page's CSS (at 14 px;
     # css_late forces that here), and with the screen below 1280 px. A cell is still hit where it is drawn, and
     # what is typed into it is kept: the budget plan's first amount, changed with the keyboard.
-    page.route("**/static/js/Html.*.js", _late_css)
+    held = hold_css(page)
     page.add_init_script(RECORD_CANVAS_TEXT)
     page.set_viewport_size({"width": width, "height": 768})
-    page.goto(f"{st_server.url}/budget?lang=en&present=1&tab=plan")
-    wait_idle(page)
+    open_page(page, f"{st_server.url}/budget?lang=en&present=1&tab=plan", held)
     k = min(1.0, (width - 88) / 1192)
     zooms = settled(page, GRID_ZOOMS, lambda zs, k=k: zs and all(abs(z["font"] * z["z"] - 19.25 * k) < 0.1 for z in zs))
     assert zooms and all(z["font"] == 14 for z in zooms), zooms          # the plan's editor (and versions) …
