@@ -58,14 +58,10 @@ def con() -> duckdb.DuckDBPyConnection:
     auth.require()  # the data is reached only through here: no page shows any before the login gate passes
     path = str(store.db_path())
     try:
-        try:
-            cur = _root(path).cursor()
-            cur.execute("SELECT 1").fetchall()
-        except (duckdb.FatalException, duckdb.ConnectionException):
-            # DuckDB stopped the database after a failed write (disk full, folder made read-only): reopen
-            # it from disk (the committed state) instead of failing every page until the app restarts.
-            cur = _reopen(path)
-        return cur
+        cur = _live_cursor(path)
+        # None: DuckDB stopped the database after a failed write (disk full, folder made read-only): reopen it
+        # from disk (the committed state) instead of failing every page until the app restarts.
+        return cur if cur is not None else _reopen(path)
     except StoreBusyError as e:
         st.error(i18n.t("store.busy", lang(), path=str(e)))
         st.stop()
@@ -83,6 +79,17 @@ def con() -> duckdb.DuckDBPyConnection:
 _REOPEN_LOCK = threading.Lock()
 
 
+def _live_cursor(path: str) -> duckdb.DuckDBPyConnection | None:
+    """A cursor on the cached root of the store at `path`, or None when DuckDB has stopped that database (after a
+    failed write) or its root was closed to reopen it."""
+    try:
+        cur = _root(path).cursor()
+        cur.execute("SELECT 1").fetchall()
+    except (duckdb.FatalException, duckdb.ConnectionException):
+        return None
+    return cur
+
+
 def _reopen(path: str, patience: float = 30.0) -> duckdb.DuckDBPyConnection:
     """A cursor on the store at `path` opened again from disk, its cached root having been invalidated.
 
@@ -91,13 +98,10 @@ def _reopen(path: str, patience: float = 30.0) -> duckdb.DuckDBPyConnection:
     of waiting) to close a connection another thread is in a call on, so the close is tried again until that call
     has ended, for up to `patience` seconds."""
     with _REOPEN_LOCK:
-        old = _root(path)
-        try:
-            cur = old.cursor()
-            cur.execute("SELECT 1").fetchall()
+        cur = _live_cursor(path)
+        if cur is not None:
             return cur                          # reopened by another session meanwhile
-        except (duckdb.FatalException, duckdb.ConnectionException):
-            pass
+        old = _root(path)
         deadline = time.monotonic() + patience
         while True:
             try:
@@ -113,10 +117,10 @@ def _reopen(path: str, patience: float = 30.0) -> duckdb.DuckDBPyConnection:
 
 def _store_alive() -> bool:
     """False when DuckDB has invalidated the cached database (after a failed write)."""
-    try:
-        _root(str(store.db_path())).cursor().execute("SELECT 1").fetchall()
-    except (duckdb.FatalException, duckdb.ConnectionException):
+    cur = _live_cursor(str(store.db_path()))
+    if cur is None:
         return False
+    cur.close()
     return True
 
 
