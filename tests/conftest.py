@@ -312,6 +312,20 @@ def click_and_wait(page, locator, start_ms: int = 5000, **click) -> None:
     wait_idle(page)
 
 
+def steady(page, read, timeout_ms: int = 15000):
+    """Call `read()` until two reads 500 ms apart agree (or the time is up), and return the last read. Right after
+    the first of several elements shows, later ones may still be drawing: a value read once can be a partial page."""
+    last, waited = read(), 0
+    while waited < timeout_ms:
+        page.wait_for_timeout(500)
+        waited += 500
+        now = read()
+        if now == last:
+            break
+        last = now
+    return last
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under tests/artifacts/ (kept for people to look at)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import click_and_wait, screenshot, wait_idle
+from conftest import click_and_wait, screenshot, steady, wait_idle
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -70,19 +70,10 @@ def test_budget_what_if_in_the_browser(st_server, page, lang):
     screenshot(page, f"budget_whatif_{lang}")
 
 
-def _drawn_values(page, sliders, timeout_ms: int = 15000) -> list[str]:
-    """The sliders' values once all are drawn: the same list in two reads 500 ms apart. Right after the first
-    slider shows, later ones may still be drawing (CI: 2 of the 7 read as the plan)."""
-    read = "els => els.map(e => e.getAttribute('aria-valuetext'))"
-    values, waited = sliders.evaluate_all(read), 0
-    while waited < timeout_ms:
-        page.wait_for_timeout(500)
-        waited += 500
-        again = sliders.evaluate_all(read)
-        if again == values:
-            return values
-        values = again
-    return values
+def _drawn_values(page, sliders) -> list[str]:
+    """The sliders' values once all are drawn. Right after the first slider shows, later ones may still be drawing
+    (CI: 2 of the 7 read as the plan)."""
+    return steady(page, lambda: sliders.evaluate_all("els => els.map(e => e.getAttribute('aria-valuetext'))"))
 
 
 def test_a_what_if_link_reopens_its_budgets(st_server, page, browser):

@@ -9,7 +9,7 @@ text Chromium lays out, on the pages that show tiles, in both modes and language
 from __future__ import annotations
 
 import pytest
-from conftest import screenshot, wait_idle
+from conftest import screenshot, steady, wait_idle
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
@@ -523,14 +523,8 @@ def open_page(page, url: str, held: list | None = None) -> None:
         return
     page.goto(url, wait_until="commit")
     wait_idle(page)
-    count, waited = -1, 0
-    while waited < 60000:                   # the grids have mounted, and no more are mounting
-        now = len(page.evaluate(GRIDS))
-        if now and now == count:
-            break
-        count = now
-        page.wait_for_timeout(500)
-        waited += 500
+    page.wait_for_function(f"() => ({GRIDS})().length > 0", timeout=60000)
+    count = steady(page, lambda: len(page.evaluate(GRIDS)))     # the grids have mounted, and no more are mounting
     assert count > 0, url
     while held:
         held.pop().continue_()
