@@ -39,25 +39,23 @@ for note in v.notes:
     st.info(note, icon=":material/info:")
 
 # KPI tiles: the delta is coloured by the metric's direction (lower CPA is green), not by its sign.
-vs = ui.t(f"overview.vs_short.{mode}") if k.previous_period and not big else None
+vs = ui.t(f"overview.vs_short.{mode}") if any(tile.delta for tile in v.tiles) and not big else None
 with ui.metric_group("overview", [tile.value for tile in v.tiles], [tile.delta for tile in v.tiles]):
     for row in (v.tiles[:5], v.tiles[5:]):
         for col, tile in zip(st.columns(len(row)), row, strict=True):
             col.metric(tile.label, tile.value, tile.delta, delta_color=tile.delta_color, help=tile.help,
                        border=True, chart_data=tile.spark or None, chart_type=tile.spark_kind,
-                       delta_description=vs)
+                       delta_arrow=tile.arrow, delta_description=vs)
 for w in v.warnings:
     st.warning(w, icon=":material/warning:")
 
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader(ui.t("overview.what_changed"))
-    if not k.previous_period:
-        st.caption(ui.t("overview.what_changed_off"))
-    elif not v.changes:
-        st.caption(ui.t("overview.what_changed_none"))
-    else:
+    if v.changes:
         st.markdown("\n".join(f"- {oc.change_marker(ch)} {ch.text}" for ch in v.changes))
+    else:
+        st.caption(v.changes_none)
 with right:
     st.subheader(ui.t("overview.bottleneck"))
     st.markdown("\n".join(f"- {line}" for line in v.bottlenecks))

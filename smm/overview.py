@@ -312,6 +312,8 @@ def bottleneck_sentence(r: FunnelRow, k: Kpis, lang: str) -> str:
     who = i18n.platform_label(r.platform, lang) if r.platform else i18n.t("overview.all_platforms", lang)
     if r.bottleneck is None:
         key = "overview.bottleneck.none_all" if r.platform is None else "overview.bottleneck.none"
+        if r.platform is None and not k.previous_rows:       # no comparison period, or nothing loaded in it
+            key = "overview.bottleneck.no_compare"
         return i18n.t(key, lang, who=who)
     s = r.bottleneck
     m = REGISTRY[s.rate]
@@ -517,6 +519,7 @@ class Tile:
     help: str
     spark: list[float] = field(default_factory=list)
     spark_kind: str = "line"  # "bar" for totals (spend, revenue …), "line" for ratios
+    arrow: str = "auto"       # st.metric's delta_arrow: "off" for a change that is not a number ("—")
 
 
 def delta_color(m: Metric) -> str:
@@ -566,9 +569,17 @@ def tiles(k: Kpis, lang: str, trend: pd.DataFrame | None = None) -> list[Tile]:
         spark: list[float] = []
         if trend is not None and not trend.empty and mid in trend:
             spark = [float(x) for x in trend[mid].tolist() if _num(x) is not None]
+            if len(spark) < 2:      # one week is no trend (Streamlit would draw it as two bars at the edges)
+                spark = []
         out.append(Tile(m, label(m, lang), tile_value(d["value"], m, k.currency, lang),
                         delta_text(m, d, lang) if k.previous_period else None, delta_color(m),
                         tile_help(m, k, lang), spark, "bar" if m.den is None else "line"))
+    # Beside tiles that show a change, one whose change cannot be computed (no value in one of the two periods)
+    # says so with a grey "—": a tile with no change at all stood its number out of line with its neighbours'.
+    if any(t.delta for t in out):
+        for t in out:
+            if not t.delta:
+                t.delta, t.delta_color, t.arrow = fmt.DASH, "off", "off"
     return out
 
 
@@ -614,6 +625,7 @@ class View:
     missing_fx: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     caption: str = ""
+    changes_none: str = ""      # what "What changed" says when it lists no change
 
 
 def build_view(con: duckdb.DuckDBPyConnection, filters: queries.Filters, settings: Settings | None = None,
@@ -633,9 +645,13 @@ def build_view(con: duckdb.DuckDBPyConnection, filters: queries.Filters, setting
     v.changes = what_changed(k, v.platforms, lang)
     v.table = platform_table(v.platforms, lang)
     v.warnings = spend_without_conversions(v.platforms, k.currency, lang)
-    if k.previous_period and k.previous_rows == 0:
+    v.changes_none = i18n.t("overview.what_changed_none", lang)
+    if not k.previous_period:
+        v.changes_none = i18n.t("overview.what_changed_off", lang)
+    elif k.previous_rows == 0:
         a, b = k.previous_period
         v.notes.append(i18n.t("overview.no_compare_data", lang, start=a, end=b))
+        v.changes_none = v.notes[-1]
     note = roi_note(k, lang)
     if note:
         v.notes.append(note)

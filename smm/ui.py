@@ -504,7 +504,9 @@ def compare_mode() -> str:
 # beside the sidebar at 1024 px they were 100 px wide, cut to "↓ -18…" (BASE_CSS, PRESENT_CSS). A tile's label
 # wraps too ("达人带来成交" in the KOL row of seven, presenting at 1280 px): the tiles of a row keep one height and
 # their numbers one line, wherever a label wraps (a tile's label takes its slack; a tile with no change below its
-# number, beside tiles with one, keeps its slack at the bottom instead: its number then stands level with theirs).
+# number, beside tiles with one, keeps its slack at the bottom instead: its number then stands level with theirs
+# where the labels take as many lines, so the Overview gives such a tile a grey "—" change; a tile with no
+# sparkline, beside tiles with one, keeps a sparkline's room at its bottom: its "—" stood ~70 px lower).
 # Columns in a container keyed smm_wrap_… go one above the other where two of 34rem do not fit side by side; those
 # keyed smm_grid_… (chart_grid: small multiples, one chart per plot) hold as many 16rem columns a row as fit, and
 # those keyed smm_row_… (a row of inputs) as many of 11rem: with the sidebar open at 1024 px, the Data page's four
@@ -562,6 +564,8 @@ div:has(> [data-testid="stMetricDeltaDescription"]) { flex-wrap: wrap; row-gap: 
 [data-testid="stMetric"] > div:first-child { display: flex; flex-direction: column; flex: 1 0 auto; }
 [data-testid="stMetricLabel"] { flex: 1 0 auto; align-items: start; }
 [data-testid="stHorizontalBlock"]:has([data-testid="stMetricDelta"]) [data-testid="stMetric"]:not(:has([data-testid="stMetricDelta"])) [data-testid="stMetricLabel"] { flex: 0 0 auto; }
+[data-testid="stHorizontalBlock"]:has([data-testid="stMetricChart"]) [data-testid="stMetric"]:not(:has([data-testid="stMetricChart"]))::after
+  { content: ""; flex: 0 0 auto; height: 3.5rem; margin-bottom: 1.5rem; }
 [data-testid="stMetricDelta"] { --smm-arrow: 0px; }
 [data-testid="stMetricDelta"]:has(svg) { --smm-arrow: 20px; }
 [class*="_dfit_3_"] [data-testid="stMetricDelta"] p { font-size: clamp(0.75em, calc((100cqi - 0.75rem - var(--smm-arrow)) / 3), 1em); }

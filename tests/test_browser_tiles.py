@@ -431,6 +431,40 @@ def test_overview_tiles_keep_their_sparkline_and_no_hole(st_server, page, query)
         assert min(t["gap"] for t in tiles if t["row"] == row) < 24, (row, tiles)
 
 
+# Each visible tile: the line its row of tiles starts on, the tops of its number and change, whether it has a sparkline.
+TILE_LINES = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].filter(m => m.offsetParent !== null)
+    .map(m => ({row: Math.round(m.closest('[data-testid="stHorizontalBlock"]').getBoundingClientRect().top),
+                value: m.querySelector('[data-testid="stMetricValue"]').getBoundingClientRect().top,
+                text: m.querySelector('[data-testid="stMetricValue"]').innerText,
+                spark: !!m.querySelector('[data-testid="stMetricChart"] svg'),
+                delta: m.querySelector('[data-testid="stMetricDelta"]')?.innerText ?? null,
+                bottom: m.getBoundingClientRect().bottom}))"""
+
+
+@pytest.mark.parametrize("query", ["lang=en", "lang=zh&present=1", "lang=en&compare=none"])
+def test_a_row_of_tiles_with_and_without_sparklines_keeps_its_numbers_on_one_line(st_server, page, query):
+    # Weibo's week has spend, conversions and clicks but no revenue, ER or follows, so half the tiles draw a
+    # sparkline and show a change. With no comparison, the "—" of a tile with neither stood a sparkline's height
+    # (~70 px) below its neighbours' numbers, at the bottom of its tile; with one, level with them only where the
+    # labels took as many lines (presenting in Chinese, "ROAS 广告支出回报率" wraps and stood its "—" 35 px lower).
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{st_server.url}/?{query}&platforms=weibo&dates=2026-11-16&dates=2026-11-22")
+    wait_idle(page)
+    expect(page.locator(VALUES)).to_have_count(10)
+    tiles = settled(page, TILE_LINES, lambda ts: len(ts) == 10 and sum(t["spark"] for t in ts) == 5)
+    screenshot(page, f"tiles_weibo_{query.replace('&', '_').replace('=', '_')}")
+    assert sum(t["spark"] for t in tiles) == 5 and "—" in {t["text"] for t in tiles}, tiles   # the mix to test
+    for row in {t["row"] for t in tiles}:
+        line = [t for t in tiles if t["row"] == row]
+        assert {t["spark"] for t in line} == {True, False}, line
+        assert max(t["value"] for t in line) - min(t["value"] for t in line) <= 1, line
+        assert max(t["bottom"] for t in line) - min(t["bottom"] for t in line) <= 1, line
+        # a change that cannot be computed reads "—", in grey, when its neighbours show theirs
+        assert len({t["delta"] is None for t in line}) == 1, line
+        assert all(t["delta"] in (None, "—") for t in line if not t["spark"]), line
+    assert all(t["delta"] is None for t in tiles) == ("compare=none" in query), tiles
+
+
 # Each visible tile: its width, the line it stands on, and what in it is cut (its change pill, label, number).
 TILE_CUTS = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].filter(m => m.offsetParent !== null)
     .map(m => ({width: Math.round(m.getBoundingClientRect().width),

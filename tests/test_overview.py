@@ -274,6 +274,37 @@ def test_tiles_colour_deltas_by_direction_and_explain_the_formula(sample):
     assert len(t["spend"].spark) == 12 and t["spend"].spark_kind == "bar" and t["ctr"].spark_kind == "line"
 
 
+def test_a_change_that_cannot_be_computed_reads_a_grey_dash_beside_changes_that_can(sample):
+    con, b = sample
+    v = overview.build_view(con, Filters(*LAST, platforms=("weibo",)), lang="en")
+    k = v.kpis
+    missing = {m for m in overview.TILES if k.metrics[m]["value"] is None or k.metrics[m]["previous"] is None}
+    # Weibo reports neither revenue nor follows (from the sample's own rows), so those tiles have no change
+    assert {"revenue", "follows"} <= missing < set(overview.TILES)
+    weibo = b.fact[b.fact["platform"] == "weibo"]
+    assert weibo["revenue"].isna().all() and weibo["follows"].isna().all()
+    for tile in v.tiles:
+        if tile.metric.id in missing:
+            assert (tile.delta, tile.delta_color, tile.arrow) == ("—", "off", "off"), tile
+        else:
+            assert tile.delta not in (None, "—") and tile.arrow == "auto", tile
+    # with no comparison period, or none of its rows, no tile shows a change at all
+    assert all(t.delta is None for t in overview.build_view(con, Filters(*LAST, platforms=("weibo",)),
+                                                             compare="none", lang="en").tiles)
+    first = overview.build_view(con, Filters(D(2026, 8, 31), D(2026, 9, 6)), lang="en")
+    assert first.kpis.previous_rows == 0 and all(t.delta is None for t in first.tiles)
+    # ... and neither "What changed" nor the funnel speaks of a comparison that found nothing to compare with
+    alone = overview.build_view(con, Filters(*LAST), compare="none", lang="en")
+    for view, changes_none in ((first, first.notes[-1]), (alone, i18n.t("overview.what_changed_off", "en"))):
+        assert view.changes == [] and view.changes_none == changes_none
+        assert view.bottlenecks[0] == i18n.t("overview.bottleneck.no_compare", "en",
+                                             who=i18n.t("overview.all_platforms", "en"))
+    assert "2026-08-24" in first.notes[-1]
+    # the sample's first week is the only one in its 12-week trend: one point is no sparkline
+    assert all(t.spark == [] for t in first.tiles)
+    assert len(first.trend) == 1 and first.trend["spend"].notna().all()
+
+
 def test_platform_table_sorts_by_spend_and_keeps_numbers(sample):
     con, b = sample
     v = overview.build_view(con, Filters(*LAST), lang="zh")

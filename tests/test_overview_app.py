@@ -44,6 +44,8 @@ def expected_tiles(base: Base, period, prev, platforms, rc, s, lang) -> dict[str
             else:
                 delta = None if v is None or not p else f"{(v - p) / abs(p) * 100:+.1f}%"
         out[overview.label(m, lang)] = (overview.tile_value(v, m, rc, lang), delta)
+    if any(d for _, d in out.values()):     # beside changes, one that cannot be computed reads "—"
+        out = {label: (value, d or "—") for label, (value, d) in out.items()}
     return out
 
 
@@ -74,6 +76,27 @@ def test_filters_set_by_widget_key_move_the_tiles(sample_db, base):
     # The tooltip states the formula with the setting in force.
     er = next(m for m in at.metric if m.label == "ER")
     assert "interactions ÷ views" in er.proto.help
+
+
+def test_a_comparison_without_data_shows_no_change_and_says_why(sample_db, base):
+    # The sample's first week: its previous week holds no rows. No tile shows a change or a "vs previous" under
+    # none, and neither "What changed" nor the funnel's first line speaks of a comparison that found nothing.
+    first, none = (D(2026, 8, 31), D(2026, 9, 6)), (D(2026, 8, 24), D(2026, 8, 30))
+    at = run(app_test(lang="en", dates=[d.isoformat() for d in first]))
+    assert tiles(at) == expected_tiles(base, first, None, (), "CNY", Settings(), "en")
+    assert all(not m.proto.delta_description for m in at.metric)
+    said = i18n.t("overview.no_compare_data", "en", start=none[0], end=none[1])
+    assert said in [c.value for c in at.caption]
+    assert i18n.t("overview.what_changed_none", "en") not in [c.value for c in at.caption]
+    lines = "\n".join(md.value for md in at.markdown)
+    assert i18n.t("overview.bottleneck.no_compare", "en", who=i18n.t("overview.all_platforms", "en")) in lines
+    assert "against the comparison period" not in lines
+    # Weibo's last week: half its tiles show a change; the others say "—" (and every tile "vs previous")
+    at = run(app_test(lang="en", platforms="weibo"))
+    last, before = (D(2026, 11, 16), D(2026, 11, 22)), (D(2026, 11, 9), D(2026, 11, 15))
+    got = tiles(at)
+    assert got == expected_tiles(base, last, before, ("weibo",), "CNY", Settings(), "en")
+    assert {d for _, d in got.values()} > {"—"} and all(m.proto.delta_description for m in at.metric)
 
 
 def test_delta_colours_follow_the_metric_direction_not_the_sign(sample_db, base):

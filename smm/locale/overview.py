@@ -52,6 +52,9 @@ MESSAGES = {
                                  "{who}: no stage rate fell or sits well below the all-platform rate."),
     "overview.bottleneck.none_all": ("{who}：与对比期相比，没有环节的转化率下降超过 10%。",
                                      "{who}: no stage rate fell by more than 10% against the comparison period."),
+    "overview.bottleneck.no_compare": ("{who}：对比期没有数据，无法衡量环节转化率是否下降。",
+                                       "{who}: the comparison period has no data, so no fall in a stage rate can be "
+                                       "measured."),
     "overview.stage_rates": ("各平台环节转化率", "Stage rates by platform"),
     "overview.funnel_counts": ("漏斗各环节数量", "Funnel stage counts"),
     "overview.count_log": ("数量（对数刻度）", "Count (log scale)"),
