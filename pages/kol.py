@@ -158,17 +158,19 @@ with tabs[0]:
 
 # ---- side-by-side comparison
 with tabs[1]:
+    # The chips wrap (in a column Streamlit keeps them on one scrolling row): the room sees every KOL and metric
+    # compared, where four KOLs had the first cut to "a · 抖音" and the fourth metric to "RO".
     pick = st.columns([3, 2])
     first = (scored or with_results)[:3]
     chosen = pick[0].multiselect(ui.t("kol.compare.pick"), with_results, key="kol_compare", max_selections=5,
                                  **ui.in_url("kol_compare", first, options=with_results, many=True, limit=5,
                                              label=label_in, default=first),
-                                 format_func=lambda k: labels.get(k, k))
+                                 format_func=lambda k: labels.get(k, k), wrap=True)
     metrics0 = ["er", "cpe", "cpa", "roi"]
     cmp_metrics = pick[1].multiselect(ui.t("kol.compare.metrics"), kol.COMPARE_METRICS, key="kol_cmp_metrics",
                                       **ui.in_url("kol_cmp_metrics", metrics0, options=kol.COMPARE_METRICS,
                                                   many=True, default=metrics0),
-                                      format_func=lambda m: kol.metric_label(m, L))
+                                      format_func=lambda m: kol.metric_label(m, L), wrap=True)
     if len(chosen) < 2:
         st.info(ui.t("kol.compare.need_two"))
     elif cmp_metrics:

@@ -42,6 +42,14 @@ def test_compare_flow_zh(st_server, page):
     expect(page.get_by_text("桃子酱Peachy · 小红书 → 腰部", exact=False)).to_be_visible()
     wait_idle(page)
     screenshot(page, "kol_compare_zh")
+    # every chosen KOL and metric reads whole: no chip runs out of its box (they wrap, not scroll)
+    chips = page.get_by_role("tabpanel").locator('[data-testid="stMultiSelect"]').evaluate_all(
+        """els => els.map(el => { const box = el.querySelector('.react-aria-ComboBox').getBoundingClientRect();
+            return [...el.querySelectorAll('button[aria-label^="Remove "]')].map(b => {
+                const c = b.parentElement.getBoundingClientRect();
+                return {chip: b.parentElement.innerText, out: c.left < box.left - 0.5 || c.right > box.right + 0.5}; });
+        })""")
+    assert [len(c) for c in chips] == [4, 4] and not any(c["out"] for cs in chips for c in cs), chips
     page.get_by_role("tab", name="质量提示").click()
     expect(page.get_by_text("粉丝数跳涨").first).to_be_visible()
     wait_idle(page)
