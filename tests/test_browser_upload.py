@@ -156,7 +156,12 @@ def _upload_held(page, url: str, path, lang: str):
     page.route("**/_stcore/upload_file/**", lambda route: held.append(route))
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_be_visible()
-    page.wait_for_timeout(300)
+    # The chip spins from the moment the file is chosen; its send begins once the server has given it an address
+    # (a loaded CI machine took more than the 300 ms this waited once): wait for the send the route holds.
+    waited = 0
+    while not held and waited < 30000:
+        page.wait_for_timeout(100)
+        waited += 100
     assert len(held) == 1
     link = page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", lang))
     with pytest.raises(PlaywrightTimeout):
