@@ -312,18 +312,36 @@ def click_and_wait(page, locator, start_ms: int = 5000, **click) -> None:
     wait_idle(page)
 
 
-def steady(page, read, timeout_ms: int = 15000):
-    """Call `read()` until two reads 500 ms apart agree (or the time is up), and return the last read. Right after
-    the first of several elements shows, later ones may still be drawing: a value read once can be a partial page."""
+def steady(page, read, timeout_ms: int = 15000, every_ms: int = 500):
+    """Call `read()` until two reads `every_ms` apart agree (or the time is up), and return the last read. Right
+    after the first of several elements shows, later ones may still be drawing, and an element still moving (a late
+    rerun, a zoom settling) is not where it will stand: a value read once can be a passing one."""
     last, waited = read(), 0
     while waited < timeout_ms:
-        page.wait_for_timeout(500)
-        waited += 500
+        page.wait_for_timeout(every_ms)
+        waited += every_ms
         now = read()
         if now == last:
             break
         last = now
     return last
+
+
+def settled(page, script, ok, timeout_ms: int = 15000):
+    """Read `script` (a script to evaluate in the page, or a function to call) until `ok(result)` or the time is
+    up; return the last result.
+
+    A resize lays out again at once, but charts redraw a moment later and a page's style elements can arrive
+    after its last element: waiting for the condition, not for a fixed time, keeps the checks from racing them.
+    """
+    read = script if callable(script) else lambda: page.evaluate(script)
+    waited = 0
+    while True:
+        result = read()
+        if ok(result) or waited >= timeout_ms:
+            return result
+        page.wait_for_timeout(200)
+        waited += 200
 
 
 def screenshot(page, name: str) -> Path:

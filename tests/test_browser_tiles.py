@@ -9,7 +9,7 @@ text Chromium lays out, on the pages that show tiles, in both modes and language
 from __future__ import annotations
 
 import pytest
-from conftest import screenshot, steady, wait_idle
+from conftest import screenshot, settled, steady, wait_idle
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
@@ -19,21 +19,6 @@ pytestmark = pytest.mark.browser
 
 SCREENS = ((1024, 768), (1280, 720), (1366, 768), (1600, 1000), (1920, 1080))
 VALUES = '[data-testid="stMetricValue"] > div'
-
-
-def settled(page, script: str, ok, timeout_ms: int = 15000):
-    """Evaluate `script` until `ok(result)` or the time is up; return the last result.
-
-    A resize lays out again at once, but charts redraw a moment later and a page's style elements can arrive
-    after its last element: waiting for the condition, not for a fixed time, keeps the checks from racing them.
-    """
-    waited = 0
-    while True:
-        result = page.evaluate(script)
-        if ok(result) or waited >= timeout_ms:
-            return result
-        page.wait_for_timeout(200)
-        waited += 200
 
 
 # Each visible tile value: its text, the width it needs and has, its font size in px.
@@ -727,7 +712,7 @@ def _open_editor(page, grid, dx: float, dy: float, focused: str, tries: int = 3)
     Enter opens nothing), or still move (a late rerun, the zoom settling): a person looks again and clicks again,
     so each try measures the grid afresh once it stands still."""
     for n in range(tries):
-        box = _still_box(page, grid)
+        box = steady(page, grid.bounding_box, every_ms=200)      # the grid once it stands still
         x, y = box["x"] + dx, box["y"] + dy
         page.mouse.click(x, y)
         page.keyboard.press("Enter")
@@ -740,20 +725,6 @@ def _open_editor(page, grid, dx: float, dy: float, focused: str, tries: int = 3)
             page.keyboard.press("Escape")
             wait_idle(page)
     raise AssertionError("unreachable")
-
-
-def _still_box(page, locator, timeout_ms: int = 15000) -> dict:
-    """The locator's box once two reads 200 ms apart agree: a click aimed at a cell of a grid that is still being
-    zoomed or scrolled into place (slower on a busy machine) lands beside it."""
-    box, waited = locator.bounding_box(), 0
-    while waited < timeout_ms:
-        page.wait_for_timeout(200)
-        waited += 200
-        again = locator.bounding_box()
-        if again == box:
-            return box
-        box = again
-    return box
 
 
 @pytest.mark.parametrize("width", [1280, 1024])
@@ -777,7 +748,7 @@ def test_a_presented_editor_keeps_what_is_typed_however_the_page_loads(st_server
     assert top <= y <= bottom, (y, top, bottom)                          # the cell clicked, not a neighbour
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.activeElement || document.activeElement.tagName !== 'INPUT'")
-    box = _still_box(page, grid)
+    box = steady(page, grid.bounding_box, every_ms=200)
     page.mouse.click(box["x"] + 100 * k, box["y"] + 35 * 1.375 * k * 1.5)   # the first row's start date …
     for _ in range(4):
         page.keyboard.press("ArrowRight")                                # … and its planned amount

@@ -7,7 +7,7 @@ import re
 import tomllib
 
 import pytest
-from conftest import ROOT, click_and_wait, screenshot, wait_idle
+from conftest import ROOT, click_and_wait, screenshot, settled, wait_idle
 from ingestkit import csv_bytes
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -158,10 +158,7 @@ def _upload_held(page, url: str, path, lang: str):
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_be_visible()
     # The chip spins from the moment the file is chosen; its send begins once the server has given it an address
     # (a loaded CI machine took more than the 300 ms this waited once): wait for the send the route holds.
-    waited = 0
-    while not held and waited < 30000:
-        page.wait_for_timeout(100)
-        waited += 100
+    settled(page, lambda: len(held), lambda n: n > 0, timeout_ms=30000)
     assert len(held) == 1
     link = page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", lang))
     with pytest.raises(PlaywrightTimeout):
@@ -215,7 +212,7 @@ def test_data_page_inputs_read_whole_with_the_sidebar_open_at_1024_px(st_server,
     # The upload options' four columns had "Detect autom" and "yyyy / mm / d" cut, and the delete button read
     # "Delete select…": the options go two a row where four do not fit, and the button's label wraps. An unknown
     # format's mapping step wraps the same way, its columns still in the file's order.
-    from test_browser_tiles import CUT, SELECT_CUT, settled
+    from test_browser_tiles import CUT, SELECT_CUT
 
     page.set_viewport_size({"width": 1024, "height": 768})
     page.goto(f"{st_server.url}/data?lang={lang}")
