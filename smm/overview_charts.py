@@ -15,7 +15,7 @@ import math
 
 import pandas as pd
 
-from smm import fmt, i18n, palette
+from smm import charts, fmt, i18n, palette
 from smm.metrics import REGISTRY
 from smm.overview import FUNNEL_RATES, FUNNEL_STAGES, FunnelRow, label
 
@@ -74,7 +74,7 @@ def _config(big: bool) -> dict:
     return {"axis": {"labelFontSize": s, "titleFontSize": s, "labelLimit": 320},
             "title": {"fontSize": s + 6, "anchor": "start"},
             "legend": {"labelFontSize": s, "titleFontSize": s, "symbolSize": 200 if big else 100},
-            "view": {"strokeWidth": 0}}
+            "view": {"strokeWidth": 0}, **charts.DISCRETE_AXES}
 
 
 def _values(df: pd.DataFrame) -> list[dict]:

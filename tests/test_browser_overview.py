@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import click_and_wait, screenshot, wait_idle
+from conftest import click_and_wait, screenshot, settled, wait_idle
 from playwright.sync_api import expect
 from test_overview import Base
 from test_overview_app import expected_tiles
@@ -161,3 +161,37 @@ def test_switching_language_back_and_forth_keeps_every_choice(st_server, page):
     # the budget alert fields had both until they passed their defaults through ui.initial).
     st_server.log.flush()
     assert "set via the Session State API" not in Path(st_server.log.name).read_text()
+
+
+# Each week label's centre and each week's mark: the bars' pairs (spend, revenue) or the ROAS points, by x.
+_WEEK_MARKS = """([i, zh]) => {
+    const chart = document.querySelectorAll('[data-testid="stVegaLiteChart"]')[i];
+    const mid = r => r.x + r.width / 2;
+    const labels = [...chart.querySelectorAll('g.role-axis-label text')]
+        .filter(t => (zh ? /^\\d+月\\d+日$/ : /^[A-Z][a-z]{2} \\d{2}$/).test(t.textContent))
+        .map(t => mid(t.getBoundingClientRect())).sort((a, b) => a - b);
+    const bars = [...chart.querySelectorAll('g.mark-rect path')].map(p => p.getBoundingClientRect())
+        .filter(r => r.width > 0 && r.width < 40).sort((a, b) => a.x - b.x);
+    const pairs = [];
+    for (let k = 0; k + 1 < bars.length; k += 2) pairs.push((bars[k].x + bars[k + 1].x + bars[k + 1].width) / 2);
+    const points = [...chart.querySelectorAll('g.mark-symbol path')].map(p => mid(p.getBoundingClientRect()))
+        .sort((a, b) => a - b);
+    return {labels, marks: pairs.length ? pairs : points};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_week_label_stands_under_its_own_week(st_server, page, lang):
+    """Streamlit's chart theme flushes an axis's end labels: the trend charts' first week read 20 px right of its
+    bars and its ROAS point (its label began where its week's centre is), the other weeks centred on theirs."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{st_server.url}/?lang={lang}")
+    wait_idle(page)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    expect(charts).to_have_count(5)
+    for i in (2, 3):                    # spend and revenue bars; ROAS
+        charts.nth(i).scroll_into_view_if_needed()
+        got = settled(page, lambda i=i: page.evaluate(_WEEK_MARKS, [i, lang == "zh"]),
+                      lambda g: len(g["labels"]) >= 2 and len(g["labels"]) == len(g["marks"]))
+        off = [round(a - b, 1) for a, b in zip(got["labels"], got["marks"], strict=True)]
+        assert max(map(abs, off)) <= 4, (i, off)
