@@ -230,11 +230,13 @@ def _whatif():
         if not keep:
             ss["_budget_wi_total"] = sum(float(ss[f"budget_wi_{p}"]) for p in plats)
 
-        cols = st.columns(min(4, len(plats)))
+        per_row = min(4, len(plats))
         for i, p in enumerate(plats):
-            with cols[i % len(cols)]:
+            if i % per_row == 0:    # a row of columns each: a note that wraps pushes down its own row only
+                cols = st.columns(per_row)
+            with cols[i % per_row]:
                 st.slider(i18n.platform_label(p, L), 0.0, float(caps[p]), step=float(wi["steps"][p]),
-                          format="%.0f", key=f"budget_wi_{p}", on_change=_moved, args=(p,))
+                          format=whatif.slider_format(cur), key=f"budget_wi_{p}", on_change=_moved, args=(p,))
                 v = float(ss[f"budget_wi_{p}"])
                 st.caption(whatif.slider_note(v, plan[p], cur, L))
         budgets = {p: float(ss[f"budget_wi_{p}"]) for p in plats}

@@ -578,12 +578,18 @@ def _change(a, b, f, delta: bool = True) -> str:
     return text
 
 
+def slider_format(currency: str) -> str:
+    """A budget slider's drawn value: the amount in its currency with thousands separators (¥2,675,000), read as
+    the note under it writes it (Streamlit's printf format: `,` groups thousands; `%` in a symbol doubled)."""
+    return fmt.SYMBOLS.get(currency, currency + " ").replace("%", "%%") + "%,d"
+
+
 def slider_note(value: float, plan: float, currency: str, lang: str) -> str:
-    """Under a slider: the exact amount with separators, the plan and the change."""
+    """Under a slider (which draws its amount: slider_format): the plan and the change against it."""
     sym = fmt.SYMBOLS.get(currency, currency + " ")
     d = fmt.delta_pct(value, plan)
     change = fmt.DASH if d is None else f"{'+' if d >= 0 else ''}{d * 100:.0f}%"
-    return t("budget.wi.slider_note", lang, value=f"{sym}{value:,.0f}", plan=f"{sym}{plan:,.0f}", delta=change)
+    return t("budget.wi.slider_note", lang, plan=f"{sym}{plan:,.0f}", delta=change)
 
 
 def platform_display(plan: Outcome, scenario: Outcome, lang: str, currency: str) -> pd.DataFrame:

@@ -110,3 +110,31 @@ def test_a_what_if_link_reopens_its_budgets(st_server, page, browser):
         assert other.url == link
     finally:
         other.context.close()
+
+
+# At 990 px (sidebar open) the note of the largest plan (抖音's) wraps and the others do not.
+@pytest.mark.parametrize("lang,width", [("zh", 1280), ("en", 1280), ("zh", 990), ("en", 990)])
+def test_what_if_sliders_read_as_money_in_rows_that_stand_level(st_server, page, lang, width):
+    """Each budget slider draws its amount as money (¥2,675,000, was 2675000), the plan it starts from, which the
+    note under it names; the sliders of a row stand level, however their notes wrap (a note that wrapped pushed
+    its column's next slider 22 px below its neighbours)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{st_server.url}/budget?lang={lang}&tab=whatif")
+    wait_idle(page)
+    panel = page.get_by_role("tabpanel")
+    expect(panel.locator('[data-testid="stMetric"]').nth(5)).to_be_visible()
+    sliders = panel.locator('[data-testid="stSlider"]')
+    # a fresh browser draws the sliders a moment after the rest (their code loads on first use)
+    expect(sliders.nth(4).locator('[data-testid="stSliderThumbValue"]')).to_be_visible()    # more than one row
+    plan_word = {"zh": "计划 ", "en": "plan "}[lang]
+    drawn = panel.locator('[data-testid="stSliderThumbValue"]').all_inner_texts()
+    notes = panel.locator('[data-testid="stCaptionContainer"]').filter(
+        has_text=re.compile("^" + plan_word + "¥")).all_inner_texts()
+    assert len(drawn) == len(notes) == sliders.count() >= 5
+    for value, note in zip(drawn, notes, strict=True):
+        assert re.fullmatch(r"¥\d{1,3}(,\d{3})*", value), value
+        assert note.startswith(plan_word + value + " · "), (value, note)
+    tops = steady(page, lambda: sorted(sliders.evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().y))")))
+    rows = [[t for t in tops if abs(t - top) <= 1] for top in dict.fromkeys(tops)]
+    assert len({tuple(r) for r in rows}) == -(-len(tops) // 4), tops       # one top per row of four

@@ -122,7 +122,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                   "Moving one platform takes the difference from the others in proportion to "
                                   "their budgets, so the total stays the same."),
     "budget.wi.reset": ("恢复为计划", "Reset to plan"),
-    "budget.wi.slider_note": ("{value} · 计划 {plan} · {delta}", "{value} · plan {plan} · {delta}"),
+    "budget.wi.slider_note": ("计划 {plan} · {delta}", "plan {plan} · {delta}"),
     "budget.wi.total": ("（合计）", " (total)"),
     "budget.wi.tile_help": ("计划：{plan}。公式：{formula}", "Plan: {plan}. Formula: {formula}"),
     "budget.wi.kept": ("总预算固定为 {total}。", "Total fixed at {total}."),
