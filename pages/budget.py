@@ -248,15 +248,13 @@ def _whatif():
         cmp = whatif.compare(plan_out, scn_out)
 
         wi_values = [fmt.by_unit(r.scenario, metrics.get(r.metric).unit, cur, L) for r in cmp.itertuples()]
-        wi_deltas = [whatif.delta_text(r.delta, r.delta_pct, metrics.get(r.metric).unit, cur, L)
-                     for r in cmp.itertuples()]
-        with ui.metric_group("whatif", wi_values, wi_deltas):
+        changes = whatif.tile_changes(cmp, cur, L)
+        with ui.metric_group("whatif", wi_values, [c.text for c in changes]):
             tiles = st.columns(6)
-            for col, r, value, delta in zip(tiles, cmp.itertuples(), wi_values, wi_deltas, strict=True):
+            for col, r, value, change in zip(tiles, cmp.itertuples(), wi_values, changes, strict=True):
                 m = metrics.get(r.metric)
-                col.metric(m.name(L) + (t("budget.wi.total") if r.metric == "spend" else ""), value, delta,
-                           delta_color="off" if m.direction == 0 or r.delta is None else (
-                               "normal" if m.direction > 0 else "inverse"),
+                col.metric(m.name(L) + (t("budget.wi.total") if r.metric == "spend" else ""), value, change.text,
+                           delta_color=change.color, delta_arrow=change.arrow,
                            help=t("budget.wi.tile_help", plan=fmt.by_unit(r.plan, m.unit, cur, L),
                                   formula=metrics.formula_text(m, s, L)))
         if keep:

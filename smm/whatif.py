@@ -19,6 +19,7 @@ import datetime as dt
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
@@ -523,6 +524,34 @@ def delta_text(delta: float | None, delta_pct: float | None, unit: str, currency
     body = fmt.by_unit(abs(delta), unit, currency, lang) if unit != "ratio" else f"{abs(delta) * 100:.1f} pp"
     pct = f" ({'+' if (delta_pct or 0) >= 0 else ''}{delta_pct * 100:.1f}%)" if delta_pct is not None else ""
     return f"{sign}{body}{pct}"
+
+
+class TileChange(NamedTuple):
+    text: str | None    # for st.metric's delta
+    color: str          # its delta_color
+    arrow: str          # its delta_arrow
+
+
+def tile_changes(cmp: pd.DataFrame, currency: str, lang: str) -> list[TileChange]:
+    """Each what-if tile's change against the plan (compare()'s rows), coloured by whether the metric is better up
+    or down. Where some tile changes, one that does not reads its zero ("¥0 (0.0%)") and one whose change cannot
+    be computed "—", both grey with no arrow: every tile of the row has the same parts (a budget moved on Weibo,
+    which reports no revenue, left Revenue the one tile without a change). Where none changes, none shows one."""
+    texts = [delta_text(r.delta, r.delta_pct, metrics.get(r.metric).unit, currency, lang) for r in cmp.itertuples()]
+    if all(x is None for x in texts):
+        return [TileChange(None, "off", "auto") for _ in texts]
+    out = []
+    for r, text in zip(cmp.itertuples(), texts, strict=True):
+        m = metrics.get(r.metric)
+        if text is not None:
+            out.append(TileChange(text, "off" if m.direction == 0 else ("normal" if m.direction > 0 else "inverse"),
+                                  "auto"))
+        elif r.delta is None:
+            out.append(TileChange(fmt.DASH, "off", "off"))
+        else:
+            zero = fmt.by_unit(0.0, m.unit, currency, lang) if m.unit != "ratio" else "0.0 pp"
+            out.append(TileChange(zero + (" (0.0%)" if r.delta_pct is not None else ""), "off", "off"))
+    return out
 
 
 def notes(models: dict[str, PlatformModel], scenario: Outcome, objective: str, lang: str, currency: str,

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 from conftest import app_test
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
 from smm import fmt, i18n
 
@@ -103,6 +104,32 @@ def test_sliders_start_at_plan_and_move_the_scenario(sample_db, clear_streamlit_
     assert tile(at, "Spend").value == fmt.money(sum(now.values()), "CNY", "en")
     assert tile(at, "Conversions").delta.startswith("+")
     assert tile(at, "Spend").delta.startswith("+¥500")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_moved_budget_shows_a_change_on_every_tile_a_zero_where_nothing_moves(sample_db, clear_streamlit_caches,
+                                                                              lang):
+    """Weibo's exports report no revenue (checked in the store): more Weibo budget moves spend, conversions, CPA,
+    ROAS and ROI, not revenue, whose tile reads a grey zero beside the others' changes (it showed none, the one
+    tile of six without a change)."""
+    con = duckdb.connect(str(sample_db), read_only=True)
+    weibo_revenue = con.execute("SELECT count(revenue) FROM fact_active WHERE platform = 'weibo'").fetchall()[0][0]
+    con.close()
+    assert weibo_revenue == 0
+    at = open_page(lang)
+    plan = plan_paid(sample_db)
+    at.slider(key="budget_wi_weibo").set_value(plan["weibo"] + 100000.0).run()
+    assert not at.exception
+    six = at.metric[-6:]
+    revenue = tile(at, i18n.field_label("revenue", lang))
+    assert revenue in six
+    assert revenue.delta == "¥0.00 (0.0%)"
+    gray, none = MetricProto.MetricColor.GRAY, MetricProto.MetricDirection.NONE
+    assert (revenue.proto.color, revenue.proto.direction) == (gray, none)      # grey, no arrow
+    for m in six:
+        assert m.delta, (m.label, m.delta)
+    assert tile(at, i18n.field_label("spend", lang)).delta.startswith(fmt.money(100000.0, "CNY", lang).replace(
+        "¥", "+¥"))
 
 
 def test_keep_total_rebalances_the_others(sample_db, clear_streamlit_caches):
