@@ -39,10 +39,13 @@ except ImportError:  # pragma: no cover - a Streamlit without it (pinned to 1.67
     _ALTAIR_LOCK = threading.Lock()
 
 
-# Streamlit's chart theme flushes every axis's end labels (labelFlush): on a band or point axis whose first band
-# starts at the plot's edge, the first label then starts at its band's centre instead of standing on it (the
-# Overview's first week read 20 px right of its bars, the others centred). Labels of categories stand centred.
-DISCRETE_AXES = {"axisDiscrete": {"labelFlush": False}}
+# Streamlit's chart theme flushes every axis's end labels (labelFlush), which misplaces two kinds:
+# - on a band or point axis whose first band starts at the plot's edge, the first label starts at its band's centre
+#   instead of standing on it (the Overview's first week read 20 px right of its bars, the others centred);
+# - on a y axis, the lowest label sits above its gridline and the highest below it (ROAS "0.0" 7 px above the zero
+#   line, so a point at zero looked below it).
+# Labels stand centred on what they name; on an x axis of numbers or dates the end labels stay inside the plot.
+AXIS_LABELS = {"axisDiscrete": {"labelFlush": False}, "axisY": {"labelFlush": False}}
 
 
 def to_spec(chart, *, theme: str = "default") -> dict:
@@ -62,7 +65,7 @@ def to_spec(chart, *, theme: str = "default") -> dict:
         else:
             with alt.theme.enable(theme):
                 spec = chart.to_dict()
-    return {**spec, "config": {**DISCRETE_AXES, **(spec.get("config") or {})}}
+    return {**spec, "config": {**AXIS_LABELS, **(spec.get("config") or {})}}
 
 
 def _rows(spec: dict, data: dict) -> list[dict]:

@@ -74,7 +74,7 @@ def _config(big: bool) -> dict:
     return {"axis": {"labelFontSize": s, "titleFontSize": s, "labelLimit": 320},
             "title": {"fontSize": s + 6, "anchor": "start"},
             "legend": {"labelFontSize": s, "titleFontSize": s, "symbolSize": 200 if big else 100},
-            "view": {"strokeWidth": 0}, **charts.DISCRETE_AXES}
+            "view": {"strokeWidth": 0}, **charts.AXIS_LABELS}
 
 
 def _values(df: pd.DataFrame) -> list[dict]:

@@ -163,27 +163,33 @@ def test_switching_language_back_and_forth_keeps_every_choice(st_server, page):
     assert "set via the Session State API" not in Path(st_server.log.name).read_text()
 
 
-# Each week label's centre and each week's mark: the bars' pairs (spend, revenue) or the ROAS points, by x.
-_WEEK_MARKS = """([i, zh]) => {
+# Each week label's centre and each week's mark (the bars' pairs (spend, revenue) or the ROAS points) by x; each
+# number label's centre and each gridline by y.
+_AXIS_MARKS = """([i, zh]) => {
     const chart = document.querySelectorAll('[data-testid="stVegaLiteChart"]')[i];
-    const mid = r => r.x + r.width / 2;
-    const labels = [...chart.querySelectorAll('g.role-axis-label text')]
-        .filter(t => (zh ? /^\\d+月\\d+日$/ : /^[A-Z][a-z]{2} \\d{2}$/).test(t.textContent))
-        .map(t => mid(t.getBoundingClientRect())).sort((a, b) => a - b);
-    const bars = [...chart.querySelectorAll('g.mark-rect path')].map(p => p.getBoundingClientRect())
+    const box = e => e.getBoundingClientRect();
+    const texts = [...chart.querySelectorAll('g.role-axis-label text')];
+    const week = zh ? /^\\d+月\\d+日$/ : /^[A-Z][a-z]{2} \\d{2}$/;
+    const labels = texts.filter(t => week.test(t.textContent)).map(t => box(t).x + box(t).width / 2)
+        .sort((a, b) => a - b);
+    const numbers = texts.filter(t => !week.test(t.textContent)).map(t => [t.textContent, box(t).y + box(t).height / 2]);
+    const grid = [...chart.querySelectorAll('g.role-axis-grid line, g.role-axis-grid path')].map(p => box(p).y);
+    const bars = [...chart.querySelectorAll('g.mark-rect path')].map(box)
         .filter(r => r.width > 0 && r.width < 40).sort((a, b) => a.x - b.x);
     const pairs = [];
     for (let k = 0; k + 1 < bars.length; k += 2) pairs.push((bars[k].x + bars[k + 1].x + bars[k + 1].width) / 2);
-    const points = [...chart.querySelectorAll('g.mark-symbol path')].map(p => mid(p.getBoundingClientRect()))
+    const points = [...chart.querySelectorAll('g.mark-symbol path')].map(p => box(p).x + box(p).width / 2)
         .sort((a, b) => a - b);
-    return {labels, marks: pairs.length ? pairs : points};
+    return {labels, marks: pairs.length ? pairs : points, numbers, grid};
 }"""
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_each_week_label_stands_under_its_own_week(st_server, page, lang):
+def test_axis_labels_stand_on_what_they_name(st_server, page, lang):
     """Streamlit's chart theme flushes an axis's end labels: the trend charts' first week read 20 px right of its
-    bars and its ROAS point (its label began where its week's centre is), the other weeks centred on theirs."""
+    bars and its ROAS point (its label began where its week's centre is), and the lowest amount or ROAS ("0",
+    "0.0") sat 7 px above its gridline, so a point at zero looked below it. Each week's label stands under its
+    week, each number on its gridline."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{st_server.url}/?lang={lang}")
     wait_idle(page)
@@ -191,7 +197,10 @@ def test_each_week_label_stands_under_its_own_week(st_server, page, lang):
     expect(charts).to_have_count(5)
     for i in (2, 3):                    # spend and revenue bars; ROAS
         charts.nth(i).scroll_into_view_if_needed()
-        got = settled(page, lambda i=i: page.evaluate(_WEEK_MARKS, [i, lang == "zh"]),
-                      lambda g: len(g["labels"]) >= 2 and len(g["labels"]) == len(g["marks"]))
+        got = settled(page, lambda i=i: page.evaluate(_AXIS_MARKS, [i, lang == "zh"]),
+                      lambda g: len(g["labels"]) >= 2 and len(g["labels"]) == len(g["marks"]) and g["grid"])
         off = [round(a - b, 1) for a, b in zip(got["labels"], got["marks"], strict=True)]
         assert max(map(abs, off)) <= 4, (i, off)
+        assert len(got["numbers"]) == len(got["grid"]) >= 3, got
+        misplaced = [(text, round(y)) for text, y in got["numbers"] if min(abs(y - g) for g in got["grid"]) > 2]
+        assert not misplaced, (i, misplaced, [round(g) for g in got["grid"]])

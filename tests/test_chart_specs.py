@@ -96,9 +96,9 @@ def test_the_cached_spec_is_the_one_st_altair_chart_draws(sample_db):
 
     ours = charts.to_spec(chart, theme="none")
     theirs = _convert_altair_to_vega_lite_spec(chart)
-    # ... with labels of categories centred (charts.DISCRETE_AXES), which Streamlit's theme would flush
-    assert ours["config"]["axisDiscrete"] == {"labelFlush": False}
-    theirs = {**theirs, "config": {**charts.DISCRETE_AXES, **(theirs.get("config") or {})}}
+    # ... with labels centred on what they name (charts.AXIS_LABELS), which Streamlit's theme would flush
+    assert ours["config"]["axisDiscrete"] == ours["config"]["axisY"] == {"labelFlush": False}
+    theirs = {**theirs, "config": {**charts.AXIS_LABELS, **(theirs.get("config") or {})}}
     assert strip_data(ours) == strip_data(theirs)
     assert "view" not in (ours.get("config") or {})
     assert charts.to_spec(chart)["config"]["view"] == {"continuousWidth": 300, "continuousHeight": 300}
