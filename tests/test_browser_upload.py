@@ -7,7 +7,7 @@ import re
 import tomllib
 
 import pytest
-from conftest import ROOT, click_and_wait, screenshot, settled, wait_idle
+from conftest import ROOT, click_and_wait, click_mid_screen, screenshot, settled, wait_idle
 from ingestkit import csv_bytes
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -106,7 +106,7 @@ def test_a_batch_deleted_in_the_history_takes_its_rows_off_the_overview(own_serv
     pick = page.get_by_role("combobox", name=i18n.t("data.delete_pick", "en"))
     expect(pick).to_have_value(re.compile(rf"^#(\d+) · {re.escape(gb18030_file.name)}$"))
     batch = int(re.match(r"#(\d+)", pick.input_value()).group(1))
-    page.get_by_role("button", name=i18n.t("data.delete", "en")).click()
+    click_mid_screen(page, page.get_by_role("button", name=i18n.t("data.delete", "en")))
     body = page.get_by_test_id("stPopoverBody")
     expect(body.get_by_text(i18n.t("data.delete_confirm", "en", batch=batch, file=gb18030_file.name, rows="2"))
            ).to_be_visible()
@@ -333,7 +333,7 @@ def test_a_wrong_saved_format_is_deleted_with_its_batches_and_the_file_mapped_an
     saved = page.get_by_test_id("stExpander").filter(has_text=i18n.t("data.saved_formats", "zh", n=1))
     saved.locator("summary").click()
     expect(saved.get_by_text(i18n.t("data.saved_formats_help", "zh"))).to_be_visible()
-    saved.get_by_role("button", name=i18n.t("data.format_delete", "zh")).click()
+    click_mid_screen(page, saved.get_by_role("button", name=i18n.t("data.format_delete", "zh")))
     dialog = page.get_by_test_id("stPopoverBody")
     expect(dialog.get_by_text(i18n.t("data.format_delete_confirm", "zh", name="微博周报", id=pid))).to_be_visible()
     click_and_wait(page, dialog.get_by_text(i18n.t("data.format_delete_batches", "zh", files=1)))
