@@ -314,8 +314,10 @@ def click_and_wait(page, locator, start_ms: int = 5000, **click) -> None:
 
 def click_mid_screen(page, locator) -> None:
     """Click a button once it stands mid-screen. At the bottom edge of the window (a popover's trigger at 926-966 of
-    1000 px) the page scrolled as the button was pressed: it stood 45-72 px higher right after, the release fell
-    off it and was no click (no rerun; the Data page's format delete failed so in CI and in 4 local runs of 24)."""
+    1000 px, just below an expander opened and a table drawn) the page could scroll as the click landed: right
+    after it the button stood 45-72 px higher, and nothing had happened (no rerun, no popover: the Data page's format
+    delete failed so in CI and in 4 local runs of 24). Why the page moved then was not found; mid-screen, 15 of 15
+    passed."""
     locator.evaluate("e => e.scrollIntoView({block: 'center'})")
     steady(page, locator.bounding_box, every_ms=200)
     locator.click()
