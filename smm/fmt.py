@@ -30,10 +30,15 @@ def compact(x: float | None, lang: str, digits: int = 1) -> str:
     return f"{v:,.0f}" if float(v).is_integer() or a >= 100 else f"{v:,.2f}"
 
 
+def symbol(currency: str) -> str:
+    """What an amount in `currency` is written after: its sign (¥, $, HK$), else its code and a space ("THB ")."""
+    return SYMBOLS.get(currency, currency + " ")
+
+
 def money(x: float | None, currency: str, lang: str, *, exact: bool = False) -> str:
     if _bad(x):
         return DASH
-    sym = SYMBOLS.get(currency, currency + " ")
+    sym = symbol(currency)
     sign = "-" if float(x) < 0 else ""
     body = f"{abs(float(x)):,.2f}" if exact else compact(abs(float(x)), lang)
     if not exact and abs(float(x)) < 100:

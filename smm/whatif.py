@@ -534,7 +534,7 @@ class TileChange(NamedTuple):
 
 def tile_changes(cmp: pd.DataFrame, currency: str, lang: str) -> list[TileChange]:
     """Each what-if tile's change against the plan (compare()'s rows), coloured by whether the metric is better up
-    or down. Where some tile changes, one that does not reads its zero ("¥0 (0.0%)") and one whose change cannot
+    or down. Where some tile changes, one that does not reads its zero ("¥0.00 (0.0%)") and one whose change cannot
     be computed "—", both grey with no arrow: every tile of the row has the same parts (a budget moved on Weibo,
     which reports no revenue, left Revenue the one tile without a change). Where none changes, none shows one."""
     texts = [delta_text(r.delta, r.delta_pct, metrics.get(r.metric).unit, currency, lang) for r in cmp.itertuples()]
@@ -610,12 +610,12 @@ def _change(a, b, f, delta: bool = True) -> str:
 def slider_format(currency: str) -> str:
     """A budget slider's drawn value: the amount in its currency with thousands separators (¥2,675,000), read as
     the note under it writes it (Streamlit's printf format: `,` groups thousands; `%` in a symbol doubled)."""
-    return fmt.SYMBOLS.get(currency, currency + " ").replace("%", "%%") + "%,d"
+    return fmt.symbol(currency).replace("%", "%%") + "%,d"
 
 
 def slider_note(value: float, plan: float, currency: str, lang: str) -> str:
     """Under a slider (which draws its amount: slider_format): the plan and the change against it."""
-    sym = fmt.SYMBOLS.get(currency, currency + " ")
+    sym = fmt.symbol(currency)
     d = fmt.delta_pct(value, plan)
     change = fmt.DASH if d is None else f"{'+' if d >= 0 else ''}{d * 100:.0f}%"
     return t("budget.wi.slider_note", lang, plan=f"{sym}{plan:,.0f}", delta=change)
