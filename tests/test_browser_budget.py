@@ -71,8 +71,14 @@ def test_budget_what_if_in_the_browser(st_server, page, lang):
 
 
 def _drawn_values(page, sliders) -> list[str]:
-    """The sliders' values once all are drawn. Right after the first slider shows, later ones may still be drawing
-    (CI: 2 of the 7 read as the plan)."""
+    """The sliders' values once all are drawn: one per note under a slider (drawn at once, as text), read until two
+    reads agree. Right after the first slider shows, later ones may still be drawing (CI: 2 of the 7 read as the
+    plan), and in a fresh browser none is drawn for a moment after the rest of the page (their code loads on first
+    use; CI read no slider at all, twice)."""
+    notes = page.get_by_role("tabpanel").locator('[data-testid="stCaptionContainer"]').filter(
+        has_text=re.compile(r"^(plan|计划) "))
+    expect(notes.first).to_be_visible()
+    expect(sliders).to_have_count(notes.count())
     return steady(page, lambda: sliders.evaluate_all("els => els.map(e => e.getAttribute('aria-valuetext'))"))
 
 
