@@ -70,13 +70,18 @@ def test_budget_what_if_in_the_browser(st_server, page, lang):
     screenshot(page, f"budget_whatif_{lang}")
 
 
+def _slider_notes(page):
+    """The note under each what-if slider ("plan ¥2,675,000 · +0%", "计划 …")."""
+    return page.get_by_role("tabpanel").locator('[data-testid="stCaptionContainer"]').filter(
+        has_text=re.compile(r"^(plan|计划) ¥"))
+
+
 def _drawn_values(page, sliders) -> list[str]:
     """The sliders' values once all are drawn: one per note under a slider (drawn at once, as text), read until two
     reads agree. Right after the first slider shows, later ones may still be drawing (CI: 2 of the 7 read as the
     plan), and in a fresh browser none is drawn for a moment after the rest of the page (their code loads on first
     use; CI read no slider at all, twice)."""
-    notes = page.get_by_role("tabpanel").locator('[data-testid="stCaptionContainer"]').filter(
-        has_text=re.compile(r"^(plan|计划) "))
+    notes = _slider_notes(page)
     expect(notes.first).to_be_visible()
     expect(sliders).to_have_count(notes.count())
     return steady(page, lambda: sliders.evaluate_all("els => els.map(e => e.getAttribute('aria-valuetext'))"))
@@ -130,13 +135,11 @@ def test_what_if_sliders_read_as_money_in_rows_that_stand_level(st_server, page,
     panel = page.get_by_role("tabpanel")
     expect(panel.locator('[data-testid="stMetric"]').nth(5)).to_be_visible()
     sliders = panel.locator('[data-testid="stSlider"]')
-    # a fresh browser draws the sliders a moment after the rest (their code loads on first use)
-    expect(sliders.nth(4).locator('[data-testid="stSliderThumbValue"]')).to_be_visible()    # more than one row
+    _drawn_values(page, panel.locator('input[type="range"]'))     # every slider drawn (see there)
     plan_word = {"zh": "计划 ", "en": "plan "}[lang]
     drawn = panel.locator('[data-testid="stSliderThumbValue"]').all_inner_texts()
-    notes = panel.locator('[data-testid="stCaptionContainer"]').filter(
-        has_text=re.compile("^" + plan_word + "¥")).all_inner_texts()
-    assert len(drawn) == len(notes) == sliders.count() >= 5
+    notes = _slider_notes(page).all_inner_texts()
+    assert len(drawn) == len(notes) == sliders.count() >= 5        # more than one row of four
     for value, note in zip(drawn, notes, strict=True):
         assert re.fullmatch(r"¥\d{1,3}(,\d{3})*", value), value
         assert note.startswith(plan_word + value + " · "), (value, note)
