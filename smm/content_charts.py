@@ -85,6 +85,15 @@ def _style(chart):
     )
 
 
+def posts_text(n: int, total: int, lang: str) -> str:
+    """How many posts a median is taken over: "5 条" / "n=5", or "2/8 条" / "n=2 of 8" where only some of the
+    group's posts have the metric (ER without its base, say): the table beside the chart counts all of them."""
+    n, total = int(n), int(total)
+    if n == total:
+        return i18n.t("content.posts_n", lang, n=n)
+    return i18n.t("content.posts_n_of", lang, n=n, total=total)
+
+
 # ---------------------------------------------------------------- form × platform
 
 
@@ -100,7 +109,7 @@ def form_chart(df: pd.DataFrame, metric_id: str, lang: str, currency: str) -> al
     d["type_label"] = [ctype_label(c, lang) for c in d["content_type"]]
     d["median_text"] = [fmt_value(v, metric_id, currency, lang) for v in d[med]]
     d["beside_text"] = [fmt_value(v, metric_id, currency, lang) for v in d[beside]]
-    d["n_text"] = [i18n.t("content.posts_n", lang, n=int(v)) for v in d[n]]
+    d["n_text"] = [posts_text(k, total, lang) for k, total in zip(d[n], d["posts"], strict=True)]
     present = {None if pd.isna(c) else c for c in d["content_type"]}
     types = [c for c in (*CONTENT_TYPES, None) if c in present]
     type_labels = [ctype_label(c, lang) for c in types]
@@ -279,7 +288,7 @@ def theme_chart(df: pd.DataFrame, metric_id: str, lang: str, currency: str) -> a
     d = df[df[med].notna()].copy()
     d["theme_label"] = [theme_label(t, lang) for t in d["theme"]]
     d["median_text"] = [fmt_value(v, metric_id, currency, lang) for v in d[med]]
-    d["n_text"] = [i18n.t("content.posts_n", lang, n=int(v)) for v in d[n]]
+    d["n_text"] = [posts_text(k, total, lang) for k, total in zip(d[n], d["posts"], strict=True)]
     d["label"] = d["median_text"] + " · " + d["n_text"]
     name = metric_name(metric_id, lang)
     order = d.sort_values(med, ascending=content.direction(metric_id) < 0)["theme_label"].tolist()

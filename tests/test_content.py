@@ -773,3 +773,25 @@ def test_heatmap_chart_states_no_scale_when_no_cell_holds_enough_posts(sample_co
     assert heat["reliable"].any()
     legends = color_legends(cc.heatmap_chart(heat, "er", "xiaohongshu", "en", "CNY", 3).to_dict())
     assert len(legends) == 1 and isinstance(legends[0], dict)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_median_over_some_of_a_groups_posts_says_how_many_of_them(sample_con, lang):
+    """The theme chart labelled 测评's ER median "2 条" beside a table counting the theme's 8 posts: only 2 had an
+    ER (the others' exports have no exposure). A bar over part of its group now says so ("2/8 条"); a bar over all
+    of it keeps the plain count."""
+    from smm import content_charts as cc
+
+    week = Filters(start=dt.date(2026, 11, 16), end=dt.date(2026, 11, 22))
+    for frame, chart in ((content.by_theme(sample_con, week, rules=content.parse_rules(content.default_theme_rules(lang))), cc.theme_chart),
+                         (content.by_type_platform(sample_con, week), cc.form_chart)):
+        shown = frame[frame["er_median"].notna()]
+        partial, whole = shown[shown["er_posts"] < shown["posts"]], shown[shown["er_posts"] == shown["posts"]]
+        assert len(partial) and len(whole)          # the sample's week has both kinds of group
+        spec = chart(frame, "er", lang, "CNY").to_dict()
+        rows = spec["datasets"][next(iter(spec["datasets"]))]
+        texts = sorted(r["n_text"] for r in rows)
+        want = sorted([f"{int(r.er_posts)}/{int(r.posts)} 条" if lang == "zh" else f"n={int(r.er_posts)} of {int(r.posts)}"
+                       for r in partial.itertuples()]
+                      + [f"{int(r.posts)} 条" if lang == "zh" else f"n={int(r.posts)}" for r in whole.itertuples()])
+        assert texts == want
