@@ -63,7 +63,7 @@ with st.container():     # (always drawn, so that what follows keeps its place w
 with top:
     if sample.sample_loaded(c):
         # Offered while any sample batch is loaded: beside real uploads it would skew their totals.
-        st.info(ui.t("sample.banner") if queries.sample_only(c) else ui.t("ingest.sample_mixed"))
+        st.info(ui.t("sample.banner_here") if queries.sample_only(c) else ui.t("ingest.sample_mixed"))
         if st.button(ui.t("sample.clear"), key="clear_sample"):
             sample.clear_sample(c)
             st.cache_data.clear()

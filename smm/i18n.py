@@ -41,6 +41,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sample.banner": ("当前展示的是内置示例数据（澄研 CLARITY LAB，12 周）。上传你自己的导出文件后，可在「数据」页清除示例数据。",
                       "You are looking at the bundled sample data (CLARITY LAB, 12 weeks). Upload your own exports, "
                       "then clear the sample on the Data page."),
+    # on the Data page itself, the button to clear the sample is right below the banner
+    "sample.banner_here": ("当前展示的是内置示例数据（澄研 CLARITY LAB，12 周）。上传你自己的导出文件后，点下方「清除示例数据」，"
+                           "汇总中就只有你自己的数据。",
+                           "You are looking at the bundled sample data (CLARITY LAB, 12 weeks). Upload your own "
+                           "exports, then clear the sample with the button below so that only your data is counted."),
     "sample.loading": ("首次启动：正在载入示例数据…", "First start: loading the sample data…"),
     "sample.loaded": ("首次启动：示例数据已载入", "First start: the sample data is loaded"),
     "sample.clear": ("清除示例数据", "Clear sample data"),

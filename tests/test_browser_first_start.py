@@ -60,7 +60,7 @@ def test_moving_on_while_the_sample_loads_does_not_cut_it_short(fresh_server, pa
     page.locator(NAV_LINKS).nth(len(ui.PAGES) - 1).click()         # the Data page, mid-load
     wait_idle(page)
     expect(page.locator("h1").first).to_have_text(i18n.t("data.title", "en"), timeout=120000)
-    expect(page.get_by_text(i18n.t("sample.banner", "en"))).to_be_visible()
+    expect(page.get_by_text(i18n.t("sample.banner_here", "en"))).to_be_visible()
     screenshot(page, "first_start_moved_on_en")
     fresh_server.stop()
     con = store.connect(fresh_server.db)
