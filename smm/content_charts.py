@@ -85,13 +85,14 @@ def _style(chart):
     )
 
 
-def posts_text(n: int, total: int, lang: str) -> str:
+def posts_text(n: int, total: int, lang: str, short: bool = False) -> str:
     """How many posts a median is taken over: "5 条" / "n=5", or "2/8 条" / "n=2 of 8" where only some of the
-    group's posts have the metric (ER without its base, say): the table beside the chart counts all of them."""
+    group's posts have the metric (ER without its base, say): the table beside the chart counts all of them.
+    `short`: "n=2/8" in English, for a label inside a bar."""
     n, total = int(n), int(total)
     if n == total:
         return i18n.t("content.posts_n", lang, n=n)
-    return i18n.t("content.posts_n_of", lang, n=n, total=total)
+    return i18n.t("content.posts_n_of_short" if short else "content.posts_n_of", lang, n=n, total=total)
 
 
 # ---------------------------------------------------------------- form × platform
@@ -110,6 +111,7 @@ def form_chart(df: pd.DataFrame, metric_id: str, lang: str, currency: str) -> al
     d["median_text"] = [fmt_value(v, metric_id, currency, lang) for v in d[med]]
     d["beside_text"] = [fmt_value(v, metric_id, currency, lang) for v in d[beside]]
     d["n_text"] = [posts_text(k, total, lang) for k, total in zip(d[n], d["posts"], strict=True)]
+    d["n_short"] = [posts_text(k, total, lang, short=True) for k, total in zip(d[n], d["posts"], strict=True)]
     present = {None if pd.isna(c) else c for c in d["content_type"]}
     types = [c for c in (*CONTENT_TYPES, None) if c in present]
     type_labels = [ctype_label(c, lang) for c in types]
@@ -147,7 +149,7 @@ def form_chart(df: pd.DataFrame, metric_id: str, lang: str, currency: str) -> al
     counts = (
         base.transform_calculate(zero="0")
         .mark_text(dy=-6, baseline="bottom", fontSize=13, color="#ffffff")
-        .encode(y=alt.Y("zero:Q"), text="n_text:N")
+        .encode(y=alt.Y("zero:Q"), text="n_short:N")
     )
     unit = f" ({currency})" if content.unit(metric_id) == "money" else ""
     title = (

@@ -795,3 +795,6 @@ def test_a_median_over_some_of_a_groups_posts_says_how_many_of_them(sample_con, 
                        for r in partial.itertuples()]
                       + [f"{int(r.posts)} 条" if lang == "zh" else f"n={int(r.posts)}" for r in whole.itertuples()])
         assert texts == want
+        if chart is cc.form_chart:      # inside a bar that may be narrow: "n=2/8" in English
+            shorts = sorted(r["n_short"] for r in rows)
+            assert shorts == sorted(w.replace(" of ", "/") for w in want)

@@ -91,6 +91,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "content.posts": ("内容数", "Posts"),
     "content.posts_n": ("{n} 条", "n={n}"),
     "content.posts_n_of": ("{n}/{total} 条", "n={n} of {total}"),
+    "content.posts_n_of_short": ("{n}/{total} 条", "n={n}/{total}"),
     "content.total": ("合计", "total"),
     "content.cost": ("内容成本", "Content cost"),
     "content.cpe_cost": ("互动成本 CPE", "CPE"),
