@@ -110,8 +110,9 @@ def form_chart(df: pd.DataFrame, metric_id: str, lang: str, currency: str) -> al
     d["type_label"] = [ctype_label(c, lang) for c in d["content_type"]]
     d["median_text"] = [fmt_value(v, metric_id, currency, lang) for v in d[med]]
     d["beside_text"] = [fmt_value(v, metric_id, currency, lang) for v in d[beside]]
-    d["n_text"] = [posts_text(k, total, lang) for k, total in zip(d[n], d["posts"], strict=True)]
-    d["n_short"] = [posts_text(k, total, lang, short=True) for k, total in zip(d[n], d["posts"], strict=True)]
+    ns = list(zip(d[n], d["posts"], strict=True))
+    d["n_text"] = [posts_text(k, total, lang) for k, total in ns]
+    d["n_short"] = [posts_text(k, total, lang, short=True) for k, total in ns]
     present = {None if pd.isna(c) else c for c in d["content_type"]}
     types = [c for c in (*CONTENT_TYPES, None) if c in present]
     type_labels = [ctype_label(c, lang) for c in types]

@@ -783,7 +783,8 @@ def test_a_median_over_some_of_a_groups_posts_says_how_many_of_them(sample_con, 
     from smm import content_charts as cc
 
     week = Filters(start=dt.date(2026, 11, 16), end=dt.date(2026, 11, 22))
-    for frame, chart in ((content.by_theme(sample_con, week, rules=content.parse_rules(content.default_theme_rules(lang))), cc.theme_chart),
+    rules = content.parse_rules(content.default_theme_rules(lang))
+    for frame, chart in ((content.by_theme(sample_con, week, rules=rules), cc.theme_chart),
                          (content.by_type_platform(sample_con, week), cc.form_chart)):
         shown = frame[frame["er_median"].notna()]
         partial, whole = shown[shown["er_posts"] < shown["posts"]], shown[shown["er_posts"] == shown["posts"]]
@@ -791,9 +792,10 @@ def test_a_median_over_some_of_a_groups_posts_says_how_many_of_them(sample_con, 
         spec = chart(frame, "er", lang, "CNY").to_dict()
         rows = spec["datasets"][next(iter(spec["datasets"]))]
         texts = sorted(r["n_text"] for r in rows)
-        want = sorted([f"{int(r.er_posts)}/{int(r.posts)} 条" if lang == "zh" else f"n={int(r.er_posts)} of {int(r.posts)}"
-                       for r in partial.itertuples()]
-                      + [f"{int(r.posts)} 条" if lang == "zh" else f"n={int(r.posts)}" for r in whole.itertuples()])
+        want = sorted([f"{r.er_posts}/{r.posts} 条" if lang == "zh" else f"n={r.er_posts} of {r.posts}"
+                       for r in partial.astype({"er_posts": int, "posts": int}).itertuples()]
+                      + [f"{r.posts} 条" if lang == "zh" else f"n={r.posts}"
+                         for r in whole.astype({"posts": int}).itertuples()])
         assert texts == want
         if chart is cc.form_chart:      # inside a bar that may be narrow: "n=2/8" in English
             shorts = sorted(r["n_short"] for r in rows)
