@@ -59,6 +59,12 @@ class Metric:
     def explain(self, lang: str) -> str:
         return self.explain_en if lang == "en" else self.explain_zh
 
+    @property
+    def delta_color(self) -> str:
+        """st.metric's delta_color, green meaning better: "normal" when higher is better, "inverse" when lower is
+        better, "off" if neutral."""
+        return {1: "normal", -1: "inverse"}.get(self.direction, "off")
+
 
 def _total(mid: str, zh: str, en: str, unit: str, direction: int, ezh: str, een: str, src: str | None = None,
            fzh: str | None = None, fen: str | None = None) -> Metric:

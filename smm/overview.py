@@ -522,11 +522,6 @@ class Tile:
     arrow: str = "auto"       # st.metric's delta_arrow: "off" for a change that is not a number ("—")
 
 
-def delta_color(m: Metric) -> str:
-    """Green means better: "normal" when higher is better, "inverse" when lower is better, "off" if neutral."""
-    return {1: "normal", -1: "inverse"}.get(m.direction, "off")
-
-
 def delta_text(m: Metric, d: dict, lang: str) -> str | None:
     """'+12.3%' for amounts and multiples; percentage points for ratios (CTR 2.0% → 2.5%: +0.50 pp)."""
     v, p, rel = d["value"], d["previous"], d["delta_pct"]
@@ -572,7 +567,7 @@ def tiles(k: Kpis, lang: str, trend: pd.DataFrame | None = None) -> list[Tile]:
             if len(spark) < 2:      # one week is no trend (Streamlit would draw it as two bars at the edges)
                 spark = []
         out.append(Tile(m, label(m, lang), tile_value(d["value"], m, k.currency, lang),
-                        delta_text(m, d, lang) if k.previous_period else None, delta_color(m),
+                        delta_text(m, d, lang) if k.previous_period else None, m.delta_color,
                         tile_help(m, k, lang), spark, "bar" if m.den is None else "line"))
     # Beside tiles that show a change, one whose change cannot be computed (no value in one of the two periods)
     # says so with a grey "—": a tile with no change at all stood its number out of line with its neighbours'.

@@ -544,8 +544,7 @@ def tile_changes(cmp: pd.DataFrame, currency: str, lang: str) -> list[TileChange
     for r, text in zip(cmp.itertuples(), texts, strict=True):
         m = metrics.get(r.metric)
         if text is not None:
-            out.append(TileChange(text, "off" if m.direction == 0 else ("normal" if m.direction > 0 else "inverse"),
-                                  "auto"))
+            out.append(TileChange(text, m.delta_color, "auto"))
         elif r.delta is None:
             out.append(TileChange(fmt.DASH, "off", "off"))
         else:
