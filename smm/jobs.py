@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
 import threading
 import time
 import uuid
@@ -67,6 +68,20 @@ class Job:
         """How far the work is, from 0 to 1, for a progress whose first two items are (number from 1, of)."""
         i, n = self.progress[:2]
         return min(1.0, i / n) if n else 0.0
+
+
+# Names a file that, while it exists, holds every upload job at the start of a file's write step (its rows read,
+# cleaned and checked; nothing written yet), for up to LOAD_GATE_MAX_S. Unset in use. It lets a browser test (or a
+# demonstration) act while a load is surely still running, instead of hoping a large file takes long enough.
+LOAD_GATE_ENV = "SMM_LOAD_GATE"
+LOAD_GATE_MAX_S = 600.0
+
+
+def _wait_at_gate() -> None:
+    gate = os.environ.get(LOAD_GATE_ENV)
+    deadline = time.monotonic() + LOAD_GATE_MAX_S
+    while gate and os.path.exists(gate) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 # This server process. The files its upload jobs have taken and not finished loading are rows of upload_attempts
@@ -195,6 +210,8 @@ class UploadJob(Job):
 
                 def step(s: str, i: int = i, name: str = name) -> None:
                     self.progress = (i, n, name, s)
+                    if s == "write":
+                        _wait_at_gate()
 
                 report = ingest_bytes(cur, data, name, self._opts, extra_profiles=self._extra, on_step=step)
                 self.reports.append(report)

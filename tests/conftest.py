@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -179,7 +180,9 @@ class StreamlitServer:
         self.db = db
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "SMM_DB": str(db), "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1", **(env or {})}
+        self.gate = db.with_suffix(".gate")     # see hold_loads
+        env = {**os.environ, "SMM_DB": str(db), "SMM_LOAD_GATE": str(self.gate), "PYTHONUNBUFFERED": "1",
+               "PYTHONFAULTHANDLER": "1", **(env or {})}
         self.log = open(db.with_suffix(".log"), "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
@@ -195,6 +198,17 @@ class StreamlitServer:
                 time.sleep(0.3)
         self.stop()
         raise RuntimeError("streamlit did not start: " + db.with_suffix(".log").read_text()[-2000:])
+
+    @contextlib.contextmanager
+    def hold_loads(self):
+        """Within the block, the server's uploads stop at the start of each file's write step (smm.jobs'
+        SMM_LOAD_GATE) and wait there: what a test does meanwhile surely happens while a load runs, on a machine
+        of any speed. They go on as the block ends, however it ends."""
+        self.gate.touch()
+        try:
+            yield
+        finally:
+            self.gate.unlink(missing_ok=True)
 
     def stop(self, patience: float = 60) -> None:
         """SIGTERM, then wait for the server to exit: it closes the store on the way out, which folds the store's

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -558,6 +559,30 @@ def test_an_upload_still_loading_shows_on_other_pages_and_its_reports_wait_on_th
     assert [r[1] for r in batches_named(sample_db, "linkedin_week.csv")] == ["loaded"]
     at.switch_page("pages/overview.py").run()
     assert not at.toast                                 # said once
+
+
+def test_the_load_gate_holds_an_upload_at_its_write_step_until_the_gate_file_goes(sample_db, tmp_path, monkeypatch):
+    """SMM_LOAD_GATE (how the browser tests act while a load surely runs, in another process): while the file it
+    names exists, an upload job has read and checked its file and waits before writing anything; once the file is
+    gone, the load goes on and stores the file once."""
+    from smm import ingest, jobs
+
+    gate = tmp_path / "hold"
+    gate.touch()
+    monkeypatch.setenv(jobs.LOAD_GATE_ENV, str(gate))
+    before = batches_named(sample_db, "linkedin_week.csv")
+    job = jobs.UploadJob(ui._root(str(sample_db)), [("linkedin_week.csv", csv_bytes(GENERIC, NEW_ROWS))],
+                         ingest.LoadOptions(lang="en")).start()
+    deadline = time.monotonic() + 60
+    while job.progress[3] != "write" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.progress[:3] == (1, 1, "linkedin_week.csv") and job.progress[3] == "write"
+    assert not job.wait(1.0)                            # held, a second on
+    assert batches_named(sample_db, "linkedin_week.csv") == before == []
+    gate.unlink()
+    assert job.wait(60) and job.error is None
+    assert [r.status for r in job.reports] == ["loaded"]
+    assert [r[1] for r in batches_named(sample_db, "linkedin_week.csv")] == ["loaded"]
 
 
 def test_files_added_one_after_the_other_are_numbered_across_the_uploads_still_loading(sample_db):

@@ -390,18 +390,21 @@ def test_moving_on_while_files_load_does_not_lose_them(own_server, page, tmp_pat
     from smm import store
 
     big = tmp_path / "千川_大文件.csv"
-    _big_export(big, 300_000)
+    _big_export(big, 30_000)
     page.goto(f"{own_server.url}/data?lang=en")
     wait_idle(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(big), str(gb18030_file)])
-    expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=2, file=big.name))).to_be_visible(timeout=60000)
-    page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", "en")).click()
-    expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "en"), timeout=60000)
+    with own_server.hold_loads():       # the first file waits before its write until the Overview is shown
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+            [str(big), str(gb18030_file)])
+        expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=2, file=big.name))).to_be_visible(
+            timeout=60000)
+        page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", "en")).click()
+        expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "en"), timeout=60000)
     done = i18n.t("data.loaded_elsewhere", "en", n=2, how=f"{i18n.t('status.loaded', 'en')} 2")
     expect(page.get_by_test_id("stToast").filter(has_text=done)).to_be_visible(timeout=120000)
     screenshot(page, "upload_moved_on_overview_en")
     page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.data", "en")).click()
-    for path, rows in ((big, "300,000"), (gb18030_file, "2 rows")):
+    for path, rows in ((big, "30,000"), (gb18030_file, "2 rows")):
         report = page.locator('[data-testid="stAlertContentSuccess"]', has_text=path.name)
         expect(report).to_be_visible(timeout=60000)
         expect(report).to_contain_text(rows)
@@ -411,7 +414,7 @@ def test_moving_on_while_files_load_does_not_lose_them(own_server, page, tmp_pat
     try:
         got = con.execute("SELECT file_name, count(*), sum(rows_loaded) FROM load_batches WHERE file_name IN (?, ?) "
                           "AND status = 'loaded' GROUP BY ALL ORDER BY 1", [big.name, gb18030_file.name]).fetchall()
-        assert got == sorted([(big.name, 1, 300_000), (gb18030_file.name, 1, 2)])
+        assert got == sorted([(big.name, 1, 30_000), (gb18030_file.name, 1, 2)])
     finally:
         con.close()
 
@@ -422,20 +425,23 @@ def test_a_file_added_while_one_loads_is_not_lost_when_the_user_moves_on(own_ser
     from smm import store
 
     big = tmp_path / "千川_大文件.csv"
-    _big_export(big, 600_000)        # loads long enough for the second file to be added meanwhile
+    _big_export(big, 30_000)
     page.goto(f"{own_server.url}/data?lang=en")
     wait_idle(page)
     uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
-    uploader.set_input_files(str(big))
-    expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=1, file=big.name))).to_be_visible(timeout=60000)
-    uploader.set_input_files(str(gb18030_file))
-    expect(page.locator('[data-testid="stFileUploader"]').get_by_text(gb18030_file.name)).to_be_visible()
-    # The page counts the added file as soon as the server has it (file 1 of 2 now loads). Clicking on before
-    # that is a race no person runs: the uploader's spinner (which holds the page links) is gone a moment
-    # before it hands the file on, and Playwright clicks the instant the links take clicks again.
-    expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=2, file=big.name))).to_be_visible(timeout=60000)
-    page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", "en")).click()
-    expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "en"), timeout=60000)
+    with own_server.hold_loads():       # the first file still loads when the second is added and the user moves on
+        uploader.set_input_files(str(big))
+        expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=1, file=big.name))).to_be_visible(
+            timeout=60000)
+        uploader.set_input_files(str(gb18030_file))
+        expect(page.locator('[data-testid="stFileUploader"]').get_by_text(gb18030_file.name)).to_be_visible()
+        # The page counts the added file as soon as the server has it (file 1 of 2 now loads). Clicking on before
+        # that is a race no person runs: the uploader's spinner (which holds the page links) is gone a moment
+        # before it hands the file on, and Playwright clicks the instant the links take clicks again.
+        expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=2, file=big.name))).to_be_visible(
+            timeout=60000)
+        page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.overview", "en")).click()
+        expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "en"), timeout=60000)
     expect(page.get_by_test_id("stToast").filter(has_text=gb18030_file.name)
            .or_(page.get_by_test_id("stToast").filter(has_text=i18n.t("data.loaded_elsewhere", "en", n=2, how="")[:20]))
            .first).to_be_visible(timeout=120000)
@@ -469,15 +475,16 @@ def test_streamlits_status_words_read_in_the_users_language(own_server, page, tm
     """The Stop button a run longer than half a second shows, the ⋮ menu's items, and the connection status once
     the server has gone: in Chinese in the zh UI (Streamlit itself writes only English), its own words in en."""
     big = tmp_path / "千川_大文件.csv"
-    _big_export(big, 600_000)
+    _big_export(big, 30_000)
     page.goto(f"{own_server.url}/data?lang={lang}")
     wait_idle(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
     stop = page.locator('[data-testid="stStatusWidget"] button')
-    expect(stop).to_be_visible(timeout=60000)
     shown = "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
-    assert _attached_style(stop, shown) == (['0px', '"停止"'] if lang == "zh" else ['14px', "none"])
-    assert stop.inner_text() == "Stop"                  # Streamlit's own, hidden in zh
+    with own_server.hold_loads():       # the script run waits on the load: the button shows while it is held
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
+        expect(stop).to_be_visible(timeout=60000)
+        assert _attached_style(stop, shown) == (['0px', '"停止"'] if lang == "zh" else ['14px', "none"])
+        assert stop.inner_text() == "Stop"                  # Streamlit's own, hidden in zh
     wait_idle(page)
     page.get_by_test_id("stMainMenuButton").click()
     for key, zh in (("print", "打印"), ("recordScreencast", "录制屏幕")):
@@ -515,16 +522,19 @@ def test_closing_the_tab_while_files_load_leaves_their_reports_for_the_next_data
     server = StreamlitServer(db, env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "1"})
     try:
         big, bad = tmp_path / "千川_大文件.csv", tmp_path / "negative_spend.csv"
-        _big_export(big, 300_000)
+        _big_export(big, 30_000)
         bad.write_bytes(csv_bytes(["platform", "date", "campaign", "spend", "impressions", "clicks"],
                                   [["linkedin", "2026-11-16", "B2B", "-5.00", "100", "1"]]))
         first = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
         page = first.new_page()
         page.goto(f"{server.url}/data?lang=en")
         wait_idle(page)
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(big), str(bad)])
-        expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=2, file=big.name))).to_be_visible(timeout=60000)
-        first.close()                               # the tab is closed mid-load
+        with server.hold_loads():
+            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(big), str(bad)])
+            expect(page.get_by_text(i18n.t("data.progress", "en", i=1, n=2, file=big.name))).to_be_visible(
+                timeout=60000)
+            first.close()                           # the tab is closed mid-load
+            time.sleep(3)                           # and its session forgotten (1 s) before the load goes on
         second = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US")
         try:
             page = second.new_page()
@@ -538,7 +548,7 @@ def test_closing_the_tab_while_files_load_leaves_their_reports_for_the_next_data
                     break
                 page.wait_for_timeout(2000)
             expect(note).to_be_visible()
-            expect(page.locator('[data-testid="stAlertContentSuccess"]', has_text=big.name)).to_contain_text("300,000")
+            expect(page.locator('[data-testid="stAlertContentSuccess"]', has_text=big.name)).to_contain_text("30,000")
             rejected = page.locator('[data-testid="stAlertContentError"]', has_text=bad.name)
             expect(rejected).to_contain_text(i18n.t("status.rejected", "en"))
             screenshot(page, "upload_tab_closed_next_data_page_en")
@@ -564,14 +574,16 @@ def test_a_file_the_server_was_killed_loading_is_named_by_the_next_server_until_
     from smm import store
 
     big = tmp_path / "千川_大文件.csv"
-    _big_export(big, 600_000)
+    _big_export(big, 30_000)
     page.goto(f"{own_server.url}/data?lang=zh")
     wait_idle(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
-    expect(page.get_by_text(i18n.t("data.progress", "zh", i=1, n=1, file=big.name))).to_be_visible(timeout=60000)
-    os.killpg(own_server.proc.pid, signal.SIGKILL)
-    own_server.proc.wait(30)
-    own_server.log.close()
+    with own_server.hold_loads():       # killed with the file read and checked, before its write
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
+        expect(page.get_by_text(i18n.t("data.progress", "zh", i=1, n=1, file=big.name))).to_be_visible(
+            timeout=60000)
+        os.killpg(own_server.proc.pid, signal.SIGKILL)
+        own_server.proc.wait(30)
+        own_server.log.close()
     again = StreamlitServer(own_server.db)
     try:
         page.goto(f"{again.url}/data?lang=zh")
