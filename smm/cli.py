@@ -20,6 +20,31 @@ def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False, default=str))
 
 
+def _flush_stdout() -> None:
+    """Write out what stdout holds. Piped (`2>&1 | tee load.log`, a cron mail), Python holds stdout back and not
+    stderr, so a problem printed next would land above the lines it follows. A reader that has gone (`| head`)
+    stops the output, not the work: the rest of stdout goes nowhere."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _say(line: str) -> None:
+    """A line of stdout, written out now (see _flush_stdout)."""
+    try:
+        print(line)
+    except BrokenPipeError:
+        pass
+    _flush_stdout()
+
+
+def _warn(line: str) -> None:
+    """A line of stderr, after every line of stdout before it."""
+    _flush_stdout()
+    print(line, file=sys.stderr)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from smm.ingest import LoadOptions, ingest_file
     from smm.mapping import user_profiles
@@ -38,7 +63,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                    "rows_rejected": 0, "date_min": None, "date_max": None,
                    "errors": [{"row": None, "column": None, "message": f"{f}: no such file"}]}
             rejected += 1
-            _print_json(rep) if args.json else print(f"{f}: no such file", file=sys.stderr)
+            _print_json(rep) if args.json else _warn(f"{f}: no such file")
             continue
         r = ingest_file(con, path, opts, extra_profiles=extra)
         if r.status in ("rejected", "unrecognised"):
@@ -49,9 +74,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 o["message"] = _error_message(e, r.file, args.lang)
             _print_json({**out, "file": f})
         else:
-            print(_report_text(r))
+            _say(_report_text(r))
             for line in _problem_lines(r, args.lang):
-                print("  " + line, file=sys.stderr)
+                _warn("  " + line)
     con.close()
     return 1 if rejected else 0
 
@@ -107,8 +132,8 @@ def cmd_totals(args: argparse.Namespace) -> int:
     for line in _totals_lines(out, args):
         print(line)
     if out["missing_fx"]:
-        print(f"warning: no exchange rate to {out['currency']} for {', '.join(out['missing_fx'])}; their rows are "
-              "left out of the totals above (set one on the Data page)", file=sys.stderr)
+        _warn(f"warning: no exchange rate to {out['currency']} for {', '.join(out['missing_fx'])}; their rows are "
+              "left out of the totals above (set one on the Data page)")
     return 0
 
 
@@ -261,7 +286,7 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     print(overview.period_caption(k, L))
     print(overview.settings_caption(s, L))
     if missing:
-        print(f"warning: no exchange rate for {', '.join(missing)}; their money is left out", file=sys.stderr)
+        _warn(f"warning: no exchange rate for {', '.join(missing)}; their money is left out")
     w = max(len(overview.label(m, L)) for m in REGISTRY.values())
     for mid, m in REGISTRY.items():
         d = k.metrics[mid]

@@ -105,6 +105,25 @@ def test_ingest_json_prints_one_object_per_file_with_the_issue_keys(tmp_path, fi
     assert (out[1]["status"], out[1]["rows_loaded"]) == ("loaded", 1)
 
 
+def test_ingest_piped_to_one_place_keeps_each_files_problems_under_its_own_line(tmp_path, files):
+    """`smm ingest … 2>&1 | tee load.log` (cron mails, CI logs): stdout and stderr go to one pipe, where Python
+    holds stdout back and not stderr. Each file's line still comes before the next file's, and its problems sit
+    right under it (indented), not above or among the other files' lines."""
+    db, missing = tmp_path / "s.duckdb", tmp_path / "gone.csv"
+    exe = [shutil.which("smm")] if shutil.which("smm") else [sys.executable, "-m", "smm"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}      # as cron runs it
+    res = subprocess.run([*exe, "ingest", str(files["bad.csv"]), str(missing), str(files["weibo.csv"]),
+                          str(files["mystery.csv"]), "--db", str(db)],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT, timeout=300, env=env)
+    assert res.returncode == 1
+    shape = [("  " if line.startswith("  ") else line.split(": ")[0] + ": " + line.split(": ")[1].split(" ")[0])
+             for line in res.stdout.splitlines()]
+    problems = shape.count("  ")
+    assert problems >= 3, res.stdout
+    assert [x for i, x in enumerate(shape) if x != "  " or shape[i - 1] != "  "] == [
+        "bad.csv: rejected", "  ", f"{missing}: no", "weibo.csv: loaded", "mystery.csv: unrecognised", "  "], res.stdout
+
+
 def test_ingest_of_a_chinese_export_starts_without_pandas(tmp_path):
     # A cron job's `smm ingest` of a GB18030 Qianchuan export: importing pandas alone would cost ~0.4 s.
     src = ROOT / "sample_data" / "files" / "qianchuan_ads_2026-11-01_2026-11-22.csv"
@@ -350,6 +369,27 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path, files):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0, err
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_ingest_whose_reader_has_gone_still_loads_every_file(tmp_path, files):
+    """`smm ingest *.csv | head -1` with the reader gone before smm writes: the output stops, the loads do not.
+    Every file is loaded (its lines are written out one by one, so a problem sits under its file's line)."""
+    db = tmp_path / "s.duckdb"
+    exe = [sys.executable, "-m", "smm"]
+    proc = subprocess.Popen([*exe, "ingest", str(files["weibo.csv"]), str(files["bad.csv"]), str(files["meta_usd.csv"]),
+                             "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"})
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 1, err              # bad.csv was rejected
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+    assert "negative" in err                            # its problem still said, on stderr
+    con = store.connect(db)
+    try:
+        assert con.execute("SELECT file_name FROM load_batches WHERE status = 'loaded' ORDER BY batch_id"
+                           ).fetchall() == [("weibo.csv",), ("meta_usd.csv",)]
+    finally:
+        con.close()
 
 
 def test_formats_lists_saved_and_built_in_formats_and_deletes_a_saved_one(tmp_path):
