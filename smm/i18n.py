@@ -170,7 +170,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "why.unknown_platform": ("未知平台", "unknown platform"),
     "why.unknown_category": ("未知预算类别", "unknown budget category"),
     "why.missing_key": ("关键字段为空", "key field is empty"),
-    "note.as_of": ("快照日期 {date}（来源：{source}）", "snapshot date {date} (from: {source})"),
     "note.currency_assumed": ("文件未注明币种，按 {currency} 处理", "no currency in the file; taken as {currency}"),
     # errors
     "err.not_tabular": ("{file}：不是 CSV/TSV/TXT/XLSX 表格文件（按内容判断）",

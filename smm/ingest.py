@@ -731,7 +731,7 @@ def _plan(con, raw: readers.RawTable, match: Match, opts: LoadOptions, filename:
         as_of, src = today, "today"
     needs_as_of = p.kind == "snapshot" or (p.kind == "daily" and not ({"date", "period_start"} & set(match.mapping)))
     if needs_as_of:
-        report.notes.append(("note.as_of", {"date": as_of.isoformat(), "source": src}))
+        report.notes.append((f"ingest.note_as_of.{src}", {"date": as_of.isoformat()}))
     currency = match.header_currency or p.currency or "CNY"
     money = {"spend", "revenue", "fee", "planned", "amount"} & set(match.mapping)
     if money and not match.header_currency and "currency" not in match.mapping and not p.currency:

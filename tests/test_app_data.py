@@ -312,6 +312,24 @@ def test_a_batch_is_deleted_from_the_history(sample_db):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_snapshot_files_date_says_where_it_came_from_in_the_users_language(sample_db, lang):
+    """A lifetime export (小红书 note list) stores its posts' totals as of a date. With none in the file or its name,
+    that is the upload day: the report says so in words (it showed the raw id "today") and how to set another
+    day; a date in the file name is named as its source."""
+    header = ["笔记标题", "首次发布时间", "体裁", "观看量", "点赞", "收藏", "评论", "分享", "涨粉"]
+    rows = [["早C晚A怎么叠", "2026-11-18 20:00", "视频", "1.2万", "800", "300", "40", "25", "12"]]
+    at = upload(data_page(lang), ("笔记列表.csv", csv_bytes(header, rows)))
+    today = dt.date.today().isoformat()
+    notes = [c.value for c in at.caption if today in c.value]
+    assert notes == ["· " + i18n.t("ingest.note_as_of.today", lang, date=today)], [c.value for c in at.caption]
+    assert i18n.t("data.as_of", lang) in notes[0] and "today" not in notes[0].replace("today's", "")
+    at = upload(at, ("笔记列表_2026-11-22.csv", csv_bytes(header, rows)))
+    named = [c.value for c in at.caption if "2026-11-22" in c.value]
+    assert named == ["· " + i18n.t("ingest.note_as_of.filename", lang, date="2026-11-22")]
+    assert ("文件名中的日期" if lang == "zh" else "the date in the file name") in named[0]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_history_names_each_files_kind_in_the_users_language(sample_db, lang):
     at = data_page(lang)
     history = at.dataframe[0].value

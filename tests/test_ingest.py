@@ -140,7 +140,7 @@ def test_douyin_creator_xlsx_preamble_gives_the_snapshot_date(con):
     )
     r = loaded(con, data, "作品数据.xlsx")
     assert r.profile == "douyin_creator_works" and r.as_of == D(2026, 9, 6)
-    assert ("note.as_of", {"date": "2026-09-06", "source": "preamble"}) in r.notes
+    assert ("ingest.note_as_of.preamble", {"date": "2026-09-06"}) in r.notes
     got = facts(
         con,
         r.batch_id,

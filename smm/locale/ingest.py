@@ -56,4 +56,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         )
         for k, (zh, en) in _FROM.items()
     },
+    # The date a snapshot (or a file with no date column) is stored as of, and where it came from.
+    **{
+        f"ingest.note_as_of.{k}": (f"快照日期 {{date}}（取自{zh}）", f"snapshot date {{date}} (from {en})")
+        for k, (zh, en) in _FROM.items() if k != "today"
+    },
+    "ingest.note_as_of.today": (
+        "快照日期 {date}：文件里没有写日期，取今天的日期。若数据截至别的日子，请删除此批次，"
+        "在「快照/无日期文件的日期」填写那一天后重新上传",
+        "snapshot date {date}: the file states no date, so today's date is used. If its figures are as of another "
+        "day, delete this batch and upload the file again with that day under “Date for snapshots / undated files”",
+    ),
 }
