@@ -353,8 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("kpis", help="every registry metric with its comparison period (the Overview's numbers)",
                        description="Every registry metric for the filters, the comparison period's value and the "
-                                   "relative change. Without --start/--end: the last complete week in the data. "
-                                   "Undefined values (division by zero) are null in --json.")
+                                   "relative change. Without --start/--end: the last complete week of the data that "
+                                   "holds any. Undefined values (division by zero) are null in --json.")
     p.add_argument("--db", help="store path (default: $SMM_DB or the user data directory)")
     p.add_argument("--start", type=_date, help="first day (default: Monday of the last complete week)")
     p.add_argument("--end", type=_date, help="last day (default: that week's Sunday)")

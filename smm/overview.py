@@ -58,11 +58,10 @@ def delta_pct(cur: float | None, prev: float | None) -> float | None:
 
 
 def resolve_period(con: duckdb.DuckDBPyConnection, f: queries.Filters) -> queries.Filters:
-    """Fill a missing date range with the default: the last complete week in the data."""
+    """Fill a missing date range with the default: the last complete week of the data that holds any."""
     if f.start and f.end:
         return f
-    lo, hi = queries.data_range(con)
-    start, end = periods.last_complete_week(lo, hi)
+    start, end = queries.default_week(con)
     return f.shifted(f.start or start, f.end or (f.start if f.start and not f.end else end))
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from smm import periods
 from smm.schema import METRICS, quote_ident
 
 
@@ -82,6 +83,20 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date 
     """First and last date in the active facts."""
     lo, hi = con.execute("SELECT min(date), max(date) FROM fact_active").fetchall()[0]
     return lo, hi
+
+
+def default_week(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
+    """The default date range: the last Monday–Sunday week of the data that holds any of it
+    (periods.last_complete_week). Data that pauses and then resumes with a few days, such as lifetime exports
+    dated the Monday they were downloaded after a gap, would otherwise default to the empty week between."""
+    lo, hi = data_range(con)
+    start, end = periods.last_complete_week(lo, hi)
+    if hi is None or end == hi:
+        return start, end
+    latest = con.execute("SELECT max(date) FROM fact_active WHERE date <= ?", [end]).fetchall()[0][0]
+    if latest is None or latest >= start:       # the week holds data (or there is none before it)
+        return start, end
+    return periods.last_complete_week(lo, latest + dt.timedelta(days=6 - latest.weekday()))
 
 
 def distinct_values(con: duckdb.DuckDBPyConnection, col: str) -> list[str]:

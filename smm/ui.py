@@ -163,11 +163,6 @@ def data_version(c: duckdb.DuckDBPyConnection) -> tuple:
         "(SELECT CAST(max(updated_at) AS VARCHAR) FROM settings)").fetchall()[0])
 
 
-def last_complete_week(lo: dt.date | None, hi: dt.date | None) -> tuple[dt.date, dt.date]:
-    """The last Monday–Sunday week fully inside the data (default date range)."""
-    return periods.last_complete_week(lo, hi)
-
-
 def compare_period(start: dt.date, end: dt.date, mode: str) -> tuple[dt.date, dt.date] | None:
     """The comparison period: the same length just before, or the same dates a year earlier."""
     return periods.compare_period(start, end, mode) if mode in periods.COMPARE_MODES else None
@@ -177,7 +172,8 @@ def compare_period(start: dt.date, end: dt.date, mode: str) -> tuple[dt.date, dt
 def _choices(version: tuple, path: str) -> dict:
     c = con()
     lo, hi = queries.data_range(c)
-    return {"lo": lo, "hi": hi, "platforms": queries.distinct_values(c, "platform"),
+    return {"lo": lo, "hi": hi, "default_week": queries.default_week(c),
+            "platforms": queries.distinct_values(c, "platform"),
             "campaigns": queries.distinct_values(c, "campaign"),
             "content_types": queries.distinct_values(c, "content_type"),
             "kols": queries.distinct_values(c, "kol"),
@@ -398,7 +394,7 @@ def sidebar(c: duckdb.DuckDBPyConnection) -> None:
     _seed("cvr_base", list(CVR_BASES))
     _seed("roi_basis", list(ROI_BASES))
     _seed("present", kind="bool")
-    default_dates = last_complete_week(ch["lo"], ch["hi"])
+    default_dates = ch["default_week"]
     # A default range that no longer holds any data moves with the data: after a session's first upload into an
     # empty store (or the first after clearing the sample) it would otherwise have stayed on the empty store's
     # "this week" and shown nothing. One that still holds data stays put (a colleague loading next week's

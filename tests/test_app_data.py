@@ -544,6 +544,26 @@ def test_the_default_week_follows_the_first_upload_and_a_chosen_range_stays(empt
     assert at.sidebar.date_input(key="dates").value == (D(2026, 11, 16), D(2026, 11, 16))   # the user's choice
 
 
+def test_lifetime_exports_dated_a_monday_after_a_pause_do_not_open_the_app_on_an_empty_week(sample_db):
+    """The sample's daily data ends Sunday 2026-11-22; a 小红书 note list (a lifetime export, with no date in it)
+    is loaded on Monday 2026-12-07 and stored as of that day. A new session opened on the week 11-30 – 12-06,
+    which holds no data: "There is no data for …". It opens on the last whole week that holds data."""
+    from smm.ingest import LoadOptions, ingest_bytes
+
+    header = ["笔记标题", "首次发布时间", "体裁", "观看量", "点赞", "收藏", "评论", "分享", "涨粉"]
+    rows = [["早C晚A怎么叠", "2026-11-18 20:00", "视频", "1.2万", "800", "300", "40", "25", "12"]]
+    con = store_of(sample_db)
+    r = ingest_bytes(con, csv_bytes(header, rows), "笔记列表.csv", LoadOptions(today=D(2026, 12, 7)))
+    assert (r.status, r.as_of) == ("loaded", D(2026, 12, 7))
+    at = app_test(lang="en")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.date_input(key="dates").value == (D(2026, 11, 16), D(2026, 11, 22))
+    assert not [w for w in texts(at, "warning") if w.startswith("There is no data for")]
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles[i18n.t("field.spend", "en")] not in ("", fmt.DASH)
+
+
 def test_an_upload_still_loading_shows_on_other_pages_and_its_reports_wait_on_the_data_page(sample_db):
     """The user moved on while an upload loads (its load is a job of the server, not of the script run): the
     page moved to shows its progress in the sidebar; once it has ended, the next run says how it went, shows the

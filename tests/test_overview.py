@@ -368,3 +368,30 @@ def test_the_default_week_is_the_last_whole_week_of_the_data_and_never_inverted(
     start, end = last_complete_week(D(lo), D(hi))
     assert (start.isoformat(), end.isoformat()) == week
     assert D(lo) <= start <= end <= D(hi)
+
+
+@pytest.mark.parametrize(("days", "week"), [
+    (["2026-11-16", "2026-11-22", "2026-12-07"], ("2026-11-16", "2026-11-22")),    # a gap, then a Monday
+    (["2026-11-16", "2026-11-22", "2026-12-02", "2026-12-07"], ("2026-11-30", "2026-12-06")),  # no gap
+    (["2026-11-16", "2026-11-25"], ("2026-11-16", "2026-11-22")),                  # ends mid-week
+    (["2026-11-10", "2026-11-12", "2026-12-07"], ("2026-11-10", "2026-11-15")),    # from the data's first day
+    (["2026-12-07", "2026-12-08"], ("2026-12-07", "2026-12-08")),                  # no whole week yet
+])
+def test_the_default_week_is_the_last_whole_week_that_holds_data(tmp_path, capsys, days, week):
+    """Lifetime exports are dated the day they are downloaded (with no date in the file). Loaded on a Monday
+    after a pause, they made the default the empty week before it: the Overview opened on "no data". The default
+    is the last whole week that holds data, in the app and in `smm kpis`."""
+    from smm import queries
+
+    path = tmp_path / "s.duckdb"
+    con = store.connect(path)
+    rows = [f"weibo,{d},W,CNY,10,100,1,0" for d in days]
+    assert ingest_bytes(con, (GENERIC + "\n" + "\n".join(rows) + "\n").encode(), "w.csv").status == "loaded"
+    got = queries.default_week(con)
+    assert (got[0].isoformat(), got[1].isoformat()) == week
+    held = con.execute("SELECT count(*) FROM fact_active WHERE date BETWEEN ? AND ?", list(got)).fetchall()[0][0]
+    assert held >= 1
+    con.close()
+    assert cli.main(["kpis", "--db", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["start"], out["end"]) == week
