@@ -89,17 +89,26 @@ with mapping_step:
         st.subheader(ui.t("data.mapping") + f" — {r.file}")
         st.caption(ui.t("data.mapping_preview"))
         ui.dataframe(ui.preview_frame(r), hide_index=True)
+        # What the headers (and a date column's values) say: the step starts from it; the user checks each.
+        sug = mapping.suggest(r.headers, r.preview, r.file)
+        if sug.columns:
+            st.caption(ui.t("data.mapping_suggested", n=len(sug.columns), of=len(r.headers)))
         with st.container(border=True, key="smm_mapping"):
             with st.container(key="smm_row_mapping_format"):
                 c1, c2, c3 = st.columns(3)
             kinds = [k for k in KINDS if k in ("daily", "snapshot")]
             ui.unlabel_state("map_platform", PLATFORMS, label=ui.i18n.platform_label)
             ui.unlabel_state("map_kind", kinds)
+            # No platform named by the file: none chosen (it was 抖音, the first, whatever the file was).
             m_platform = c1.selectbox(ui.t("data.mapping_platform"), PLATFORMS, key="map_platform",
-                                      format_func=lambda x: ui.i18n.platform_label(x, L))
+                                      format_func=lambda x: ui.i18n.platform_label(x, L),
+                                      placeholder=ui.t("data.mapping_platform_pick"),
+                                      **ui.initial("map_platform", index=PLATFORMS.index(sug.platform)
+                                                   if sug.platform else None))
             # A radio: both kinds stay in sight with their explanation, which wraps (a select box cut it short).
             m_kind = c2.radio(ui.t("data.mapping_kind"), kinds, key="map_kind",
-                              format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L))
+                              format_func=lambda x: ui.i18n.t(f"ingest.kind.{x}", L),
+                              **ui.initial("map_kind", index=kinds.index(sug.kind)))
             m_name = c3.text_input(ui.t("data.mapping_name"), key="map_name",
                                    **ui.initial("map_name", value=r.file.rsplit(".", 1)[0]))
             clash = {p.id: p for p in user_profiles}.get(mapping.user_profile_id(m_name))
@@ -113,14 +122,19 @@ with mapping_step:
                     for i, col in zip(range(start, min(start + 4, len(r.headers))), st.columns(4), strict=False):
                         ui.unlabel_state(f"map_col_{i}", fields, label=mapping.field_choice_label)
                         pick = col.selectbox(r.headers[i], fields, key=f"map_col_{i}",
-                                             format_func=lambda x: mapping.field_choice_label(x, L))
+                                             format_func=lambda x: mapping.field_choice_label(x, L),
+                                             **ui.initial(f"map_col_{i}", index=fields.index(
+                                                 sug.columns.get(i, mapping.IGNORE))))
                         chosen[i] = None if pick == mapping.IGNORE else pick
             if st.button(ui.t("data.mapping_save"), key="map_save"):
                 try:
                     prof = mapping.build_user_profile(m_name, m_platform, m_kind, r.headers, chosen)
                 except ValueError:
                     st.error(ui.t("ingest.mapping_need_metric"))
-                else:
+                    prof = None
+                if prof is not None and m_platform is None and "platform" not in chosen.values():
+                    st.error(ui.t("data.mapping_need_platform"))
+                elif prof is not None:
                     mapping.save_user_profile(c, prof)
                     names[prof.id] = prof.label(L)
                     st.success(ui.t("data.mapping_saved", name=prof.id))

@@ -93,6 +93,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.no_history": ("还没有载入任何文件。", "Nothing loaded yet."),
     "data.mapping": ("无法识别的格式：请为每一列指定字段", "Unknown format: map each column to a field"),
     "data.mapping_platform": ("平台", "Platform"),
+    "data.mapping_platform_pick": ("选择平台", "Choose a platform"),
+    "data.mapping_need_platform": ("请选择这个文件来自哪个平台（或把某一列指定为「平台」）再保存。",
+                                   "Choose the platform this file comes from (or map a column to Platform) "
+                                   "before saving."),
+    "data.mapping_suggested": ("已按表头（和日期列的数值）为 {of} 列中的 {n} 列预选了字段：保存前请逐一核对。",
+                               "{n} of {of} columns are pre-filled from their headers (and a date column's "
+                               "values): check each before saving."),
     "data.mapping_kind": ("数据类型", "Kind of data"),
     "data.mapping_name": ("保存为新格式（名称）", "Save as a new format (name)"),
     "data.mapping_save": ("保存格式并载入", "Save format and load"),

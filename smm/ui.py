@@ -1221,7 +1221,9 @@ def preview_frame(r):
     """The first rows of an unrecognised file, under its own headers (display only)."""
     import pandas as pd
 
-    return pd.DataFrame(r.preview, columns=[f"{i + 1}. {h}" for i, h in enumerate(r.headers)])
+    # An empty cell reads empty (a None drew as the word "None", in either language).
+    return pd.DataFrame([["" if v is None else v for v in row] for row in r.preview],
+                        columns=[f"{i + 1}. {h}" for i, h in enumerate(r.headers)])
 
 
 def uploaded_bytes(name: str) -> bytes | None:

@@ -140,12 +140,11 @@ def test_unknown_format_is_mapped_saved_and_recognised_next_time(sample_db):
             if w == i18n.t("report.unrecognised_map", "en", file="bili_w1.csv", row=1)]
     assert not [c for c in at.code if "bili_w1.csv" in c.value]
     assert any("bili_w1.csv" in s for s in texts(at, "subheader"))
-    # a column left out is "(ignore)": the value is text, which a language switch sends again in the new language
-    assert at.selectbox(key="map_col_0").value == "ignore"
-    at.selectbox(key="map_col_0").set_value("date")
-    at.selectbox(key="map_col_1").set_value("spend")
-    at.selectbox(key="map_col_2").set_value("impressions")
-    at.selectbox(key="map_platform").set_value("bilibili")
+    # the step starts from what the file says: 花费 and 曝光 in the headers, dates in 日子's values, B站/bili in the
+    # headers and the file name; it says so, and the user checks
+    assert [(s.key, s.value) for s in at.selectbox if s.key and s.key.startswith("map_")] == [
+        ("map_platform", "bilibili"), ("map_col_0", "date"), ("map_col_1", "spend"), ("map_col_2", "impressions")]
+    assert i18n.t("data.mapping_suggested", "en", n=3, of=3) in [c.value for c in at.caption]
     at.text_input(key="map_name").set_value("B站投放")
     [save] = [b for b in at.button if b.label == i18n.t("data.mapping_save", "en")]
     save.click().run()
@@ -194,8 +193,31 @@ def test_the_mapping_step_keeps_picks_across_a_language_switch_and_starts_afresh
     # another unknown file: its own columns, none of the first file's picks
     upload(at, ("mystery_b.csv", csv_bytes(["Metric X", "When", "Count Y"], [["1", "2026-11-16", "5"]])))
     assert [s for s in texts(at, "subheader") if s.endswith("mystery_b.csv")]
+    # (a column left out is "(ignore)": text, which a language switch sends again in the new language)
     assert [(s.label, s.value) for s in at.selectbox if s.key and s.key.startswith("map_col_")] == [
-        ("Metric X", "ignore"), ("When", "ignore"), ("Count Y", "ignore")]
+        ("Metric X", "ignore"), ("When", "date"), ("Count Y", "ignore")]     # (When: its values are dates)
+    assert at.selectbox(key="map_platform").value is None                   # no platform named
+
+
+def test_the_mapping_step_leaves_ratios_out_and_asks_for_a_platform_the_file_does_not_name(sample_db):
+    """A header naming a ratio or a unit cost (CTR, 点击率, 转化成本) is not pre-filled as the count it holds;
+    with no platform named by the file, none is chosen (it was 抖音, the first), and saving asks for one."""
+    at = data_page("zh")
+    header = ["统计日", "花费（元）", "曝光量", "点击率", "转化成本", "点击次数", "合作方"]
+    upload(at, ("周报.csv", csv_bytes(header, [["2026/11/16", "1,000", "20000", "1.5%", "12.5", "300", "A"]])))
+    picks = {s.label: s.value for s in at.selectbox if s.key and s.key.startswith("map_col_")}
+    assert picks == {"统计日": "date", "花费（元）": "spend", "曝光量": "impressions", "点击率": "ignore",
+                     "转化成本": "ignore", "点击次数": "clicks", "合作方": "ignore"}
+    assert at.selectbox(key="map_platform").value is None
+    at.button(key="map_save").click().run()
+    assert not at.exception, at.exception
+    assert i18n.t("data.mapping_need_platform", "zh") in texts(at, "error")
+    assert not store_of(sample_db).execute("SELECT count(*) FROM user_profiles").fetchall()[0][0]
+    at.selectbox(key="map_platform").set_value("weibo").run()
+    at.button(key="map_save").click().run()
+    assert not at.exception, at.exception
+    assert store_of(sample_db).execute(
+        "SELECT platform, rows_loaded FROM load_batches WHERE file_name = '周报.csv'").fetchall() == [("weibo", 1)]
 
 
 BILI = ["日子", "B站花费", "B站曝光"]
