@@ -182,6 +182,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s_\-:：/·.,，、|]+", " ", text).strip()
 
 
+@cache
 def _word(token: str) -> re.Pattern:
     """`token` as a word: a Latin one not inside another word (`ig` is not in `digital`), a Chinese one anywhere."""
     return re.compile(f"(?<![a-z0-9]){re.escape(token)}(?![a-z0-9])" if token.isascii() else re.escape(token))
@@ -232,10 +233,10 @@ def suggest_field(header: str) -> str | None:
     """The field a column's header most likely names, or None (a ratio, or nothing known)."""
     aliases = _aliases()
     n = _norm(header)
-    for h in (n, _without_platform(n)):
-        if h in aliases:
-            return aliases[h] or None
     h = _without_platform(n)
+    for known in (n, h):
+        if known in aliases:
+            return aliases[known] or None
     if not h or _RATIO.search(h):
         return None
     # The longest known name the header holds (`B站曝光` holds 曝光, `total video views` holds views).
