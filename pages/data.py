@@ -1,5 +1,7 @@
 """Data page: upload exports, see what was loaded, delete batches, rates, templates."""
 
+import dataclasses
+
 import streamlit as st
 
 from smm import ingest, mapping, queries, sample, templates, ui
@@ -59,6 +61,14 @@ with st.container():     # (always drawn, so that what follows keeps its place w
         st.subheader(ui.t("data.report"))
         for i, r in enumerate(reversed(reports[-20:])):
             ui.render_report(r, i, names)
+            # A file rejected for some of its rows: its valid rows are one click away (the same file and options,
+            # the bad rows left out), while the file is still in the uploader.
+            if r.status == "rejected" and r.rows_valid and r.options and (data := ui.uploaded_bytes(r.file)):
+                if st.button(ui.t("data.load_valid_now", n=f"{r.rows_valid:,}"), key=f"load_valid_{i}",
+                             icon=":material/playlist_add_check:"):
+                    again = dataclasses.replace(r.options, on_invalid="load_valid", lang=L)
+                    ui.load_uploads([(r.file, data)], again, user_profiles, replaces=r)
+                    st.rerun()
 
 with top:
     if sample.sample_loaded(c):

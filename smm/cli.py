@@ -116,6 +116,11 @@ def _problem_lines(r, lang: str = "en", shown: int = 20) -> list[str]:
     more = r.rows_not_listed(shown)
     if r.rows_rejected and more > 0:
         lines.append(f"... {more} more rejected rows (smm ingest --json lists the first {len(r.errors)} problems)")
+    if r.status == "rejected" and r.rows_valid:
+        lines.append(f"nothing loaded; {r.rows_valid:,} valid {'row' if r.rows_valid == 1 else 'rows'}: "
+                     f"add --load-valid to load {'it' if r.rows_valid == 1 else 'them'} without the rejected ones"
+                     if i18n.normalize_lang(lang) == "en" else
+                     f"未载入任何数据；其中 {r.rows_valid:,} 行有效：加 --load-valid 只载入有效行")
     return lines
 
 

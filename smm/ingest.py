@@ -104,6 +104,7 @@ class LoadReport:
     rows_summary: int = 0
     rows_superseded: int = 0
     rows_merged: int = 0                # rows summed into another row of the same file (same key)
+    rows_valid: int = 0                 # rows that passed every check (loaded, or held back with a rejected file)
     date_min: dt.date | None = None
     date_max: dt.date | None = None
     as_of: dt.date | None = None
@@ -116,6 +117,7 @@ class LoadReport:
     headers: list[str] = field(default_factory=list)
     preview: list[list] = field(default_factory=list)
     rejected_csv: bytes | None = None
+    options: LoadOptions | None = field(default=None, repr=False, compare=False)   # what the file was loaded with
 
     def rows_not_listed(self, listed: int) -> int:
         """Rejected rows that the first `listed` errors do not name (the rest of them are in rejected_csv)."""
@@ -899,6 +901,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
         n_bad, report.errors = _errors_and_rejects(con, stg, raw, filename, MAX_ERRORS_REPORTED)
         report.rows_rejected = n_bad
         n_ok = n_total - n_summary - n_bad
+        report.rows_valid, report.options = n_ok, opts
         if n_bad:
             report.error_counts = _error_counts(con, stg)
             report.rejected_csv = _rejected_csv(con, stg, raw, opts.lang)

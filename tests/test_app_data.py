@@ -129,6 +129,35 @@ def test_a_rejected_file_shows_row_and_column_and_load_valid_offers_the_rejected
     assert [e for e in at.get("download_button") if e.proto.label == i18n.t("data.rejected_download", "en")]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_rejected_for_some_rows_loads_its_valid_rows_with_one_click(sample_db, lang):
+    """Rejected whole for one bad row of three, the file's report offers its valid rows: one click loads them
+    with the options the file was uploaded with (here a decimal comma), the bad row left out and offered as
+    CSV. Before, the user had to find the option, set it, and upload the file again."""
+    at = data_page(lang)
+    at.radio(key="up_decimal").set_value(",").run()
+    rows = [["linkedin", "2026-11-16", "B2B launch", "1.234,50", "10.000", "100"],
+            ["linkedin", "2026-11-17", "B2B launch", "-5,00", "1.000", "10"],
+            ["linkedin", "2026-11-18", "B2B launch", "765,50", "8.000", "80"]]
+    upload(at, ("eu_week.csv", csv_bytes(GENERIC, rows)))
+    assert [e for e in texts(at, "error") if e.startswith("eu_week.csv")]
+    assert batches_named(sample_db, "eu_week.csv") == []
+    label = i18n.t("data.load_valid_now", lang, n="2")
+    [button] = [b for b in at.button if b.label == label]
+    at.radio(key="up_decimal").set_value(".").run()      # options changed since: the file's own are used
+    [button] = [b for b in at.button if b.label == label]
+    button.click().run()
+    assert not at.exception, at.exception
+    assert [w for w in texts(at, "warning") if w.startswith("eu_week.csv")]      # loaded, one row rejected
+    assert not [e for e in texts(at, "error") if e.startswith("eu_week.csv")]   # the rejected report replaced
+    assert not [b for b in at.button if b.label == label]
+    assert [r[1] for r in batches_named(sample_db, "eu_week.csv")] == ["loaded"]
+    assert store_of(sample_db).execute(
+        "SELECT count(*), sum(spend), sum(impressions) FROM fact_active f JOIN load_batches b USING (batch_id) "
+        "WHERE b.file_name = 'eu_week.csv'").fetchall() == [(2, 2000.0, 18000.0)]
+    assert [e for e in at.get("download_button") if e.proto.label == i18n.t("data.rejected_download", lang)]
+
+
 def test_unknown_format_is_mapped_saved_and_recognised_next_time(sample_db):
     at = data_page()
     header = ["日子", "B站花费", "B站曝光"]

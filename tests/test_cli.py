@@ -348,9 +348,11 @@ def test_ingest_text_output_counts_problems_by_column_and_prints_no_none(tmp_pat
     assert problems[:2] == [f"{n_negative} rows: column 'spend': {i18n.t('why.negative', 'en')}",
                             f"{n_not_number} rows: column 'impressions': {i18n.t('why.not_a_number', 'en')}"]
     assert problems[2] == "many_bad.csv: " + i18n.t("err.negative", "en", row=2, column="spend", value="-5")
-    assert all(re.match(r"many_bad\.csv: row \d+, column '\w+': ", p) for p in problems[2:-1]), problems
-    named = {re.search(r"row (\d+)", p).group(1) for p in problems[2:-1]}
-    assert problems[-1].startswith(f"... {n_rows - len(named)} more rejected rows")
+    assert all(re.match(r"many_bad\.csv: row \d+, column '\w+': ", p) for p in problems[2:-2]), problems
+    named = {re.search(r"row (\d+)", p).group(1) for p in problems[2:-2]}
+    assert problems[-2].startswith(f"... {n_rows - len(named)} more rejected rows")
+    assert problems[-1] == f"nothing loaded; {28 - n_rows} valid rows: add --load-valid to load them without the " \
+                           "rejected ones"
     zh = smm("ingest", many, "--db", db, "--lang", "zh").stderr.splitlines()
     assert zh[0].strip() == f"{n_negative} 行：「spend」列：{i18n.t('why.negative', 'zh')}"
     assert zh[2].strip() == "many_bad.csv：" + i18n.t("err.negative", "zh", row=2, column="spend", value="-5")
@@ -369,6 +371,18 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path, files):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0, err
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_ingest_of_a_file_rejected_for_some_rows_says_how_to_load_its_valid_ones(tmp_path, files):
+    db = tmp_path / "s.duckdb"
+    res = smm("ingest", files["bad.csv"], "--db", db)
+    assert res.returncode == 1
+    assert "  nothing loaded; 1 valid row: add --load-valid to load it without the rejected ones" in res.stderr.splitlines()
+    res = smm("ingest", files["bad.csv"], "--db", db, "--lang", "zh")
+    assert "  未载入任何数据；其中 1 行有效：加 --load-valid 只载入有效行" in res.stderr.splitlines()
+    res = smm("ingest", files["bad.csv"], "--db", db, "--load-valid")
+    assert res.returncode == 0, res.stderr
+    assert "rows_loaded=1 rows_rejected=1" in res.stdout and "--load-valid" not in res.stderr
 
 
 def test_ingest_whose_reader_has_gone_still_loads_every_file(tmp_path, files):
