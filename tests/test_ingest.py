@@ -462,6 +462,11 @@ def test_clicks_greater_than_impressions_is_rejected(con):
         con, generic(["weibo", "2026-03-02", "a", "1", "100", "101", ""]), code="clicks_gt_impressions"
     )
     assert r.errors[0]["row"] == 2
+    # the sentence names the file's clicks column and its value, as every other problem does
+    from smm import i18n
+
+    assert i18n.error_text(r.errors[0], "en", "w.csv") == "w.csv: row 2, column 'clicks': clicks 101 exceed impressions"
+    assert i18n.error_text(r.errors[0], "zh", "w.csv") == "w.csv：第 2 行「clicks」列：点击数 101 大于展示数"
 
 
 # ------------------------------------------------------------------------------------------- durations
