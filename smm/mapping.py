@@ -165,8 +165,10 @@ _STEMS: dict[str, str] = {
     "saves": "saves", "涨粉": "follows", "关注": "follows", "粉丝增量": "follows", "follows": "follows",
     "转化": "conversions", "conversions": "conversions", "订单": "orders", "orders": "orders",
     "成交金额": "revenue", "销售额": "revenue", "gmv": "revenue", "revenue": "revenue",
-    "日期": "date", "date": "date", "day": "date", "发布时间": "published_at", "published": "published_at",
-    "标题": "content_title", "title": "content_title", "计划": "campaign", "campaign": "campaign",
+    "日期": "date", "date": "date", "day": "date", "发布时间": "published_at", "发表时间": "published_at",
+    "published": "published_at", "posted": "published_at", "浏览": "views", "新增粉丝": "follows",
+    "净增粉丝": "follows", "支付金额": "revenue", "标题": "content_title", "描述": "content_title",
+    "文案": "content_title", "title": "content_title", "计划": "campaign", "campaign": "campaign",
     "账户": "account", "account": "account", "达人": "kol", "币种": "currency", "currency": "currency",
 }
 _DATE_VALUE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|"

@@ -341,6 +341,8 @@ def test_the_mapping_step_suggests_for_each_built_in_header_the_field_its_format
      ["content_title", "published_at", "impressions", "views", "likes", "saves", "comments", "follows"]),
     (["Date", "Digital spend", "Total views", "Avg. watch time"], "export.csv", None, ["date", "spend", "views", None]),
     (["date", "spend", "spend"], "x_ads.csv", "x", ["date", "spend", None]),           # a field once, the first
+    (["视频描述", "发表时间", "浏览次数", "点赞次数", "评论次数", "分享次数", "新增粉丝"], "视频号作品.xlsx", "wechat",
+     ["content_title", "published_at", "views", "likes", "comments", "shares", "follows"]),   # a lifetime export
 ])
 def test_the_mapping_step_suggests_fields_and_a_platform_from_what_the_file_names(headers, filename, platform, fields):
     from smm import mapping
