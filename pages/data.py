@@ -63,7 +63,7 @@ with st.container():     # (always drawn, so that what follows keeps its place w
             ui.render_report(r, i, names)
             # A file rejected for some of its rows: its valid rows are one click away (the same file and options,
             # the bad rows left out), while the file is still in the uploader.
-            if r.status == "rejected" and r.rows_valid and r.options and (data := ui.uploaded_bytes(r.file)):
+            if r.status == "rejected" and r.rows_valid and r.options and (data := ui.uploaded_bytes(r.file, r.sha256)):
                 if st.button(ui.t("data.load_valid_now", n=f"{r.rows_valid:,}"), key=f"load_valid_{i}",
                              icon=":material/playlist_add_check:"):
                     again = dataclasses.replace(r.options, on_invalid="load_valid", lang=L)
@@ -148,7 +148,7 @@ with mapping_step:
                     mapping.save_user_profile(c, prof)
                     names[prof.id] = prof.label(L)
                     st.success(ui.t("data.mapping_saved", name=prof.id))
-                    data = ui.uploaded_bytes(r.file)
+                    data = ui.uploaded_bytes(r.file, r.sha256)
                     if data is not None:
                         for new in ui.load_uploads([(r.file, data)], ingest.LoadOptions(profile_id=prof.id, as_of=as_of,
                                                    lang=L), (prof,), replaces=r):

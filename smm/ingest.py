@@ -118,6 +118,7 @@ class LoadReport:
     preview: list[list] = field(default_factory=list)
     rejected_csv: bytes | None = None
     options: LoadOptions | None = field(default=None, repr=False, compare=False)   # what the file was loaded with
+    sha256: str | None = None           # the file's digest, once its rows were read
 
     def rows_not_listed(self, listed: int) -> int:
         """Rejected rows that the first `listed` errors do not name (the rest of them are in rejected_csv)."""
@@ -848,6 +849,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
                                   **{k: v for k, v in e.params.items() if isinstance(v, str | int | float)}})
             return report
         digest, prior = check_known()   # (called by the reader already, as a rule)
+        report.sha256 = digest
         report.headers = list(raw.headers)
         if opts.profile_id:
             try:

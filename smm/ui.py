@@ -1226,11 +1226,15 @@ def preview_frame(r):
                         columns=[f"{i + 1}. {h}" for i, h in enumerate(r.headers)])
 
 
-def uploaded_bytes(name: str) -> bytes | None:
-    for f in st.session_state.get("uploader") or []:
-        if f.name == name:
-            return f.getvalue()
-    return None
+def uploaded_bytes(name: str, sha256: str | None = None) -> bytes | None:
+    """The bytes of the file named `name` still in the Data page's uploader, or None. Two files of that name (from
+    two folders): the one whose digest is `sha256`, else neither (the wrong one must not be loaded in its place)."""
+    from smm.ingest import sha256 as digest_of
+
+    found = [f for f in st.session_state.get("uploader") or [] if f.name == name]
+    if len(found) > 1:
+        found = [f for f in found if sha256 and digest_of(f.getvalue()) == sha256][:1]
+    return found[0].getvalue() if found else None
 
 
 # The history's columns, in the order a reader scans them: which file, did it load, what it was, how much.

@@ -158,6 +158,26 @@ def test_a_file_rejected_for_some_rows_loads_its_valid_rows_with_one_click(sampl
     assert [e for e in at.get("download_button") if e.proto.label == i18n.t("data.rejected_download", lang)]
 
 
+def test_the_valid_rows_loaded_are_those_of_the_file_whose_report_was_clicked_among_two_of_one_name(sample_db):
+    """Two exports named alike (week.csv from two folders), each rejected for a row: the button under the second
+    report loads the second file's valid rows, never the first file's under its name."""
+    at = data_page()
+    first = csv_bytes(GENERIC, [["linkedin", "2026-11-16", "A", "10", "100", "1"],
+                                ["linkedin", "2026-11-17", "A", "-1", "100", "1"]])
+    second = csv_bytes(GENERIC, [["linkedin", "2026-11-18", "B", "20", "200", "2"],
+                                 ["linkedin", "2026-11-19", "B", "30", "300", "3"],
+                                 ["linkedin", "2026-11-20", "B", "-2", "200", "2"]])
+    upload(at, ("week.csv", first), ("week.csv", second))
+    assert len([e for e in texts(at, "error") if e.startswith("week.csv")]) == 2
+    [button] = [b for b in at.button if b.label == i18n.t("data.load_valid_now", "en", n="2")]   # the second's
+    button.click().run()
+    assert not at.exception, at.exception
+    assert store_of(sample_db).execute(
+        "SELECT campaign, count(*), sum(spend) FROM fact_active f JOIN load_batches b USING (batch_id) "
+        "WHERE b.file_name = 'week.csv' GROUP BY ALL").fetchall() == [("B", 2, 50.0)]
+    assert [b for b in at.button if b.label == i18n.t("data.load_valid_now", "en", n="1")]    # the first's, still
+
+
 def test_unknown_format_is_mapped_saved_and_recognised_next_time(sample_db):
     at = data_page()
     header = ["日子", "B站花费", "B站曝光"]
