@@ -608,3 +608,37 @@ def test_a_file_the_server_was_killed_loading_is_named_by_the_next_server_until_
         assert con.execute("SELECT count(*) FROM upload_attempts").fetchall() == [(0,)]
     finally:
         con.close()
+
+
+def test_a_file_rejected_for_one_row_loads_its_other_rows_with_a_click(own_server, page, tmp_path):
+    """A 千川 export (GB18030) rejected whole for one negative spend: its report offers its valid rows; a click loads
+    them, the report now says loaded with the row rejected, and the store holds exactly the other rows."""
+    from smm import store
+
+    path = tmp_path / "千川_部分坏.csv"
+    rows = [["2026/11/16", "澄研旗舰店", "计划A", "创意1", "1,200.50", "1.2万", "420"],
+            ["2026/11/17", "澄研旗舰店", "计划A", "创意1", "-5", "30,000", "380"],
+            ["2026/11/18", "澄研旗舰店", "计划A", "创意1", "800", "30,000", "400"]]
+    path.write_bytes(csv_bytes(["日期", "账户名称", "计划名称", "创意名称", "消耗", "展示数", "点击数"], rows,
+                               encoding="gb18030"))
+    page.goto(f"{own_server.url}/data?lang=zh")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    expect(page.locator('[data-testid="stAlertContentError"]', has_text=path.name)).to_be_visible(timeout=60000)
+    button = page.get_by_role("button", name=i18n.t("data.load_valid_now", "zh", n="2"))
+    expect(button).to_be_visible()
+    click_and_wait(page, button)
+    report = page.locator('[data-testid="stAlertContentWarning"]', has_text=path.name)
+    expect(report).to_contain_text(i18n.t("status.loaded", "zh"), timeout=60000)
+    expect(page.locator('[data-testid="stAlertContentError"]', has_text=path.name)).to_have_count(0)
+    expect(button).to_have_count(0)
+    screenshot(page, "upload_valid_rows_loaded_zh")
+    own_server.stop()
+    con = store.connect(own_server.db)
+    try:
+        assert con.execute("SELECT count(*), sum(spend), sum(impressions) FROM fact_active f JOIN load_batches b "
+                           "USING (batch_id) WHERE b.file_name = ?", [path.name]).fetchall() == [(2, 2000.5, 42000.0)]
+        assert con.execute("SELECT rows_loaded, rows_rejected FROM load_batches WHERE file_name = ?",
+                           [path.name]).fetchall() == [(2, 1)]
+    finally:
+        con.close()
