@@ -86,17 +86,19 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date 
 
 
 def default_week(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, dt.date]:
-    """The default date range: the last Monday–Sunday week of the data that holds any of it
-    (periods.last_complete_week). Data that pauses and then resumes with a few days, such as lifetime exports
-    dated the Monday they were downloaded after a gap, would otherwise default to the empty week between."""
+    """The default date range: the last Monday–Sunday week of the data that holds any of it, as
+    periods.last_complete_week picks it for data ending at the last day before a pause. Data that pauses and
+    then resumes with a few days, such as lifetime exports dated the Monday they were downloaded after a gap,
+    would otherwise default to the empty week between."""
     lo, hi = data_range(con)
     start, end = periods.last_complete_week(lo, hi)
     if hi is None or end == hi:
         return start, end
-    latest = con.execute("SELECT max(date) FROM fact_active WHERE date <= ?", [end]).fetchall()[0][0]
-    if latest is None or latest >= start:       # the week holds data (or there is none before it)
-        return start, end
-    return periods.last_complete_week(lo, latest + dt.timedelta(days=6 - latest.weekday()))
+    while True:     # (each turn ends before the last: the data's first days end it at the latest)
+        latest = con.execute("SELECT max(date) FROM fact_active WHERE date <= ?", [end]).fetchall()[0][0]
+        if latest is None or latest >= start:       # the week holds data (or there is none before it)
+            return start, end
+        start, end = periods.last_complete_week(lo, latest)     # as if the data ended there
 
 
 def distinct_values(con: duckdb.DuckDBPyConnection, col: str) -> list[str]:
