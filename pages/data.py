@@ -139,12 +139,9 @@ with mapping_step:
             if st.button(ui.t("data.mapping_save"), key="map_save"):
                 try:
                     prof = mapping.build_user_profile(m_name, m_platform, m_kind, r.headers, chosen)
-                except ValueError:
-                    st.error(ui.t("ingest.mapping_need_metric"))
-                    prof = None
-                if prof is not None and m_platform is None and "platform" not in chosen.values():
-                    st.error(ui.t("data.mapping_need_platform"))
-                elif prof is not None:
+                except ValueError as e:
+                    st.error(ui.t("data.mapping_need_platform" if str(e) == "platform" else "ingest.mapping_need_metric"))
+                else:
                     mapping.save_user_profile(c, prof)
                     names[prof.id] = prof.label(L)
                     st.success(ui.t("data.mapping_saved", name=prof.id))

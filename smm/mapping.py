@@ -46,14 +46,18 @@ def user_profile_id(name: str) -> str:
 
 def build_user_profile(name: str, platform: str | None, kind: str, headers: list[str],
                        columns: dict[int, str]) -> Profile:
-    """A profile from the user's mapping (column index -> canonical field); every mapped header is required."""
+    """A profile from the user's mapping (column index -> canonical field); every mapped header is required.
+    ValueError("metric") without a metric column, ValueError("platform") with neither a platform nor a column
+    mapped to one (its rows would have none)."""
     pid = user_profile_id(name)
     fields: dict[str, list[str]] = {}
     for i, f in columns.items():
         if f and f in FIELD_KINDS:
             fields.setdefault(f, []).append(headers[i])
     if not any(f in fields for f in (*METRICS, *AUX_TABLES.get(kind, ()))):
-        raise ValueError("map at least one metric column")
+        raise ValueError("metric")
+    if platform is None and "platform" not in fields:
+        raise ValueError("platform")
     d = {"id": pid, "platform": platform, "label_zh": name, "label_en": name, "kind": kind,
          "columns": fields, "required": list(fields)}
     return profile_from_dict(d, user_defined=True)
