@@ -352,3 +352,15 @@ def test_the_mapping_step_suggests_fields_and_a_platform_from_what_the_file_name
     assert s.platform == platform
     assert [s.columns.get(i) for i in range(len(headers))] == fields
     assert s.kind == ("snapshot" if "published_at" in fields and "date" not in fields else "daily")
+
+
+def test_a_saved_format_needs_a_metric_and_a_platform_or_a_platform_column():
+    from smm import mapping
+
+    headers = ["日子", "平台", "花费"]
+    with pytest.raises(ValueError, match="metric"):
+        mapping.build_user_profile("x", "weibo", "daily", headers, {0: "date"})
+    with pytest.raises(ValueError, match="platform"):
+        mapping.build_user_profile("x", None, "daily", headers, {0: "date", 2: "spend"})
+    by_column = mapping.build_user_profile("x", None, "daily", headers, {0: "date", 1: "platform", 2: "spend"})
+    assert by_column.platform is None and by_column.columns["platform"] == ("平台",)
