@@ -156,6 +156,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "{file}: format not recognised. Its header row (row {row}) matches no known export "
                                 "format: map its columns below, and the file loads once the format is saved."),
     "status.deleted": ("已删除", "deleted"),
+    "report.line_already": ("{file}：{status} · 即载入记录中的批次 #{batch}{when} · 格式 {profile}",
+                            "{file}: {status} · batch #{batch} of the load history{when} · format {profile}"),
+    "report.loaded_when": ("（{at} 载入）", " (loaded {at})"),
     "report.line": ("{file}：{status} · 格式 {profile} · 载入 {rows} 行 · 拒绝 {rejected} 行 · 合计行 {summary} 行 · "
                     "替换 {superseded} 行",
                     "{file}: {status} · format {profile} · {rows} rows loaded · {rejected} rejected · "

@@ -119,6 +119,7 @@ class LoadReport:
     rejected_csv: bytes | None = None
     options: LoadOptions | None = field(default=None, repr=False, compare=False)   # what the file was loaded with
     sha256: str | None = None           # the file's digest, once its rows were read
+    loaded_at: dt.datetime | None = None    # already_loaded: when the batch it repeats was loaded (batch_id)
 
     def rows_not_listed(self, listed: int) -> int:
         """Rejected rows that the first `listed` errors do not name (the rest of them are in rejected_csv)."""
@@ -963,8 +964,8 @@ def _share_listed_columns(match: Match, headers: list[str]) -> None:
 
 def _report_already_loaded(con, report: LoadReport, batch: int) -> LoadReport:
     report.status, report.batch_id, report.notes, report.errors = "already_loaded", batch, [], []
-    row = con.execute("SELECT profile, platform FROM load_batches WHERE batch_id = ?", [batch]).fetchall()[0]
-    report.profile, report.platform = row
+    row = con.execute("SELECT profile, platform, loaded_at FROM load_batches WHERE batch_id = ?", [batch]).fetchall()[0]
+    report.profile, report.platform, report.loaded_at = row
     return report
 
 

@@ -1163,6 +1163,10 @@ def profile_label(pid: str | None, names: dict[str, str]) -> str:
 
 def report_line(r, names: dict[str, str] | None = None) -> str:
     """One line describing a LoadReport in the user's language; `names`: profile_names()."""
+    if r.status == "already_loaded" and r.batch_id is not None:     # where it is: no counts of this upload (all 0)
+        return t("report.line_already", file=r.file, status=t("status.already_loaded"), batch=r.batch_id,
+                 when=t("report.loaded_when", at=f"{r.loaded_at:%Y-%m-%d %H:%M}") if r.loaded_at else "",
+                 profile=profile_label(r.profile, names or {}))
     line = t("report.line", file=r.file, status=t(f"status.{r.status}"), profile=profile_label(r.profile, names or {}),
              rows=f"{r.rows_loaded:,}", rejected=f"{r.rows_rejected:,}", summary=f"{r.rows_summary:,}",
              superseded=f"{r.rows_superseded:,}")

@@ -108,7 +108,15 @@ def test_the_same_file_uploaded_again_is_reported_as_already_loaded(sample_db):
     data = csv_bytes(GENERIC, NEW_ROWS)
     upload(at, ("a.csv", data))
     upload(at, ("a.csv", data), ("a copy.csv", data))
-    assert [s for s in texts(at, "info") if "a copy.csv" in s and i18n.t("status.already_loaded", "en") in s]
+    [(batch, _)] = batches_named(sample_db, "a.csv")
+    loaded_at = store_of(sample_db).execute("SELECT loaded_at FROM load_batches WHERE batch_id = ?",
+                                            [batch]).fetchall()[0][0]
+    # it says where the data is: the batch of the load history it repeats, and when that was loaded (it said
+    # "0 rows loaded · 0 rejected …", counts of nothing)
+    generic = next(p for p in builtin_profiles() if p.id == "generic_facts")
+    want = i18n.t("report.line_already", "en", file="a copy.csv", status=i18n.t("status.already_loaded", "en"),
+                  batch=batch, when=f" (loaded {loaded_at:%Y-%m-%d %H:%M})", profile=f"{generic.label('en')} (generic_facts)")
+    assert want in texts(at, "info"), texts(at, "info")
     assert batches_named(sample_db, "a copy.csv") == []
 
 
