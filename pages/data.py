@@ -63,9 +63,10 @@ with st.container():     # (always drawn, so that what follows keeps its place w
             ui.render_report(r, i, names)
             # A file rejected for some of its rows: its valid rows are one click away (the same file and options,
             # the bad rows left out), while the file is still in the uploader.
-            if r.status == "rejected" and r.rows_valid and r.options and (data := ui.uploaded_bytes(r.file, r.sha256)):
+            # (The bytes are read on the click only: a week's export can be large, and the page reruns often.)
+            if r.status == "rejected" and r.rows_valid and r.options and ui.uploaded(r.file):
                 if st.button(ui.t("data.load_valid_now", n=f"{r.rows_valid:,}"), key=f"load_valid_{i}",
-                             icon=":material/playlist_add_check:"):
+                             icon=":material/playlist_add_check:") and (data := ui.uploaded_bytes(r.file, r.sha256)):
                     again = dataclasses.replace(r.options, on_invalid="load_valid", lang=L)
                     ui.load_uploads([(r.file, data)], again, user_profiles, replaces=r)
                     st.rerun()

@@ -1230,6 +1230,11 @@ def preview_frame(r):
                         columns=[f"{i + 1}. {h}" for i, h in enumerate(r.headers)])
 
 
+def uploaded(name: str) -> bool:
+    """Whether a file named `name` is still in the Data page's uploader (its bytes not read)."""
+    return any(f.name == name for f in st.session_state.get("uploader") or [])
+
+
 def uploaded_bytes(name: str, sha256: str | None = None) -> bytes | None:
     """The bytes of the file named `name` still in the Data page's uploader, or None. Two files of that name (from
     two folders): the one whose digest is `sha256`, else neither (the wrong one must not be loaded in its place)."""
