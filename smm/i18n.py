@@ -94,6 +94,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.mapping": ("无法识别的格式：请为每一列指定字段", "Unknown format: map each column to a field"),
     "data.mapping_platform": ("平台", "Platform"),
     "data.load_valid_now": ("只载入其余 {n} 行有效数据", "Load the {n} valid rows only"),
+    "data.load_valid_now_one": ("只载入其余 1 行有效数据", "Load the 1 valid row only"),
     "data.mapping_platform_pick": ("选择平台", "Choose a platform"),
     "data.mapping_need_platform": ("请选择这个文件来自哪个平台（或把某一列指定为「平台」）再保存。",
                                    "Choose the platform this file comes from (or map a column to Platform) "
