@@ -255,10 +255,12 @@ def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, 
     columns = page.locator('[class*="st-key-smm_row_mapping_columns"]')
     expect(columns.get_by_role("combobox", name=headers[0])).to_be_visible(timeout=60000)
     wait_idle(page)
+    # date and spend are pre-filled from the file (its dates, 花费); the user picks a theme for 备注说明
     # (each pick waits for its run: a click on the next select while the page was redrawn closed its list, and typing
     # then found no option, in a clean-clone CI run)
     for header, field in ((headers[0], "date"), (headers[1], "spend")):
-        _pick(page, columns.get_by_role("combobox", name=header), i18n.field_label(field, "zh"))
+        expect(columns.get_by_role("combobox", name=header)).to_have_value(i18n.field_label(field, "zh"))
+    _pick(page, columns.get_by_role("combobox", name=headers[2]), i18n.field_label("theme", "zh"))
     form = page.locator(".st-key-smm_mapping")
     platform = form.get_by_role("combobox", name=i18n.t("data.mapping_platform", "zh"))
     platform.click()
@@ -273,12 +275,11 @@ def test_an_unknown_formats_mapping_survives_a_language_switch(st_server, page, 
         # before the click's run has begun, and on a busy machine the three runs then overlapped)
         expect(form.get_by_role("combobox", name=i18n.t("data.mapping_platform", lang))).to_be_visible()
         wait_idle(page)
-    # every pick kept, each in English now, the column left out too, and the kind of data still checked
+    # every pick kept, each in English now, the pre-filled ones too, and the kind of data still checked
     expect(form.get_by_role("combobox", name=i18n.t("data.mapping_platform", "en"))).to_have_value(
         i18n.platform_label("weibo", "en"))
-    for header, field in ((headers[0], "date"), (headers[1], "spend")):
+    for header, field in ((headers[0], "date"), (headers[1], "spend"), (headers[2], "theme")):
         expect(columns.get_by_role("combobox", name=header)).to_have_value(i18n.field_label(field, "en"))
-    expect(columns.get_by_role("combobox", name=headers[2])).to_have_value(i18n.t("data.mapping_ignore", "en"))
     expect(form.get_by_role("radio", name=i18n.t("ingest.kind.daily", "en"))).to_be_checked()
     click_and_wait(page, page.get_by_role("button", name=i18n.t("data.mapping_save", "en")))
     expect(page.get_by_text(i18n.t("data.mapping_saved", "en", name="user_unknown_switch"), exact=False)).to_be_visible()
@@ -324,9 +325,10 @@ def test_a_wrong_saved_format_is_deleted_with_its_batches_and_the_file_mapped_an
     columns = page.locator('[class*="st-key-smm_row_mapping_columns"]')
     expect(columns.get_by_role("combobox", name=headers[0])).to_be_visible(timeout=60000)
     wait_idle(page)
-    # the wrong mapping: 曝光次数 (pre-filled as exposure) left out, so the format never reads exposure
-    for header, field in ((headers[0], "date"), (headers[1], "spend")):
-        _pick(page, columns.get_by_role("combobox", name=header), i18n.field_label(field, "zh"))
+    # the step starts from what the file says (its columns are named 日期, 花费 and 展示) …
+    for header, field in ((headers[0], "date"), (headers[1], "spend"), (headers[2], "impressions")):
+        expect(columns.get_by_role("combobox", name=header)).to_have_value(i18n.field_label(field, "zh"))
+    # … and the wrong mapping: 曝光次数 left out, so the format never reads exposure
     _pick(page, columns.get_by_role("combobox", name=headers[2]), i18n.t("data.mapping_ignore", "zh"))
     click_and_wait(page, page.get_by_role("button", name=i18n.t("data.mapping_save", "zh")))
     pid = "user_微博周报"
@@ -350,8 +352,10 @@ def test_a_wrong_saved_format_is_deleted_with_its_batches_and_the_file_mapped_an
     upload.set_input_files(str(path))
     expect(columns.get_by_role("combobox", name=headers[2])).to_be_visible(timeout=60000)
     wait_idle(page)
+    # mapped anew from what the file says, exposure included this time: the user checks and saves
+    # (the picks of the wrong mapping went with it)
     for header, field in ((headers[0], "date"), (headers[1], "spend"), (headers[2], "impressions")):
-        _pick(page, columns.get_by_role("combobox", name=header), i18n.field_label(field, "zh"))
+        expect(columns.get_by_role("combobox", name=header)).to_have_value(i18n.field_label(field, "zh"))
     click_and_wait(page, page.get_by_role("button", name=i18n.t("data.mapping_save", "zh")))
     # (the first load's report stays in the list, its format now shown by id: the format is gone)
     def line(fmt: str) -> str:
