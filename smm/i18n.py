@@ -160,10 +160,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.line_already": ("{file}：{status} · 即载入记录中的批次 #{batch}{when} · 格式 {profile}",
                             "{file}: {status} · batch #{batch} of the load history{when} · format {profile}"),
     "report.loaded_when": ("（{at} 载入）", " (loaded {at})"),
-    "report.line": ("{file}：{status} · 格式 {profile} · 载入 {rows} 行 · 拒绝 {rejected} 行 · 合计行 {summary} 行 · "
-                    "替换 {superseded} 行",
-                    "{file}: {status} · format {profile} · {rows} rows loaded · {rejected} rejected · "
-                    "{summary} summary rows skipped · {superseded} replaced"),
+    "report.line": ("{file}：{status} · 格式 {profile} · {loaded} · {rejected} · {summary} · {superseded}",
+                    "{file}: {status} · format {profile} · {loaded} · {rejected} · {summary} · {superseded}"),
+    # the counts of report.line, each with its noun in the number it agrees with (…_one, where there is one, for 1)
+    "report.n_loaded": ("载入 {n} 行", "{n} rows loaded"),
+    "report.n_loaded_one": ("载入 {n} 行", "{n} row loaded"),
+    "report.n_rejected": ("拒绝 {n} 行", "{n} rejected"),
+    "report.n_summary": ("合计行 {n} 行", "{n} summary rows skipped"),
+    "report.n_summary_one": ("合计行 {n} 行", "{n} summary row skipped"),
+    "report.n_superseded": ("替换 {n} 行", "{n} replaced"),
     "report.dates": (" · 日期 {dmin} – {dmax}", " · dates {dmin} – {dmax}"),
     "report.counts_column": ("列", "Column"),
     "report.counts_reason": ("问题", "Problem"),

@@ -1167,9 +1167,12 @@ def report_line(r, names: dict[str, str] | None = None) -> str:
         return t("report.line_already", file=r.file, status=t("status.already_loaded"), batch=r.batch_id,
                  when=t("report.loaded_when", at=f"{r.loaded_at:%Y-%m-%d %H:%M}") if r.loaded_at else "",
                  profile=profile_label(r.profile, names or {}))
+    counts = {part: t(f"report.n_{part}_one" if n == 1 and i18n.has(f"report.n_{part}_one") else f"report.n_{part}",
+                      n=f"{n:,}") for part, n in
+              (("loaded", r.rows_loaded), ("rejected", r.rows_rejected), ("summary", r.rows_summary),
+               ("superseded", r.rows_superseded))}
     line = t("report.line", file=r.file, status=t(f"status.{r.status}"), profile=profile_label(r.profile, names or {}),
-             rows=f"{r.rows_loaded:,}", rejected=f"{r.rows_rejected:,}", summary=f"{r.rows_summary:,}",
-             superseded=f"{r.rows_superseded:,}")
+             **counts)
     return line + (t("report.dates", dmin=r.date_min, dmax=r.date_max) if r.date_min and r.date_max else "")
 
 

@@ -185,7 +185,7 @@ class StreamlitServer:
                "PYTHONFAULTHANDLER": "1", **(env or {})}
         self.log = open(db.with_suffix(".log"), "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+            [sys.executable, str(ROOT / "tests" / "serve.py"), "run", "app.py", "--server.headless=true",
              "--server.address=127.0.0.1", f"--server.port={self.port}", "--browser.gatherUsageStats=false",
              "--server.fileWatcherType=none"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -210,14 +210,25 @@ class StreamlitServer:
         finally:
             self.gate.unlink(missing_ok=True)
 
-    def stop(self, patience: float = 60) -> None:
+    def stop(self, patience: float = 60, *, close=None) -> None:
         """SIGTERM, then wait for the server to exit: it closes the store on the way out, which folds the store's
         log into its file (a second or so after a large load, longer on a busy machine; a clean-clone CI run once
-        took over 10 s). A server still running after `patience` seconds is hung: its threads' stacks (Python's
-        faulthandler, on SIGABRT) are put in the failure, and it is killed."""
+        took over 10 s).
+
+        `close`: a Playwright page whose browser context is closed first. Streamlit's server (uvicorn) waits,
+        without a time limit, for every open connection to close before it exits; twice in clean-clone CI a
+        server stopped with a tab still open was still running a minute later, its event loop idle. A test that
+        stops the server only to read the store closes its tab first, as a person would.
+
+        A server still running after `patience` seconds is hung: what its event loop waits on (tests/serve.py,
+        on SIGUSR1) and its threads' stacks (Python's faulthandler, on SIGABRT) are put in the failure, and it is
+        killed."""
         import signal
         import subprocess
+        import time
 
+        if close is not None:
+            close.context.close()
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGTERM)
@@ -225,6 +236,8 @@ class StreamlitServer:
             except ProcessLookupError:
                 pass
             except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGUSR1)
+                time.sleep(3)
                 os.killpg(self.proc.pid, signal.SIGABRT)
                 try:
                     self.proc.wait(10)
@@ -232,8 +245,12 @@ class StreamlitServer:
                     os.killpg(self.proc.pid, signal.SIGKILL)
                     self.proc.wait()
                 self.log.close()
-                raise AssertionError(f"streamlit did not exit within {patience:.0f} s of SIGTERM; the end of its "
-                                     "log:\n" + self.db.with_suffix(".log").read_text()[-6000:]) from None
+                log = self.db.with_suffix(".log").read_text()
+                from serve import BEGIN, END
+
+                waits = log[log.find(BEGIN):log.find(END)] if BEGIN in log else "(no report on SIGUSR1)"
+                raise AssertionError(f"streamlit did not exit within {patience:.0f} s of SIGTERM; it waits on:\n"
+                                     f"{waits[:8000]}\nthe end of its log:\n{log[-4000:]}") from None
         self.log.close()
 
 

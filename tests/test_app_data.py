@@ -103,6 +103,22 @@ def test_upload_shows_the_report_reruns_do_not_ingest_again_and_the_overview_fol
     )
 
 
+@pytest.mark.parametrize("lang, one, two", [
+    ("en", "1 row loaded · 0 rejected · 1 summary row skipped · 0 replaced",
+     "2 rows loaded · 0 rejected · 0 summary rows skipped · 0 replaced"),
+    ("zh", "载入 1 行 · 拒绝 0 行 · 合计行 1 行 · 替换 0 行", "载入 2 行 · 拒绝 0 行 · 合计行 0 行 · 替换 0 行"),
+])
+def test_the_reports_counts_agree_with_their_numbers(sample_db, lang, one, two):
+    """A file of one row and a totals row read "1 rows loaded · … · 1 summary rows skipped" in English."""
+    at = data_page(lang)
+    one_row = ["linkedin", "2026-11-16", "Hiring", "1,234.50", "10,000", "100"]     # a grain key of its own
+    upload(at, ("one.csv", csv_bytes(GENERIC, [one_row, ["Total", "", "", "1,234.50", "10,000", "100"]])),
+           ("two.csv", csv_bytes(GENERIC, NEW_ROWS)))
+    lines = texts(at, "success")
+    assert any("one.csv" in s and one in s for s in lines), lines
+    assert any("two.csv" in s and two in s for s in lines), lines
+
+
 def test_the_same_file_uploaded_again_is_reported_as_already_loaded(sample_db):
     at = data_page()
     data = csv_bytes(GENERIC, NEW_ROWS)

@@ -120,7 +120,7 @@ def test_a_batch_deleted_in_the_history_takes_its_rows_off_the_overview(own_serv
     wait_idle(page)
     expect(page.locator("h1").first).to_have_text(i18n.t("overview.title", "en"))
     expect(spend).not_to_have_text(fmt.money(SPEND, "CNY", "en"))
-    own_server.stop()
+    own_server.stop(close=page)
     con = store.connect(own_server.db)
     try:
         assert con.execute("SELECT status FROM load_batches WHERE batch_id = ?", [batch]).fetchall() == [("deleted",)]
@@ -359,13 +359,14 @@ def test_a_wrong_saved_format_is_deleted_with_its_batches_and_the_file_mapped_an
     click_and_wait(page, page.get_by_role("button", name=i18n.t("data.mapping_save", "zh")))
     # (the first load's report stays in the list, its format now shown by id: the format is gone)
     def line(fmt: str) -> str:
-        return i18n.t("report.line", "zh", file=path.name, status=i18n.t("status.loaded", "zh"), profile=fmt, rows="2",
-                      rejected="0", summary="0", superseded="0")
+        return i18n.t("report.line", "zh", file=path.name, status=i18n.t("status.loaded", "zh"), profile=fmt,
+                      loaded=i18n.t("report.n_loaded", "zh", n=2), rejected=i18n.t("report.n_rejected", "zh", n=0),
+                      summary=i18n.t("report.n_summary", "zh", n=0), superseded=i18n.t("report.n_superseded", "zh", n=0))
 
     reports = page.locator('[data-testid="stAlertContentSuccess"]')
     expect(reports.filter(has_text=line(f"微博周报 ({pid})"))).to_be_visible(timeout=60000)
     expect(reports.filter(has_text=line(pid))).to_be_visible()
-    own_server.stop()
+    own_server.stop(close=page)
     con = store.connect(own_server.db)
     try:
         assert con.execute("SELECT status FROM load_batches WHERE file_name = ? ORDER BY batch_id",
@@ -414,7 +415,7 @@ def test_moving_on_while_files_load_does_not_lose_them(own_server, page, tmp_pat
         expect(report).to_be_visible(timeout=60000)
         expect(report).to_contain_text(rows)
     screenshot(page, "upload_moved_on_data_en")
-    own_server.stop()
+    own_server.stop(close=page)
     con = store.connect(own_server.db)
     try:
         got = con.execute("SELECT file_name, count(*), sum(rows_loaded) FROM load_batches WHERE file_name IN (?, ?) "
@@ -453,7 +454,7 @@ def test_a_file_added_while_one_loads_is_not_lost_when_the_user_moves_on(own_ser
     page.locator('[data-testid="stSidebarNavLink"]', has_text=i18n.t("nav.data", "en")).click()
     for path in (big, gb18030_file):
         expect(page.locator('[data-testid="stAlertContentSuccess"]', has_text=path.name)).to_be_visible(timeout=60000)
-    own_server.stop()
+    own_server.stop(close=page)
     con = store.connect(own_server.db)
     try:
         got = con.execute("SELECT file_name FROM load_batches WHERE file_name IN (?, ?) AND status = 'loaded' "
@@ -637,7 +638,7 @@ def test_a_file_rejected_for_one_row_loads_its_other_rows_with_a_click(own_serve
     expect(page.locator('[data-testid="stAlertContentError"]', has_text=path.name)).to_have_count(0)
     expect(button).to_have_count(0)
     screenshot(page, "upload_valid_rows_loaded_zh")
-    own_server.stop()
+    own_server.stop(close=page)
     con = store.connect(own_server.db)
     try:
         assert con.execute("SELECT count(*), sum(spend), sum(impressions) FROM fact_active f JOIN load_batches b "
