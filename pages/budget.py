@@ -418,8 +418,8 @@ with tab_plan:
     if versions.empty:
         st.caption(t("budget.plan.no_versions"))
     else:
-        ui.dataframe(budget.versions_display(versions, L), hide_index=True, key="budget_versions_table")
-        vlabels = budget.live_versions(versions)
+        ui.dataframe(budget.versions_display(versions, L, ui.when), hide_index=True, key="budget_versions_table")
+        vlabels = budget.live_versions(versions, ui.when)
         if vlabels:
             r1, r2 = st.columns([3, 1], vertical_alignment="bottom")
             pick = r1.selectbox(t("budget.plan.restore_pick"), list(vlabels), key="budget_restore_pick",

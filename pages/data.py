@@ -164,7 +164,6 @@ if hist.empty:
 else:
     dates = {ui.i18n.field_label(k, L): st.column_config.DateColumn(format="YYYY-MM-DD")
              for k in ("date_min", "date_max", "as_of")}
-    dates[ui.i18n.field_label("loaded_at", L)] = st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
     # Files with a platform column list every platform they hold: give that column room. The format's name is
     # sized to fit; batch and file stay in view when the table scrolls sideways.
     dates[ui.i18n.field_label("platform", L)] = st.column_config.TextColumn(width="medium")
@@ -230,10 +229,9 @@ saved_formats = mapping.saved_formats(c)
 if saved_formats:
     with st.expander(ui.t("data.saved_formats", n=len(saved_formats))):
         st.caption(ui.t("data.saved_formats_help"))
-        ui.dataframe(mapping.saved_formats_table(saved_formats, L), hide_index=True, key="saved_formats_table",
-                     column_config={
-                         ui.t("formats.saved_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-                         ui.t("formats.columns"): st.column_config.TextColumn(width="large")})
+        ui.dataframe(mapping.saved_formats_table(saved_formats, L, ui.when), hide_index=True,
+                     key="saved_formats_table",
+                     column_config={ui.t("formats.columns"): st.column_config.TextColumn(width="large")})
         files_of = {p.id: n for p, _, n in saved_formats}
         f1, f2 = st.columns([3, 1])
         fpick = f1.selectbox(ui.t("data.format_delete_pick"), list(files_of), key="format_pick",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import duckdb
@@ -531,10 +532,11 @@ def plan_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "FROM load_batches b WHERE b.kind = 'budget_plan' ORDER BY b.batch_id DESC").df()
 
 
-def versions_display(v: pd.DataFrame, lang: str) -> pd.DataFrame:
+def versions_display(v: pd.DataFrame, lang: str, when: Callable[[object], str] = fmt.local_time) -> pd.DataFrame:
+    """`when`: a load time as the viewer reads it (ui.when, on the browser's clock)."""
     out = pd.DataFrame({
         "batch_id": v["batch_id"], "file_name": v["file_name"],
-        "loaded_at": [pd.Timestamp(x).strftime("%Y-%m-%d %H:%M") for x in v["loaded_at"]],
+        "loaded_at": [when(pd.Timestamp(x)) for x in v["loaded_at"]],
         "period": [f"{_d(a)} – {_d(b)}" for a, b in zip(v["date_min"], v["date_max"], strict=True)],
         "rows_loaded": v["rows_loaded"], "rows_replaced": v["rows_replaced"], "rows_active": v["rows_active"],
         "status": [i18n.t("budget.version." + ("active" if s == "loaded" else "deleted"), lang) for s in v["status"]],
@@ -584,10 +586,10 @@ def line_order(pace: pd.DataFrame) -> list[tuple[str, str]]:
     return list(zip(pace["platform"], pace["category"], strict=True))
 
 
-def live_versions(versions: pd.DataFrame) -> dict[int, str]:
-    """Plan versions that can be undone (still loaded): id → label."""
+def live_versions(versions: pd.DataFrame, when: Callable[[object], str] = fmt.local_time) -> dict[int, str]:
+    """Plan versions that can be undone (still loaded): id → label (`when`: as in versions_display)."""
     live = versions[versions["status"] == "loaded"]
-    return {int(r.batch_id): f"#{r.batch_id} · {r.file_name} · {pd.Timestamp(r.loaded_at):%Y-%m-%d %H:%M}"
+    return {int(r.batch_id): f"#{r.batch_id} · {r.file_name} · {when(pd.Timestamp(r.loaded_at))}"
             for r in live.itertuples()}
 
 

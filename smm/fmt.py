@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import unicodedata
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DASH = "—"
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$", "KRW": "₩", "IDR": "Rp"}
+
+
+def local_time(ts: dt.datetime | None, store_zone: str | None = None, viewer_zone: str | None = None) -> str:
+    """A time the store wrote (naive, on the store's clock: DuckDB's TimeZone, `store_zone`) as YYYY-MM-DD HH:MM
+    on the viewer's clock (`viewer_zone`: the browser's IANA zone). Either zone unknown or not a zone name: the time
+    as written. '—' for none."""
+    if ts is None or ts != ts:          # None, NaT
+        return DASH
+    if store_zone and viewer_zone and store_zone != viewer_zone:
+        try:
+            ts = ts.replace(tzinfo=ZoneInfo(store_zone)).astimezone(ZoneInfo(viewer_zone)).replace(tzinfo=None)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return f"{ts:%Y-%m-%d %H:%M}"
 
 
 def _bad(x: object) -> bool:

@@ -101,12 +101,16 @@ def saved_formats(con: duckdb.DuckDBPyConnection) -> list[tuple[Profile, object,
     return [(profile_from_dict(json.loads(d), user_defined=True), at, n) for d, at, n in rows]
 
 
-def saved_formats_table(saved: list[tuple[Profile, object, int]], lang: str) -> pd.DataFrame:
+def saved_formats_table(saved: list[tuple[Profile, object, int]], lang: str, when=None) -> pd.DataFrame:
     """The saved formats (`saved_formats()`) for the Data page, in the user's language: name, platform, kind, each
-    mapped column (`header → field`, in the file's order of mapping), files loaded with it, when saved, and its id."""
+    mapped column (`header → field`, in the file's order of mapping), files loaded with it, when saved (`when`: a
+    time as the viewer reads it, ui.when; else as stored), and its id."""
     import pandas as pd
 
+    from smm.fmt import local_time
     from smm.i18n import field_label, platform_label, t
+
+    when = when or local_time
 
     rows = [{t("formats.name", lang): p.label(lang),
              t("formats.platform", lang): platform_label(p.platform, lang) if p.platform else "—",
@@ -114,7 +118,7 @@ def saved_formats_table(saved: list[tuple[Profile, object, int]], lang: str) -> 
              t("formats.columns", lang): " · ".join(f"{h} → {field_label(f, lang)}"
                                                    for f, headers in p.columns.items() for h in headers),
              t("formats.files", lang): n,
-             t("formats.saved_at", lang): at,
+             t("formats.saved_at", lang): when(at),
              t("formats.id", lang): p.id}
             for p, at, n in saved]
     return pd.DataFrame(rows, columns=[t(f"formats.{k}", lang) for k in (

@@ -143,6 +143,18 @@ def is_write_failure(e: BaseException) -> bool:
     return any(s in str(e).lower() for s in _WRITE_ERRORS)
 
 
+@functools.cache
+def time_zone() -> str:
+    """The zone of the store's clock: `current_timestamp` defaults (load_batches.loaded_at …) are kept as local time
+    in DuckDB's TimeZone, which every connection of this process starts with (the machine's zone; smm never sets
+    it). Read once, from a throwaway in-memory database."""
+    probe = duckdb.connect()
+    try:
+        return probe.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+    finally:
+        probe.close()
+
+
 DEFAULT_MEMORY_LIMIT = "1GB"
 
 

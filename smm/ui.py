@@ -154,6 +154,13 @@ def t(key: str, **fmt: object) -> str:
     return i18n.t(key, lang(), **fmt)
 
 
+def when(ts) -> str:
+    """A time the store wrote (a file's load time) on the viewer's clock: the store keeps the server's local time,
+    which is not the team's in a container on UTC. Where the browser's zone is unknown (AppTest): as stored."""
+    viewer = getattr(st.context, "timezone", None)
+    return fmt.local_time(ts, store.time_zone() if viewer else None, viewer)
+
+
 def data_version(c: duckdb.DuckDBPyConnection) -> tuple:
     """Changes whenever stored data or rates change: the cache key of every cached query."""
     return tuple(c.execute(
@@ -1108,8 +1115,7 @@ def interrupted_uploads_notice() -> None:
     if not found:
         return
     L = lang()
-    when = found[0][3].strftime("%Y-%m-%d %H:%M")
-    st.warning(t("data.interrupted", files=i18n.listing([name for _, name, _, _ in found], L), when=when),
+    st.warning(t("data.interrupted", files=i18n.listing([name for _, name, _, _ in found], L), when=when(found[0][3])),
                icon=":material/restart_alt:")
     if st.button(t("data.interrupted_dismiss"), key="dismiss_interrupted"):
         jobs.dismiss_interrupted(c, [a for a, _, _, _ in found])
@@ -1165,7 +1171,7 @@ def report_line(r, names: dict[str, str] | None = None) -> str:
     """One line describing a LoadReport in the user's language; `names`: profile_names()."""
     if r.status == "already_loaded" and r.batch_id is not None:     # where it is: no counts of this upload (all 0)
         return t("report.line_already", file=r.file, status=t("status.already_loaded"), batch=r.batch_id,
-                 when=t("report.loaded_when", at=f"{r.loaded_at:%Y-%m-%d %H:%M}") if r.loaded_at else "",
+                 when=t("report.loaded_when", at=when(r.loaded_at)) if r.loaded_at else "",
                  profile=profile_label(r.profile, names or {}))
     counts = {part: t(f"report.n_{part}_one" if n == 1 and i18n.has(f"report.n_{part}_one") else f"report.n_{part}",
                       n=f"{n:,}") for part, n in
@@ -1271,6 +1277,8 @@ def history_frame(hist, names: dict[str, str] | None = None):
     out["platform"] = out["platform"].map(
         lambda p: i18n.platform_listing(p.split(","), L) if isinstance(p, str) and p
         else "—")
+    if "loaded_at" in out.columns:
+        out["loaded_at"] = out["loaded_at"].map(when)
     return out.rename(columns={c: i18n.field_label(c, L) for c in out.columns})
 
 

@@ -647,3 +647,45 @@ def test_a_file_rejected_for_one_row_loads_its_other_rows_with_a_click(own_serve
                            [path.name]).fetchall() == [(2, 1)]
     finally:
         con.close()
+
+
+def test_a_load_time_reads_on_the_browsers_clock_not_the_servers(sample_db_master, browser, tmp_path, gb18030_file):
+    """The server's clock in New York, the team's browsers in Shanghai: a file's load time (here: where a file
+    already loaded says its data is) reads in Shanghai time. The store keeps the server's local time, and the page
+    showed it as it was, 13 hours off for a team whose server runs in a container on another zone."""
+    import shutil
+    from zoneinfo import ZoneInfo
+
+    from conftest import StreamlitServer
+
+    from smm import store
+
+    db = tmp_path / "own" / "smm.duckdb"
+    db.parent.mkdir()
+    shutil.copy(sample_db_master, db)
+    server = StreamlitServer(db, env={"TZ": "America/New_York"})
+    ctx = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="en-US", timezone_id="Asia/Shanghai")
+    try:
+        page = ctx.new_page()
+        page.goto(f"{server.url}/data?lang=en")
+        wait_idle(page)
+        copy = tmp_path / "同一文件_副本.csv"
+        copy.write_bytes(gb18030_file.read_bytes())
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(gb18030_file),
+                                                                                           str(copy)])
+        again = page.get_by_test_id("stAlertContentInfo").filter(has_text=copy.name)
+        expect(again).to_contain_text(i18n.t("status.already_loaded", "en"), timeout=60000)
+        shown = again.inner_text()
+        server.stop(close=page)
+    finally:
+        ctx.close()
+        server.stop()
+    con = store.connect(db)
+    try:
+        [(loaded_at,)] = con.execute("SELECT loaded_at FROM load_batches WHERE file_name = ?",
+                                     [gb18030_file.name]).fetchall()
+    finally:
+        con.close()
+    shanghai = loaded_at.replace(tzinfo=ZoneInfo("America/New_York")).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"(loaded {shanghai:%Y-%m-%d %H:%M})" in shown, shown
+    assert f"{loaded_at:%H:%M}" not in shown, shown

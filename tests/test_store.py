@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import duckdb
@@ -404,3 +405,48 @@ def test_migration_10_keeps_each_batchs_platforms_and_saved_format_name_for_the_
     finally:
         old.close()
         fresh.close()
+
+
+def test_the_stores_clock_is_the_machines_zone_and_a_load_time_converts_to_the_viewers(tmp_path):
+    """Load times are kept as local time on the store's clock (DuckDB's TimeZone); the pages convert them to the
+    browser's zone with store.time_zone() and fmt.local_time."""
+    import os
+    import subprocess
+    import sys
+
+    from smm import fmt
+
+    con = store.connect(tmp_path / "s.duckdb")
+    try:
+        assert store.time_zone() == con.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+        # loaded_at, as the default writes it, is the wall clock of that zone
+        con.execute("CREATE TEMP TABLE t (stamp TIMESTAMP DEFAULT current_timestamp, utc TIMESTAMPTZ)")
+        con.execute("INSERT INTO t (utc) VALUES (current_timestamp)")
+        at, utc = con.execute("SELECT stamp, strftime(timezone('UTC', utc), '%Y-%m-%d %H:%M') FROM t").fetchone()
+        assert fmt.local_time(at, store.time_zone(), "UTC") == utc
+    finally:
+        con.close()
+    # the machine's zone, whatever it is (read in a process of its own: the value is cached per process)
+    out = subprocess.run([sys.executable, "-c", "from smm import store; print(store.time_zone())"], check=True,
+                         capture_output=True, text=True, env={**os.environ, "TZ": "Asia/Tokyo"}).stdout.strip()
+    assert out == "Asia/Tokyo"
+
+
+_AT = datetime.datetime(2026, 12, 7, 15, 16, 40)
+
+
+@pytest.mark.parametrize("at, store_zone, viewer, want", [
+    (_AT, "America/New_York", "Asia/Shanghai", "2026-12-08 04:16"),                    # winter: New York is UTC-5
+    (_AT.replace(month=7), "America/New_York", "Asia/Shanghai", "2026-07-08 03:16"),   # summer: UTC-4
+    (_AT, "Etc/UTC", "Asia/Shanghai", "2026-12-07 23:16"),
+    (_AT, "Asia/Shanghai", "Asia/Shanghai", "2026-12-07 15:16"),
+    (_AT, None, "Asia/Shanghai", "2026-12-07 15:16"),      # the store's zone unknown: as stored
+    (_AT, "Etc/UTC", None, "2026-12-07 15:16"),            # the browser's unknown (AppTest, CLI)
+    (_AT, "Etc/UTC", "Not/AZone", "2026-12-07 15:16"),
+    (_AT, "Etc/UTC", "../../etc/passwd", "2026-12-07 15:16"),
+    (None, "Etc/UTC", "Asia/Shanghai", "—"),
+])
+def test_a_load_time_reads_on_the_viewers_clock(at, store_zone, viewer, want):
+    from smm import fmt
+
+    assert fmt.local_time(at, store_zone, viewer) == want
