@@ -382,8 +382,10 @@ def _compute(con: duckdb.DuckDBPyConnection, f: Filters, s: Settings | None, by:
     if full and not cost_ok:
         total_cost = "NULL::DOUBLE"
     elif full:
-        total_cost = ("coalesce(spend, 0) + coalesce(cost_kol, 0) + coalesce(cost_content, 0) + "
-                      "coalesce(cost_staff, 0) + coalesce(cost_other, 0)")
+        # NULL where no part has a figure (a period with no data: '—' like Spend, not ¥0.00)
+        total_cost = ("CASE WHEN coalesce(spend, cost_kol, cost_content, cost_staff, cost_other) IS NOT NULL THEN "
+                      "coalesce(spend, 0) + coalesce(cost_kol, 0) + coalesce(cost_content, 0) + "
+                      "coalesce(cost_staff, 0) + coalesce(cost_other, 0) END")
     else:
         total_cost = "spend"
     # ER on the followers base, when the caller gives no followers expression: interactions on KOL rows

@@ -180,6 +180,9 @@ def test_division_by_zero_is_undefined_never_inf(hand):
     assert metrics.value(xhs, "cost_per_follow") is None        # no spend on those rows
     nothing = compute(hand, Filters(D(2020, 1, 1), D(2020, 1, 7)))
     assert metrics.value(nothing, "spend") is None and int(nothing["n_rows"].iloc[0]) == 0
+    for basis in ("full", "paid"):      # no cost of any kind: unknown like Spend, not ¥0.00 (the full basis said 0)
+        assert metrics.value(compute(hand, Filters(D(2020, 1, 1), D(2020, 1, 7)), Settings(roi_basis=basis)),
+                             "total_cost") is None, basis
     assert all(metrics.value(nothing, m) is None for m in REGISTRY if REGISTRY[m].den)
     k = overview.kpis(hand, Filters(*WEEK, platforms=("weibo",)))
     assert k.as_json()["metrics"]["cpa"] == {"value": None, "previous": None, "delta_pct": None}

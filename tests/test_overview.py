@@ -93,7 +93,10 @@ def pandas_metrics(b: Base, start: dt.date, end: dt.date, platforms: tuple = (),
     out["roas"] = _div(out["revenue"], out["spend"])
     c_rate = c["currency"].map(lambda x: b.fx[x] / to_rc if x in b.fx and to_rc else float("nan")).astype(float)
     amount = (c["amount"] * c_rate)[c_rate.notna() & (c["category"] != "paid_ads")]
-    total = (out["spend"] or 0.0) + float(amount.sum()) if s.roi_basis == "full" else out["spend"]
+    if s.roi_basis != "full":
+        total = out["spend"]
+    else:           # no spend and no other cost at all: unknown ('—', as Spend), not 0
+        total = None if out["spend"] is None and amount.empty else (out["spend"] or 0.0) + float(amount.sum())
     out["total_cost"] = total
     out["roi"] = None if out["revenue"] is None or total is None else _div(out["revenue"] - total, total)
     return out
