@@ -65,8 +65,7 @@ with st.container():     # (always drawn, so that what follows keeps its place w
             # the bad rows left out), while the file is still in the uploader.
             # (The bytes are read on the click only: a week's export can be large, and the page reruns often.)
             if r.status == "rejected" and r.rows_valid and r.options and ui.uploaded(r.file):
-                one = "_one" if r.rows_valid == 1 else ""
-                if st.button(ui.t("data.load_valid_now" + one, n=f"{r.rows_valid:,}"), key=f"load_valid_{i}",
+                if st.button(ui.tn("data.load_valid_now", r.rows_valid), key=f"load_valid_{i}",
                              icon=":material/playlist_add_check:") and (data := ui.uploaded_bytes(r.file, r.sha256)):
                     again = dataclasses.replace(r.options, on_invalid="load_valid", lang=L)
                     ui.load_uploads([(r.file, data)], again, user_profiles, replaces=r)

@@ -162,7 +162,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.loaded_when": ("（{at} 载入）", " (loaded {at})"),
     "report.line": ("{file}：{status} · 格式 {profile} · {loaded} · {rejected} · {summary} · {superseded}",
                     "{file}: {status} · format {profile} · {loaded} · {rejected} · {summary} · {superseded}"),
-    # the counts of report.line, each with its noun in the number it agrees with (…_one, where there is one, for 1)
+    # the counts of report.line, each with its noun in the number it agrees with (tn)
     "report.n_loaded": ("载入 {n} 行", "{n} rows loaded"),
     "report.n_loaded_one": ("载入 {n} 行", "{n} row loaded"),
     "report.n_rejected": ("拒绝 {n} 行", "{n} rejected"),
@@ -304,6 +304,13 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **fmt: object) -> str:
 
 def has(key: str) -> bool:
     return key in MESSAGES
+
+
+def tn(key: str, n: int, lang: str = DEFAULT_LANG, /, **fmt: object) -> str:
+    """`key` for a count `n` (given as {n}, with thousands separators): `key_one` for 1 where there is one (it holds
+    the English singular, "1 row loaded"; Chinese reads the same either way)."""
+    one = f"{key}_one"
+    return t(one if n == 1 and one in MESSAGES else key, lang, n=f"{n:,}", **fmt)
 
 
 def reason_text(code: str, lang: str) -> str:

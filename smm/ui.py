@@ -154,6 +154,10 @@ def t(key: str, **fmt: object) -> str:
     return i18n.t(key, lang(), **fmt)
 
 
+def tn(key: str, n: int, **fmt: object) -> str:
+    return i18n.tn(key, n, lang(), **fmt)
+
+
 def when(ts) -> str:
     """A time the store wrote (a file's load time) on the viewer's clock: the store keeps the server's local time,
     which is not the team's in a container on UTC. Where the browser's zone is unknown (AppTest): as stored."""
@@ -1173,8 +1177,7 @@ def report_line(r, names: dict[str, str] | None = None) -> str:
         return t("report.line_already", file=r.file, status=t("status.already_loaded"), batch=r.batch_id,
                  when=t("report.loaded_when", at=when(r.loaded_at)) if r.loaded_at else "",
                  profile=profile_label(r.profile, names or {}))
-    counts = {part: t(f"report.n_{part}_one" if n == 1 and i18n.has(f"report.n_{part}_one") else f"report.n_{part}",
-                      n=f"{n:,}") for part, n in
+    counts = {part: tn(f"report.n_{part}", n) for part, n in
               (("loaded", r.rows_loaded), ("rejected", r.rows_rejected), ("summary", r.rows_summary),
                ("superseded", r.rows_superseded))}
     line = t("report.line", file=r.file, status=t(f"status.{r.status}"), profile=profile_label(r.profile, names or {}),
