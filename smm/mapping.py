@@ -6,12 +6,14 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
 import duckdb
 
+from smm.fmt import local_time
 from smm.profiles import Profile, profile_from_dict
 from smm.schema import AUX_TABLES, FIELD_KINDS, METRICS
 
@@ -101,16 +103,14 @@ def saved_formats(con: duckdb.DuckDBPyConnection) -> list[tuple[Profile, object,
     return [(profile_from_dict(json.loads(d), user_defined=True), at, n) for d, at, n in rows]
 
 
-def saved_formats_table(saved: list[tuple[Profile, object, int]], lang: str, when=None) -> pd.DataFrame:
+def saved_formats_table(saved: list[tuple[Profile, object, int]], lang: str,
+                        when: Callable[[object], str] = local_time) -> pd.DataFrame:
     """The saved formats (`saved_formats()`) for the Data page, in the user's language: name, platform, kind, each
     mapped column (`header → field`, in the file's order of mapping), files loaded with it, when saved (`when`: a
-    time as the viewer reads it, ui.when; else as stored), and its id."""
+    time as the viewer reads it: ui.when; by default as stored), and its id."""
     import pandas as pd
 
-    from smm.fmt import local_time
     from smm.i18n import field_label, platform_label, t
-
-    when = when or local_time
 
     rows = [{t("formats.name", lang): p.label(lang),
              t("formats.platform", lang): platform_label(p.platform, lang) if p.platform else "—",
