@@ -1,6 +1,13 @@
-"""Every user-facing string in zh-CN and en; `t(key, lang, **fmt)` looks one up."""
+"""Every user-facing string in zh-CN and en; `t(key, lang, **fmt)` looks one up.
+
+A count's noun agrees with it where English needs that: `{n:row|rows}` reads "1 row", "0 rows", "1,234 rows"
+(the count as given, a space, then the singular for a count of one, else the plural; the words may be several,
+`{n:row has|rows have}`). Chinese needs none of this and writes `{n} 行`.
+"""
 
 from __future__ import annotations
+
+import string
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -68,9 +75,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.profile": ("文件格式", "File format"),
     "data.profile_auto": ("自动识别", "Detect automatically"),
     "data.as_of": ("快照/无日期文件的日期", "Date for snapshots / undated files"),
-    "data.as_of_help": ("累计型导出（创作者中心、笔记列表等）是截至某日的快照；文件里没有写明日期时用这个日期。",
-                        "Cumulative exports (creator centres, note lists) are snapshots as of a date; used when "
-                        "the file does not state it."),
+    "data.as_of_help": ("累计型导出（创作者中心、笔记列表等）是截至某日的快照；没有日期列的汇总报表（如千川按计划汇总）"
+                        "的数记在一天（时段的最后一天）。文件里和文件名中都没有写明日期时用这个日期。",
+                        "Cumulative exports (creator centres, note lists) are snapshots as of a date; a summary "
+                        "report with no date column (a Qianchuan report by plan) is dated one day, its period's "
+                        "last. Used when neither the file nor its name states the date."),
     "data.on_invalid": ("有无效行时", "When some rows are invalid"),
     "data.on_invalid.reject": ("整个文件都不载入", "Load nothing"),
     "data.on_invalid.load_valid": ("只载入有效行", "Load the valid rows"),
@@ -80,11 +89,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.delete": ("删除所选批次", "Delete selected batch"),
     "data.delete_pick": ("选择要删除的批次", "Batch to delete"),
     "data.delete_confirm": ("将删除批次 #{batch}（{file}）载入的 {rows} 行，及其对汇总的全部影响。重新上传该文件即可恢复。",
-                            "This removes the {rows} rows batch #{batch} ({file}) loaded, and all they added to the "
-                            "totals. Uploading the file again brings them back."),
+                            "This removes batch #{batch} ({file}) and the {rows:row|rows} it loaded, with all it added to "
+                            "the totals. Uploading the file again brings it back."),
     "data.delete_yes": ("确认删除", "Delete"),
     "data.deleted": ("批次 #{batch}（{file}）已删除，它载入的 {rows} 行已移除。",
-                     "Batch #{batch} ({file}) deleted: the {rows} rows it loaded are gone."),
+                     "Batch #{batch} ({file}) deleted: {rows:row|rows} removed."),
     "data.templates": ("模板下载", "Templates"),
     "data.fx": ("汇率（1 单位 = ? 人民币）", "Exchange rates (CNY per unit)"),
     "data.fx_save": ("保存汇率", "Save rates"),
@@ -93,15 +102,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "data.no_history": ("还没有载入任何文件。", "Nothing loaded yet."),
     "data.mapping": ("无法识别的格式：请为每一列指定字段", "Unknown format: map each column to a field"),
     "data.mapping_platform": ("平台", "Platform"),
-    "data.load_valid_now": ("只载入其余 {n} 行有效数据", "Load the {n} valid rows only"),
-    "data.load_valid_now_one": ("只载入其余 1 行有效数据", "Load the 1 valid row only"),
+    "data.load_valid_now": ("只载入其余 {n} 行有效数据", "Load the {n:valid row|valid rows} only"),
     "data.mapping_platform_pick": ("选择平台", "Choose a platform"),
     "data.mapping_need_platform": ("请选择这个文件来自哪个平台（或把某一列指定为「平台」）再保存。",
                                    "Choose the platform this file comes from (or map a column to Platform) "
                                    "before saving."),
     "data.mapping_suggested": ("已按表头（和日期列的数值）为 {of} 列中的 {n} 列预选了字段：保存前请逐一核对。",
-                               "{n} of {of} columns are pre-filled from their headers (and a date column's "
-                               "values): check each before saving."),
+                               "Pre-filled from their headers (and a date column's values): {n} of {of:column|columns}. "
+                               "Check each before saving."),
     "data.mapping_kind": ("数据类型", "Kind of data"),
     "data.mapping_name": ("保存为新格式（名称）", "Save as a new format (name)"),
     "data.mapping_save": ("保存格式并载入", "Save format and load"),
@@ -162,12 +170,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "report.loaded_when": ("（{at} 载入）", " (loaded {at})"),
     "report.line": ("{file}：{status} · 格式 {profile} · {loaded} · {rejected} · {summary} · {superseded}",
                     "{file}: {status} · format {profile} · {loaded} · {rejected} · {summary} · {superseded}"),
-    # the counts of report.line, each with its noun in the number it agrees with (tn)
-    "report.n_loaded": ("载入 {n} 行", "{n} rows loaded"),
-    "report.n_loaded_one": ("载入 {n} 行", "{n} row loaded"),
+    # the counts of report.line, each with its noun agreeing with it
+    "report.n_loaded": ("载入 {n} 行", "{n:row|rows} loaded"),
     "report.n_rejected": ("拒绝 {n} 行", "{n} rejected"),
-    "report.n_summary": ("合计行 {n} 行", "{n} summary rows skipped"),
-    "report.n_summary_one": ("合计行 {n} 行", "{n} summary row skipped"),
+    "report.n_summary": ("合计行 {n} 行", "{n:summary row|summary rows} skipped"),
     "report.n_superseded": ("替换 {n} 行", "{n} replaced"),
     "report.dates": (" · 日期 {dmin} – {dmax}", " · dates {dmin} – {dmax}"),
     "report.counts_column": ("列", "Column"),
@@ -197,9 +203,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.line_too_long": ("{file}：第 {row} 行超过 2 MB", "{file}: row {row} is longer than 2 MB"),
     "err.unclosed_quote": ("{file}：第 {row} 行引号未闭合", "{file}: unclosed quote at row {row}"),
     "err.ragged": ("{file}：第 {row} 行列数与表头不符（共 {count} 行）",
-                   "{file}: row {row} has a different number of cells than the header ({count} rows)"),
+                   "{file}: row {row} has a different number of cells than the header ({count:row|rows})"),
     "err.ragged_width": ("{file}：第 {row} 行有 {found} 列，表头有 {expected} 列（这样的行共 {count} 行）",
-                         "{file}: row {row} has {found} cells where the header has {expected} ({count} rows like "
+                         "{file}: row {row} has {found:cell|cells} where the header has {expected} ({count:row|rows} like "
                          "it)"),
     "err.duplicate_header": ("{file}：表头「{column}」重复", "{file}: header {column!r} appears twice"),
     "err.bad_filename": ("文件名不合法：{file}", "invalid file name: {file}"),
@@ -295,11 +301,35 @@ def normalize_lang(lang: str | None) -> str:
     return "en" if lang.startswith("en") else "zh" if lang.startswith("zh") else DEFAULT_LANG
 
 
+class _Counts(string.Formatter):
+    """str.format, and `{n:one|many}`: the count, then the words that agree with it (see the module's docstring)."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" not in format_spec:
+            return super().format_field(value, format_spec)
+        one, many = format_spec.split("|", 1)
+        return f"{value} {one if is_one(value) else many}"
+
+
+_COUNTS = _Counts()
+
+
+def is_one(value: object) -> bool:
+    """Whether a count (a number, or a number formatted as text: "1", "1,234") is one."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return value == 1
+    return str(value).strip() == "1"
+
+
 def t(key: str, lang: str = DEFAULT_LANG, /, **fmt: object) -> str:
     """Translate `key`; a missing key raises (tests catch it) rather than showing a raw id."""
     zh, en = MESSAGES[key]
     text = en if normalize_lang(lang) == "en" else zh
-    return text.format(**fmt) if fmt else text
+    if not fmt:
+        return text
+    return _COUNTS.vformat(text, (), fmt) if "|" in text else text.format(**fmt)
 
 
 def has(key: str) -> bool:
@@ -307,10 +337,8 @@ def has(key: str) -> bool:
 
 
 def tn(key: str, n: int, lang: str = DEFAULT_LANG, /, **fmt: object) -> str:
-    """`key` for a count `n` (given as {n}, with thousands separators): `key_one` for 1 where there is one (it holds
-    the English singular, "1 row loaded"; Chinese reads the same either way)."""
-    one = f"{key}_one"
-    return t(one if n == 1 and one in MESSAGES else key, lang, n=f"{n:,}", **fmt)
+    """`key` for a count `n`, given as {n} with thousands separators (its noun agrees through `{n:one|many}`)."""
+    return t(key, lang, n=f"{n:,}", **fmt)
 
 
 def reason_text(code: str, lang: str) -> str:

@@ -735,7 +735,8 @@ def _plan(con, raw: readers.RawTable, match: Match, opts: LoadOptions, filename:
         as_of, src = today, "today"
     needs_as_of = p.kind == "snapshot" or (p.kind == "daily" and not ({"date", "period_start"} & set(match.mapping)))
     if needs_as_of:
-        report.notes.append((f"ingest.note_as_of.{src}", {"date": as_of.isoformat()}))
+        note = "note_as_of" if p.kind == "snapshot" else "note_undated"
+        report.notes.append((f"ingest.{note}.{src}", {"date": as_of.isoformat()}))
     currency = match.header_currency or p.currency or "CNY"
     money = {"spend", "revenue", "fee", "planned", "amount"} & set(match.mapping)
     if money and not match.header_currency and "currency" not in match.mapping and not p.currency:

@@ -109,7 +109,8 @@ def test_upload_shows_the_report_reruns_do_not_ingest_again_and_the_overview_fol
     ("zh", "载入 1 行 · 拒绝 0 行 · 合计行 1 行 · 替换 0 行", "载入 2 行 · 拒绝 0 行 · 合计行 0 行 · 替换 0 行"),
 ])
 def test_the_reports_counts_agree_with_their_numbers(sample_db, lang, one, two):
-    """A file of one row and a totals row read "1 rows loaded · … · 1 summary rows skipped" in English."""
+    """A file of one row and a totals row read "1 row loaded · … · 1 summary row skipped" in English (it read "1 rows
+    loaded · … · 1 summary rows skipped")."""
     at = data_page(lang)
     one_row = ["linkedin", "2026-11-16", "Hiring", "1,234.50", "10,000", "100"]     # a grain key of its own
     upload(at, ("one.csv", csv_bytes(GENERIC, [one_row, ["Total", "", "", "1,234.50", "10,000", "100"]])),
@@ -422,6 +423,28 @@ def test_a_snapshot_files_date_says_where_it_came_from_in_the_users_language(sam
     named = [c.value for c in at.caption if "2026-11-22" in c.value]
     assert named == ["· " + i18n.t("ingest.note_as_of.filename", lang, date="2026-11-22")]
     assert ("文件名中的日期" if lang == "zh" else "the date in the file name") in named[0]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_report_with_no_date_column_says_which_day_its_rows_are_dated(sample_db, lang):
+    """A 千川 report summed by plan over a week has no 日期 column: it loads (it went to the mapping step), and the
+    report says every row is dated one day and where that day came from, not that it is a snapshot."""
+    header = ["计划名称", "消耗", "展示数", "点击数", "成交订单数", "成交订单金额", "支付ROI"]
+    rows = [["千川-精华", "6,011.21", "15.39万", "2,493", "97", "22,363.75", "3.72"]]
+    at = upload(data_page(lang), ("千川计划_2026-11-16_2026-11-22.csv", csv_bytes(header, rows)))
+    named = [c.value for c in at.caption if "2026-11-22" in c.value]
+    assert named == ["· " + i18n.t("ingest.note_undated.filename", lang, date="2026-11-22")], \
+        [c.value for c in at.caption]
+    assert ("文件名中的日期" if lang == "zh" else "the date in the file name") in named[0]
+    assert ("快照" if lang == "zh" else "snapshot") not in named[0]
+    assert not at.error
+    # the only warning is the delete's confirmation, offered for the newest batch: this file's one row
+    batch = store_of(sample_db).execute("SELECT max(batch_id) FROM load_batches").fetchall()[0][0]
+    assert [w.value for w in at.warning] == [i18n.t("data.delete_confirm", lang, batch=batch,
+                                                    file="千川计划_2026-11-16_2026-11-22.csv", rows="1")]
+    assert lang == "zh" or "the 1 row it loaded" in at.warning[0].value
+    assert any("千川计划" in s and "qianchuan_ads" in s and i18n.tn("report.n_loaded", 1, lang) in s
+               for s in texts(at, "success")), texts(at, "success")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -495,7 +495,7 @@ def test_history_lists_the_loaded_files_and_deletes_one_batch_with_exactly_its_r
     assert weibo["profile_name"] == next(p.label("en") for p in builtin_profiles() if p.id == "generic_facts")
     text = smm("history", "--db", db).stdout.splitlines()
     assert len(text) == 3 and text[0].lstrip().startswith(f"#{listed[0]['batch_id']}")
-    assert "bad.csv" in text[0] and "1 rows" in text[0] and "1 rejected" in text[0]
+    assert "bad.csv" in text[0] and "1 row " in text[0] and "1 rejected" in text[0]
     assert "Weibo" in text[2] and "2026-03-02 – 2026-03-03" in text[2]
     zh = smm("history", "--db", db, "--lang", "zh").stdout.splitlines()
     assert "已载入" in zh[2] and "微博" in zh[2] and "载入 2 行" in zh[2]

@@ -438,6 +438,40 @@ def test_qianchuan_gb18030_wan_values_and_thousands(con):
     ]
 
 
+QIANCHUAN_BY_PLAN = ["计划名称", "消耗", "展示数", "点击数", "成交订单数", "成交订单金额", "支付ROI", "新增关注数",
+                     "点赞数", "评论数", "分享数"]   # the issue's 千川 header list: a report summed over a period
+QIANCHUAN_BY_PLAN_ROWS = [
+    ["千川-精华", "6,011.21", "15.39万", "2,493", "97", "22,363.75", "3.72", "35", "210", "12", "8"],
+    ["千川-防晒", "987.00", "98,765", "1,600", "60", "13,572.00", "13.75", "5", "40", "2", "1"],
+    ["合计", "6,998.21", "25.27万", "4,093", "157", "35,935.75", "5.13", "40", "250", "14", "9"],
+]
+
+
+@pytest.mark.parametrize(("name", "opts", "date", "note"), [
+    ("千川计划数据_2026-11-16_2026-11-22.csv", {}, D(2026, 11, 22), "ingest.note_undated.filename"),
+    ("千川计划数据.csv", {"as_of": D(2026, 11, 29)}, D(2026, 11, 29), "ingest.note_undated.user"),
+    ("千川计划数据.csv", {}, TODAY, "ingest.note_undated.today"),
+])
+def test_a_qianchuan_report_with_no_date_column_is_dated_one_day_and_says_where_from(con, name, opts, date, note):
+    """千川's report by plan over a period has no 日期 column: it is recognised (it went to the mapping step), every
+    row dated the period's last day, from the file name, the date given, or (said so) the upload day."""
+    raw = [dict(zip(QIANCHUAN_BY_PLAN, r, strict=True)) for r in QIANCHUAN_BY_PLAN_ROWS if r[0] != "合计"]
+    r = loaded(con, csv_bytes(QIANCHUAN_BY_PLAN, QIANCHUAN_BY_PLAN_ROWS, encoding="gb18030"), name, **opts)
+    assert (r.profile, r.rows_loaded, r.rows_summary) == ("qianchuan_ads", 2, 1)
+    assert (note, {"date": date.isoformat()}) in r.notes
+
+    def num(v: str) -> float:
+        v = v.replace(",", "")
+        return round(float(v[:-1]) * 10_000 if v.endswith("万") else float(v), 6)
+
+    want = sorted((date, x["计划名称"], num(x["消耗"]), num(x["展示数"]), num(x["点击数"]), num(x["成交订单数"]),
+                   num(x["成交订单金额"]), num(x["新增关注数"]), num(x["点赞数"])) for x in raw)
+    got = facts(con, r.batch_id, "date, campaign, spend, impressions, clicks, orders, revenue, follows, likes")
+    assert sorted((*g[:2], *(round(v, 6) for v in g[2:])) for g in got) == want
+    words = i18n.t(note, "en", date=date.isoformat())
+    assert "no date column" in words and date.isoformat() in words
+
+
 def test_wechat_10wan_plus_reads_are_a_flagged_lower_bound(con):
     data = xlsx_bytes(
         [
@@ -929,7 +963,7 @@ def test_rows_of_one_key_in_one_file_are_summed_into_one_row_and_replaced_togeth
     [(stored_notes,)] = con.execute("SELECT notes FROM load_batches WHERE batch_id = ?", [r1.batch_id]).fetchall()
     assert stored_notes.endswith(f"; {merged[0]}:{merged[1]}")   # after the currency note
     text = i18n.t(merged[0], "en", **merged[1])
-    assert text.startswith("1 rows had the same key") and text.endswith("2 rows stored")
+    assert text.startswith("1 row was summed into another row") and text.endswith("2 rows stored")
     assert facts(con, r1.batch_id, "src_row, date, spend, impressions, clicks, flags") == [
         (2, D(2026, 3, 2), 3.5, 100100.0, 7.0, "impressions:lower_bound"),
         (3, D(2026, 3, 3), 7.0, 50.0, 1.0, None),

@@ -7,17 +7,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "budget.tab.plan": ("预算计划：上传、编辑、版本", "Plan: upload, edit, versions"),
     # window and as-of
     "budget.period": ("预算周期", "Budget period"),
-    "budget.period.option": ("{start} 至 {end}（{days} 天）", "{start} to {end} ({days} days)"),
+    "budget.period.option": ("{start} 至 {end}（{days} 天）", "{start} to {end} ({days:day|days})"),
     "budget.period.custom": ("自定义日期范围…", "Custom date range…"),
     "budget.window": ("日期范围", "Date range"),
     "budget.as_of": ("截至日期", "As of"),
     "budget.as_of_help": ("进度按截至这一天的实际花费计算。默认 = 数据中的最后一天。",
                           "Pacing counts actual spend up to this day. Default: the last date with data."),
     "budget.as_of_last": ("进度截至 {asof}（数据中的最后一天）· 周期 {start} 至 {end}，共 {days} 天。",
-                          "Pacing as of {asof} (the last date with data) · period {start} to {end}, {days} days."),
+                          "Pacing as of {asof} (the last date with data) · period {start} to {end}, {days:day|days}."),
     "budget.as_of_set": ("进度截至 {asof}（手动设置；数据截至 {last}）· 周期 {start} 至 {end}，共 {days} 天。",
                          "Pacing as of {asof} (set by you; data runs to {last}) · period {start} to {end}, "
-                         "{days} days."),
+                         "{days:day|days}."),
     "budget.missing_fx": ("以下币种没有汇率，相关预算/花费未计入：{currencies}。请在「数据」页补充汇率。",
                           "No exchange rate for {currencies}: those plans and costs are left out. Add rates on "
                           "the Data page."),
@@ -113,7 +113,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "budget.wi.intro": (
         "为一个与 {start} 至 {end} 同样长度（{days} 天）的周期分配付费投放预算，初始值为该周期的付费投放计划。"
         "每个平台的效果按自己的历史周数据（每周花费 vs 转化/成交）拟合的饱和曲线推算；金额单位 {cur}。",
-        "Allocate the paid budget of a period as long as {start} to {end} ({days} days), starting at that "
+        "Allocate the paid budget of a period as long as {start} to {end} ({days:day|days}), starting at that "
         "period's paid-ads plan. Each platform's outcome comes from a saturating curve fitted on its own weekly "
         "history (spend vs conversions / revenue); amounts in {cur}."),
     "budget.wi.objective": ("优化目标", "Optimise for"),
@@ -247,7 +247,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "deleted row is stored as 0)."),
     "budget.plan.save": ("保存为新版本", "Save as a new version"),
     "budget.plan.saved": ("已保存为版本 #{batch}：修改/新增 {changed} 行，删除 {removed} 行。",
-                          "Saved as version #{batch}: {changed} rows changed or added, {removed} deleted."),
+                          "Saved as version #{batch}: {changed:row|rows} changed or added, {removed} deleted."),
     "budget.plan.no_change": ("没有修改，未创建新版本。", "Nothing changed; no new version."),
     "budget.plan.invalid_rows": ("第 {rows} 行不完整或无效（日期、平台、类别、金额 ≥ 0、币种都必须填写，结束日期不早于开始日期）。",
                                  "Rows {rows} are incomplete or invalid (dates, platform, category, amount ≥ 0 "

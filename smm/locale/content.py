@@ -33,24 +33,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "content.scope_note.lifetime": (
         "**生命周期数据**：{start} – {end} 发布的 {posts} 条内容，累计到 {end}。其中 {cumulative} 条来自累计型导出"
         "（创作者中心、蒲公英、星图等），取 {end} 当天或之前的最近一次快照（{snapshot}）。",
-        "**Lifetime figures**: {posts} posts published {start} – {end}, counted up to {end}. {cumulative} of them "
+        "**Lifetime figures**: {posts:post|posts} published {start} – {end}, counted up to {end}. {cumulative} of them "
         "come from cumulative exports (creator centers, Pugongying, Xingtu …): their latest snapshot on or before "
         "{end} is used ({snapshot}).",
     ),
     "content.scope_note.weekly": (
         "**本期增量**：{posts} 条内容在 {start} – {end} 的新增。累计型导出按每周快照之差计算；其中 {first} 条内容"
         "的首次快照落在本期，按整条计入（含快照前的累计）。最近快照：{snapshot}。",
-        "**Gains in the period**: what {posts} posts added between {start} and {end}. Cumulative exports are "
-        "turned into weekly differences between snapshots; {first} posts had their first snapshot in this period "
+        "**Gains in the period**: what {posts:post|posts} added between {start} and {end}. Cumulative exports are "
+        "turned into weekly differences between snapshots; {first:post|posts} had their first snapshot in this period "
         "and count whole (including what they had before it). Latest snapshot: {snapshot}.",
     ),
     "content.er_coverage": (
         "互动率（基数：{base}）只对 {n} / {total} 条内容有定义：其余内容的导出里没有{base}。",
-        "ER (base: {base}) is defined for {n} of {total} posts: the others' exports have no {base}.",
+        "ER (base: {base}) is defined for {n} of {total:post|posts}: the others' exports have no {base}.",
     ),
     "content.few_posts": (
         "本期只有 {n} 条内容：条数少时中位数不稳定，比较形式和发布时间时建议放宽日期范围。",
-        "Only {n} posts in this period: medians of few posts are noisy. Widen the date range to "
+        "Only {n:post|posts} in this period: medians of few posts are noisy. Widen the date range to "
         "compare forms and publish times.",
     ),
     "content.range.4w": ("最近 4 周（{start} – {end}）", "Last 4 weeks ({start} – {end})"),
@@ -69,17 +69,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "**{platform}**：{best}{metric}帖均中位数 **{best_value}**，{other} {other_value}，"
         "高出 **{factor}**（{best_n} 条 vs {other_n} 条）",
         "**{platform}**: {best} median {metric} per post **{best_value}** vs {other} "
-        "{other_value} — **{factor}** ({best_n} vs {other_n} posts)",
+        "{other_value} — **{factor}** ({best_n} vs {other_n:post|posts})",
     ),
     "content.headline_cost": (
         "**{platform}**：{best}{metric}帖均中位数 **{best_value}**，{other} {other_value}，"
         "低 **{factor}**（{best_n} 条 vs {other_n} 条）",
         "**{platform}**: {best} median {metric} per post **{best_value}** vs {other} "
-        "{other_value} — **{factor}** cheaper ({best_n} vs {other_n} posts)",
+        "{other_value} — **{factor}** cheaper ({best_n} vs {other_n:post|posts})",
     ),
     "content.no_headline": (
         "没有哪个平台有两种形式各 {n} 条以上带{metric}的内容，暂不比较。",
-        "No platform has two forms with at least {n} posts reporting {metric}: nothing to compare yet.",
+        "No platform has two forms with at least {n:post|posts} reporting {metric}: nothing to compare yet.",
     ),
     "content.chart_forms_title": (
         "每条内容的{metric}中位数（柱）与{pooled}（短线）",
@@ -106,7 +106,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "从上到下第一条命中的规则生效。共 {themed} / {total} 条内容有主题。",
         "Posts whose export carries a theme keep it ({export}); the others are themed from "
         "their title by the keyword rules below, the first matching rule (top to bottom) wins. "
-        "{themed} of {total} posts have a theme.",
+        "{themed} of {total:post has|posts have} a theme.",
     ),
     "content.rules": ("主题规则（关键词 → 主题）", "Theme rules (keywords → theme)"),
     "content.rules_help": (
@@ -162,7 +162,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "content.bottom_n": ("最差的 {n} 条（按{metric}）", "Worst {n} by {metric}"),
     "content.ranked_of": (
         "{n} 条内容曝光 ≥ {min} 且有{metric}，参与排名。",
-        "{n} posts with exposure ≥ {min} and a value for {metric} are ranked.",
+        "Ranked: {n:post|posts} with exposure ≥ {min} and a value for {metric}.",
     ),
     "content.table_present": (
         "演示模式显示 {shown} 个关键列（共 {all} 列；退出演示模式可看全部）。",
@@ -193,14 +193,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "按导出中的发布时间（导出所用时区）。灰色虚线格的内容少于 {n} 条，只显示条数，不作评价；"
         "空白格没有内容。",
         "By the publish time in the export (the export's time zone). Grey "
-        "dashed cells have fewer than {n} posts: they show the count only and are not rated; "
+        "dashed cells have fewer than {n:post|posts}: they show the count only and are not rated; "
         "blank cells have no posts.",
     ),
     "content.best_slot": ("**{platform}** 最佳时段：{slots}", "**{platform}** best slots: {slots}"),
-    "content.slot": ("{day} {start}–{end}（{value}，{n} 条）", "{day} {start}–{end} ({value}, {n} posts)"),
+    "content.slot": ("{day} {start}–{end}（{value}，{n} 条）", "{day} {start}–{end} ({value}, {n:post|posts})"),
     "content.no_slot": (
         "{platform} 还没有哪个时段达到 {n} 条内容：扩大日期范围或加大时段长度。",
-        "No slot on {platform} has {n} posts yet: widen the date range or use longer hour blocks.",
+        "No slot on {platform} has {n:post|posts} yet: widen the date range or use longer hour blocks.",
     ),
     "content.weekday": ("星期", "Weekday"),
     "content.hour": ("发布时刻", "Hour published"),

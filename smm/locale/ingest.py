@@ -15,8 +15,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "ingest.note_merged": (
         "{rows} 行与本文件中另一行的键相同（同一平台、同一对象、同一日期），数值已相加：实际存入 {stored} 行",
-        "{rows} rows had the same key as another row of this file (same platform, item and date) and were summed "
-        "into it: {stored} rows stored",
+        "{rows:row was|rows were} summed into another row of this file with the same key (same platform, item and "
+        "date): {stored:row|rows} stored",
     ),
     # the load history's kind column (short: a table cell on a projector)
     "formats.platform": ("平台", "Platform"),
@@ -33,7 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kind.kol_roster": ("达人名单", "KOL roster"),
     "kind.budget_plan": ("预算计划", "Budget plan"),
     "kind.other_costs": ("其他费用", "Other costs"),
-    "history.rows": ("载入 {rows} 行", "{rows} rows"),
+    "history.rows": ("载入 {rows} 行", "{rows:row|rows}"),
     "history.rejected": ("拒绝 {n} 行", "{n} rejected"),
     # column labels of the load history that smm.i18n.field_label looks up as field.<column>
     "field.rows_summary": ("合计行", "Summary rows"),
@@ -51,7 +51,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         f"ingest.note_year.{k}": (
             f"{{rows}} 行的日期没有写年份（如 August 31、08-06）：年份取自{zh}（{{date}}），"
             "取不晚于该日期的最近一年",
-            f"{{rows}} rows have dates without a year (e.g. August 31, 08-06): the year comes from {en} "
+            f"{{rows:row has|rows have}} dates without a year (e.g. August 31, 08-06): the year comes from {en} "
             "({date}), each date taken as the latest one on or before it",
         )
         for k, (zh, en) in _FROM.items()
@@ -61,6 +61,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         f"ingest.note_as_of.{k}": (f"快照日期 {{date}}（取自{zh}）", f"snapshot date {{date}} (from {en})")
         for k, (zh, en) in _FROM.items() if k != "today"
     },
+    # A daily report with no date column (a summary over a period): every row is dated one day.
+    **{
+        f"ingest.note_undated.{k}": (f"文件没有日期列：每行的数记在 {{date}}（取自{zh}）",
+                                     f"the file has no date column: every row's figures are dated {{date}} (from {en})")
+        for k, (zh, en) in _FROM.items() if k != "today"
+    },
+    "ingest.note_undated.today": (
+        "文件没有日期列，也没有写明日期：每行的数记在今天（{date}）。若数据属于别的日子或时段，请删除此批次，"
+        "在「快照/无日期文件的日期」填写那一天（时段的最后一天）后重新上传",
+        "the file has no date column and states no date: every row's figures are dated today ({date}). If they "
+        "belong to another day or period, delete this batch and upload the file again with that day (a period's "
+        "last day) under “Date for snapshots / undated files”",
+    ),
     "ingest.note_as_of.today": (
         "快照日期 {date}：文件里没有写日期，取今天的日期。若数据截至别的日子，请删除此批次，"
         "在「快照/无日期文件的日期」填写那一天后重新上传",

@@ -6,7 +6,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                   "No KOL data for these filters (no KOL post data and no KOL fees). Widen the date range or "
                   "platforms."),
     "kol.short_range": ("达人作品的表现会持续数周累积，所选日期范围只有 {days} 天。", "KOL posts keep collecting "
-                        "results for weeks; the date range covers only {days} days."),
+                        "results for weeks; the date range covers only {days:day|days}."),
     "kol.use_all_dates": ("改为整个数据期间（{start} – {end}）", "Use the whole data period ({start} – {end})"),
     "kol.missing_fx": ("以下币种没有汇率，相关达人金额未计入：{currencies}。请在「数据」页补充汇率。",
                        "No exchange rate for {currencies}: those KOL amounts are left out. Add rates on the Data "
@@ -35,7 +35,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "Campaign / content-type filters apply to post data only; fees cannot be split by them and "
                           "stay the KOL's whole fee."),
     "kol.fee_only": ("{n} 位达人在此期间有费用但没有作品数据（{platforms}）：上传他们的作品导出后才能评估。",
-                     "{n} KOLs have fees in this range but no post data ({platforms}): upload their post exports "
+                     "{n:KOL has|KOLs have} fees in this range but no post data ({platforms}): upload their post exports "
                      "to evaluate them."),
     # tiers
     "kol.tier_preset": ("达人分层口径", "KOL tier preset"),
@@ -158,7 +158,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "不足 {min_peers} 人时按同层级跨平台）。得分 = 100 × Σ 权重 × 百分位 ÷ Σ 权重，50 = 组内中间水平。"
                          "有费用但转化/互动为 0 时该成本指标记为最差。缺少数据的指标不计入。",
                          "Method: each metric becomes a percentile among the KOL's tier peers on the same platform "
-                         "(0 = worst in the group, 1 = best; costs: lower is better; fewer than {min_peers} peers → "
+                         "(0 = worst in the group, 1 = best; costs: lower is better; fewer than {min_peers:peer|peers} → "
                          "the tier across platforms). Score = 100 × Σ weight × percentile ÷ Σ weight; 50 = the "
                          "middle of the group. A cost with a fee but zero conversions/interactions ranks worst. "
                          "Metrics without data are left out."),
@@ -197,7 +197,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "- **Follower jump**: the largest rise between two roster snapshots ≥ {jump}, and ≥ {jump_peer} × the "
         "median largest rise of the platform's other KOLs\n"
         "- Peers = the other KOLs on the same platform and tier (the same platform when fewer than {min_peers}); "
-        "ratio rules need ≥ {min_views} views."),
+        "ratio rules need ≥ {min_views:view|views}."),
     "kol.flag.high_er_low_conv": ("互动率远高于同层级但转化很低", "ER far above tier, low conversions"),
     "kol.flag.likes_views": ("点赞/播放异常", "Likes/views outlier"),
     "kol.flag.comments_likes": ("评论相对点赞过少", "Very few comments for the likes"),
@@ -206,16 +206,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                        "ER {er} vs peer median {med} ({ratio}); conversions per 1k views {conv} vs "
                                        "{conv_med}. {scope}"),
     "kol.flag.likes_views.text": ("点赞/播放 = {v}（点赞 {likes}，播放 {views}），同组中位数 {med}（{ratio}）。{scope}",
-                                  "Likes/views = {v} ({likes} likes, {views} views) vs peer median {med} ({ratio}). "
+                                  "Likes/views = {v} ({likes:like|likes}, {views:view|views}) vs peer median {med} ({ratio}). "
                                   "{scope}"),
     "kol.flag.comments_likes.text": ("评论/点赞 = {v}（评论 {comments}，点赞 {likes}），同组中位数 {med}（{ratio}）。{scope}",
-                                     "Comments/likes = {v} ({comments} comments, {likes} likes) vs peer median {med} "
+                                     "Comments/likes = {v} ({comments:comment|comments}, {likes:like|likes}) vs peer median {med} "
                                      "({ratio}). {scope}"),
     "kol.flag.follower_jump.text": ("粉丝 {a} → {b}（{g}），{d1} 至 {d2} 两次名单之间；同平台其他 {n} 位达人的最大增长中位数 {med}。",
                                     "Followers {a} → {b} ({g}) between the rosters of {d1} and {d2}; the platform's "
-                                    "other {n} KOLs grew {med} at most (median)."),
-    "kol.scope.tier": ("同组：同平台同层级 {n} 位达人。", "Peers: {n} KOLs on the same platform and tier."),
-    "kol.scope.platform": ("同组：同平台 {n} 位达人（同层级不足）。", "Peers: {n} KOLs on the same platform (too few in "
+                                    "other {n:KOL|KOLs} grew {med} at most (median)."),
+    "kol.scope.tier": ("同组：同平台同层级 {n} 位达人。", "Peers: {n:KOL|KOLs} on the same platform and tier."),
+    "kol.scope.platform": ("同组：同平台 {n} 位达人（同层级不足）。", "Peers: {n:KOL|KOLs} on the same platform (too few in "
                            "the tier)."),
     # scatter
     "kol.scatter.y": ("效果指标", "Result"),
