@@ -70,6 +70,16 @@ with st.container():     # (always drawn, so that what follows keeps its place w
                     again = dataclasses.replace(r.options, on_invalid="load_valid", lang=L)
                     ui.load_uploads([(r.file, data)], again, user_profiles, replaces=r)
                     st.rerun()
+            # A report with no date column and no period stated: the day it is dated is asked here, where it is said.
+            if r.status == "rejected" and r.options and ui.undated(r) and ui.uploaded(r.file):
+                with st.container(key=f"smm_row_undated_{i}", horizontal=True, vertical_alignment="bottom"):
+                    day = st.date_input(ui.t("data.undated_day"), value=None, key=f"undated_day_{r.sha256}",
+                                        format="YYYY-MM-DD", width=220)
+                    if st.button(ui.t("data.undated_load"), key=f"undated_load_{i}", disabled=day is None,
+                                 icon=":material/event_available:") and (data := ui.uploaded_bytes(r.file, r.sha256)):
+                        again = dataclasses.replace(r.options, as_of=day, period=None, lang=L)
+                        ui.load_uploads([(r.file, data)], again, user_profiles, replaces=r)
+                        st.rerun()
 
 with top:
     if sample.sample_loaded(c):

@@ -97,11 +97,15 @@ def _report_text(r) -> str:
 
 
 def _error_message(e: dict, file: str, lang: str) -> str:
-    """A problem as a sentence naming file, row and column (the Data page's words), in `lang`. A file of no known
-    format keeps the ingest's own message, which says what to do from here (map it on the Data page, or --profile)."""
-    from smm.i18n import error_text
+    """A problem as a sentence naming file, row and column (the Data page's words, or the command line's own where
+    those name a control of the page), in `lang`. A file of no known format keeps the ingest's own message, which
+    says what to do from here (map it on the Data page, or --profile)."""
+    from smm.i18n import error_text, has, t
 
-    return str(e.get("message")) if e.get("code") == "unrecognised" else error_text(e, lang, file)
+    if e.get("code") == "unrecognised":
+        return str(e.get("message"))
+    # (where the Data page's words name its own controls, the command line's name its options)
+    return t(key, lang, file=file) if has(key := f"cli.err.{e.get('code')}") else error_text(e, lang, file)
 
 
 def _problem_lines(r, lang: str = "en", shown: int = 20) -> list[str]:

@@ -214,6 +214,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "err.xml_bomb": ("{file}：XLSX 含有 XML 实体声明，已拒绝", "{file}: XLSX declares XML entities; rejected"),
     "err.excel_unreadable": ("{file}：无法读取该 Excel 文件", "{file}: the Excel file cannot be read"),
     "err.unrecognised": ("{file}：无法识别的导出格式", "{file}: export format not recognised"),
+    "err.undated_no_period": (
+        "{file}：这份报表没有日期列，文件里和文件名中也没有写明时段，无法知道数据属于哪几天。请在下面填写时段的最后一天"
+        "再载入。（以后上传这类报表，可先在「快照/无日期文件的日期」填好，或把时段写进文件名："
+        "…_2026-11-16_2026-11-22.csv。）",
+        "{file}: the report has no date column and states no period (no date-range line, no date in its name), so "
+        "the days its figures belong to are unknown. Give the period's last day below and load it. (For the next "
+        "such report: set “Date for snapshots / undated files” before uploading, or put the period in the file "
+        "name: …_2026-11-16_2026-11-22.csv.)"),
+    "cli.err.undated_no_period": (
+        "{file}：这份报表没有日期列，文件里和文件名中也没有写明时段，无法知道数据属于哪几天。请用 --as-of 给出时段的"
+        "最后一天（或 --period-start 与 --period-end）再载入，或把时段写进文件名：…_2026-11-16_2026-11-22.csv。",
+        "{file}: the report has no date column and states no period (no date-range line, no date in its name), so "
+        "the days its figures belong to are unknown. Load it again with --as-of set to the period's last day (or "
+        "--period-start and --period-end), or put the period in the file name: …_2026-11-16_2026-11-22.csv."),
+    "data.undated_day": ("时段的最后一天", "Last day of the period"),
+    "data.undated_load": ("按这一天载入", "Load dated this day"),
     "err.unknown_profile": ("{file}：未知格式 {profile}", "{file}: unknown format {profile}"),
     "err.profile_mismatch": ("{file}：表头与所选格式 {profile} 不符（缺少：{missing}）",
                              "{file}: the headers do not fit the chosen format {profile} (missing: {missing})"),

@@ -72,9 +72,19 @@ _DATE_RANGE = re.compile(
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
      "november", "december"], 1)}
+# `16 November 2026 - 22 November 2026`, `November 16, 2026 - November 22, 2026` (Google Ads; its commas gone where
+# the line was read as CSV cells, `November 16 2026 - …`), months written out or short (`Nov`, `Sept.`).
 _DATE_RANGE_EN = re.compile(
-    r"(\d{1,2})\s+([A-Za-z]+)\s+(20\d{2})\s*[-–]\s*(\d{1,2})\s+([A-Za-z]+)\s+(20\d{2})"
-    r"|([A-Za-z]+)\s+(\d{1,2}),\s*(20\d{2})\s*[-–]\s*([A-Za-z]+)\s+(\d{1,2}),\s*(20\d{2})")
+    r"(\d{1,2})\s+([A-Za-z]+)\.?\s+(20\d{2})\s*[-–]\s*(\d{1,2})\s+([A-Za-z]+)\.?\s+(20\d{2})"
+    r"|([A-Za-z]+)\.?\s+(\d{1,2}),?\s*(20\d{2})\s*[-–]\s*([A-Za-z]+)\.?\s+(\d{1,2}),?\s*(20\d{2})")
+
+
+_MONTH_WORDS = {**_MONTHS, **{m[:3]: i for m, i in _MONTHS.items()}, "sept": 9}
+
+
+def _month(name: str) -> int:
+    """The number of an English month written out or short (`Nov`, `Sept`); KeyError for any other word."""
+    return _MONTH_WORDS[name.lower()]
 
 
 @dataclass
@@ -184,11 +194,11 @@ def stated_range(preamble: list[str], filename: str) -> tuple[dt.date | None, dt
             g = m.groups()
             try:
                 if g[0]:
-                    a = dt.date(int(g[2]), _MONTHS[g[1].lower()], int(g[0]))
-                    b = dt.date(int(g[5]), _MONTHS[g[4].lower()], int(g[3]))
+                    a = dt.date(int(g[2]), _month(g[1]), int(g[0]))
+                    b = dt.date(int(g[5]), _month(g[4]), int(g[3]))
                 else:
-                    a = dt.date(int(g[8]), _MONTHS[g[6].lower()], int(g[7]))
-                    b = dt.date(int(g[11]), _MONTHS[g[9].lower()], int(g[10]))
+                    a = dt.date(int(g[8]), _month(g[6]), int(g[7]))
+                    b = dt.date(int(g[11]), _month(g[9]), int(g[10]))
                 return a, b, "preamble"
             except (KeyError, ValueError):
                 pass
@@ -236,6 +246,9 @@ class _Plan:
     # Set when the file's date comes from outside its bytes (file name, user): the same bytes stated for
     # another date are another snapshot, not the same file again.
     dedupe_as_of: dt.date | None = None
+    # The period given at upload, else the one a daily report with no date column states (its rows are dated
+    # its last day, and keep the period); (None, None) where none is.
+    period: tuple[dt.date | None, dt.date | None] = (None, None)
 
 
 # smm_text(v) trims (two regex tests) and blanks null tokens. Readers already strip the usual whitespace around
@@ -536,7 +549,7 @@ def _write_daily(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql:
     cols = set(plan.match.mapping)
     platform = _v(cols, "platform", sql.bind(plan.platform))
     currency = f"coalesce({_v(cols, 'currency')}, {sql.bind(plan.currency)})"
-    period = opts.period or (None, None)
+    period = plan.period
     if "date" in cols:
         date = quote_ident("date")
     elif "period_start" in cols and "period_end" in cols:
@@ -721,6 +734,33 @@ _WRITERS = {"daily": _write_daily, "snapshot": _write_snapshot, "kol_roster": _w
 
 # ---------------------------------------------------------------- the pipeline
 
+def _undated(match: Match) -> bool:
+    """A daily report with no date column: a summary over a period (Google Ads without the Day segment, a 千川
+    report by plan). Its rows are dated one day: the last of the period given at upload or stated by the file."""
+    return match.profile.kind == "daily" and not ({"date", "period_start"} & set(match.mapping))
+
+
+def _dated_elsewhere(con, raw: readers.RawTable, match: Match) -> bool:
+    """Whether a column the match leaves unmapped holds dates (nine in ten of its distinct cells read as one, in
+    either day-month order, not counting totals labels and plain numbers, which Excel serials and ids would turn
+    into dates): a daily report
+    whose date column has a header the profile does not know. It is not taken as a summary over a period (every
+    day summed into one): it goes to the mapping step, which suggests that column as the date."""
+    if not _undated(match):
+        return False
+    used = {*match.mapping.values(), *match.checks.values()}
+    for i in range(len(raw.headers)):
+        if i in used:
+            continue
+        n, dated = con.execute(
+            "SELECT count(v), count(coalesce(smm_date(v, 'mdy'), smm_date(v, 'dmy'), smm_date_noyear(v, 2000))) "
+            f"FROM {readers.decoded_values(raw, i)} WHERE NOT smm_is_summary(v) AND "  # noqa: S608
+            r"NOT regexp_full_match(v, '[\d\s.,]+')").fetchall()[0]
+        if n and dated >= max(1, 0.9 * n):
+            return True
+    return False
+
+
 def _plan(con, raw: readers.RawTable, match: Match, opts: LoadOptions, filename: str, report: LoadReport) -> _Plan:
     p = match.profile
     today = opts.today or dt.date.today()
@@ -733,10 +773,21 @@ def _plan(con, raw: readers.RawTable, match: Match, opts: LoadOptions, filename:
         as_of, src = end, source or "preamble"
     else:
         as_of, src = today, "today"
-    needs_as_of = p.kind == "snapshot" or (p.kind == "daily" and not ({"date", "period_start"} & set(match.mapping)))
+    undated = _undated(match)
+    needs_as_of = p.kind == "snapshot" or undated
+    if undated and src == "today":
+        # A report summed over a period: the day it is uploaded says nothing of the days it covers (a week's
+        # report downloaded on Monday would count in the new week). Ask, rather than date it today.
+        report.errors.append({"row": None, "column": None, "code": "undated_no_period",
+                              "message": f"{filename}: the report has no date column and states no period (no "
+                                         "date-range line, no date in its name): give its period's last day "
+                                         "(--as-of, or --period-start and --period-end) and load it again"})
+        report.options = opts       # (to load it again with the day given: pages/data.py)
+        raise _Stop(report)
     if needs_as_of:
         note = "note_as_of" if p.kind == "snapshot" else "note_undated"
         report.notes.append((f"ingest.{note}.{src}", {"date": as_of.isoformat()}))
+    stated = (start, end) if undated and src in ("preamble", "filename") and start else (None, None)
     currency = match.header_currency or p.currency or "CNY"
     money = {"spend", "revenue", "fee", "planned", "amount"} & set(match.mapping)
     if money and not match.header_currency and "currency" not in match.mapping and not p.currency:
@@ -744,7 +795,7 @@ def _plan(con, raw: readers.RawTable, match: Match, opts: LoadOptions, filename:
     as_of_matters = needs_as_of or (p.kind == "kol_roster" and "as_of" not in match.mapping) or (
         p.kind == "other_costs" and "date" not in match.mapping)
     return _Plan(match=match, raw=raw, kind=p.kind, platform=p.platform, as_of=as_of, as_of_source=src,
-                 year=as_of.year, currency=currency,
+                 year=as_of.year, currency=currency, period=opts.period or stated,
                  dedupe_as_of=as_of if as_of_matters and src in ("filename", "user") else None)
 
 
@@ -873,6 +924,8 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
                 return report
         else:
             match = recognise(raw.headers, extra_profiles)
+            if match is not None and _dated_elsewhere(con, raw, match):
+                match = None
             if match is None:
                 report.status = "unrecognised"
                 report.preview = con.execute(

@@ -1208,6 +1208,10 @@ def render_report(r, idx: int, names: dict[str, str] | None = None) -> None:
         at = next((e.get("row") for e in errors if e.get("code") == "unrecognised"), None)
         st.warning(t("report.unrecognised_map", file=r.file, row=at))
         errors = [e for e in errors if e.get("code") != "unrecognised"]
+    elif undated(r):
+        # A step to take as well: the period's last day, asked below the message (pages/data.py). Nothing was read.
+        st.warning(i18n.error_text(next(e for e in errors if e.get("code") == "undated_no_period"), L, r.file))
+        errors = [e for e in errors if e.get("code") != "undated_no_period"]
     elif r.status == "loaded":
         (st.warning if r.rows_rejected else st.success)(line)
     elif r.status == "already_loaded":
@@ -1240,6 +1244,11 @@ def preview_frame(r):
     # An empty cell reads empty (a None drew as the word "None", in either language).
     return pd.DataFrame([["" if v is None else v for v in row] for row in r.preview],
                         columns=[f"{i + 1}. {h}" for i, h in enumerate(r.headers)])
+
+
+def undated(report) -> bool:
+    """Whether a load was refused for want of the day a report with no date column is dated (see ingest._plan)."""
+    return any(e.get("code") == "undated_no_period" for e in report.errors)
 
 
 def uploaded(name: str) -> bool:

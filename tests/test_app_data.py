@@ -448,6 +448,39 @@ def test_a_report_with_no_date_column_says_which_day_its_rows_are_dated(sample_d
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_report_with_no_date_and_no_period_asks_for_its_day_where_it_is_refused(sample_db, lang):
+    """A TikTok campaign report with no date column, no period in it or its name: refused (dated the upload day, a
+    week's figures would land in the wrong week), and the report asks for the period's last day beside the message;
+    given, the same file loads dated that day, and the report says so."""
+    header = ["Campaign name", "Cost", "Impressions", "Clicks (Destination)", "Conversions", "Currency"]
+    rows = [["Spring", "22.5", "1,900", "38", "1", "USD"], ["Autumn", "5", "100", "2", "0", "USD"]]
+    before = store_of(sample_db).execute("SELECT count(*), sum(spend) FROM fact").fetchall()
+    at = upload(data_page(lang), ("tiktok_campaigns.csv", csv_bytes(header, rows)))
+    # a step to take, not a failure: the ask alone (no "0 rows loaded · 0 rejected …" of a file never read)
+    assert not [e for e in at.error if "tiktok_campaigns.csv" in e.value] and not [
+        c for c in at.code if "tiktok_campaigns.csv" in c.value]
+    assert [w.value for w in at.warning if w.value.startswith("tiktok_campaigns.csv")] == [
+        i18n.t("err.undated_no_period", lang, file="tiktok_campaigns.csv")]
+    assert store_of(sample_db).execute("SELECT count(*), sum(spend) FROM fact").fetchall() == before
+    [day] = [d for d in at.date_input if d.label == i18n.t("data.undated_day", lang)]
+    [go] = [b for b in at.button if b.label == i18n.t("data.undated_load", lang)]
+    assert day.value is None and go.disabled      # nothing is guessed
+    day.set_value(D(2026, 11, 22)).run()
+    [go] = [b for b in at.button if b.label == i18n.t("data.undated_load", lang)]
+    assert not go.disabled
+    go.click().run()
+    assert not at.exception
+    assert any("tiktok_campaigns.csv" in s and i18n.tn("report.n_loaded", 2, lang) in s for s in texts(at, "success"))
+    assert ["· " + i18n.t("ingest.note_undated.user", lang, date="2026-11-22")] == [
+        c.value for c in at.caption if "2026-11-22" in c.value]
+    assert not [w for w in at.warning if w.value.startswith("tiktok_campaigns.csv")]
+    assert not [d for d in at.date_input if d.label == i18n.t("data.undated_day", lang)]
+    got = store_of(sample_db).execute("SELECT campaign, date, spend FROM fact WHERE platform = 'tiktok' AND "
+                                      "campaign IN ('Spring', 'Autumn') ORDER BY 1").fetchall()
+    assert got == [("Autumn", D(2026, 11, 22), 5.0), ("Spring", D(2026, 11, 22), 22.5)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_history_names_each_files_kind_in_the_users_language(sample_db, lang):
     at = data_page(lang)
     history = at.dataframe[0].value

@@ -223,7 +223,22 @@ def test_ingest_profile_option_forces_a_format(tmp_path):
     [w] = json_lines(wrong.stdout)
     assert (wrong.returncode, w["status"]) == (1, "rejected")
     assert w["errors"][0]["message"] == (
-        "ads.csv: the headers do not fit the chosen format google_ads (missing: date, spend)")
+        "ads.csv: the headers do not fit the chosen format google_ads (missing: spend)")
+
+
+def test_a_report_with_no_date_and_no_period_asks_for_the_as_of_option(tmp_path):
+    """From cron, an undated report is refused with words that name the options to give (not the Data page's
+    controls), in either language; with --as-of it loads, dated that day."""
+    f = tmp_path / "tiktok_campaigns.csv"
+    f.write_bytes(csv_bytes(["Campaign name", "Cost", "Impressions", "Currency"], [["Spring", "22.5", "1,900", "USD"]]))
+    db = tmp_path / "s.duckdb"
+    for lang in ("en", "zh"):
+        res = smm("ingest", f, "--db", db, "--lang", lang)
+        assert res.returncode == 1 and "--as-of" in res.stdout + res.stderr, res.stdout + res.stderr
+        assert "“" not in res.stdout + res.stderr and "「" not in res.stdout + res.stderr   # no control of the page
+    [o] = json_lines(smm("ingest", f, "--db", db, "--json", "--as-of", "2026-11-22").stdout)
+    assert (o["status"], o["profile"], o["date_min"], o["date_max"]) == ("loaded", "tiktok_ads", "2026-11-22",
+                                                                         "2026-11-22")
 
 
 def test_totals_json_reporting_currency_and_by_currency(tmp_path, files):

@@ -15,7 +15,7 @@ import io
 import pytest
 from ingestkit import TODAY, csv_bytes, facts, load, loaded, note_codes, rejected, xlsx_bytes
 
-from smm import i18n, ingest, store
+from smm import i18n, ingest, mapping, store
 from smm.ingest import LoadOptions
 
 D = dt.date
@@ -450,11 +450,10 @@ QIANCHUAN_BY_PLAN_ROWS = [
 @pytest.mark.parametrize(("name", "opts", "date", "note"), [
     ("千川计划数据_2026-11-16_2026-11-22.csv", {}, D(2026, 11, 22), "ingest.note_undated.filename"),
     ("千川计划数据.csv", {"as_of": D(2026, 11, 29)}, D(2026, 11, 29), "ingest.note_undated.user"),
-    ("千川计划数据.csv", {}, TODAY, "ingest.note_undated.today"),
 ])
 def test_a_qianchuan_report_with_no_date_column_is_dated_one_day_and_says_where_from(con, name, opts, date, note):
     """千川's report by plan over a period has no 日期 column: it is recognised (it went to the mapping step), every
-    row dated the period's last day, from the file name, the date given, or (said so) the upload day."""
+    row dated the period's last day, from the file name or the date given."""
     raw = [dict(zip(QIANCHUAN_BY_PLAN, r, strict=True)) for r in QIANCHUAN_BY_PLAN_ROWS if r[0] != "合计"]
     r = loaded(con, csv_bytes(QIANCHUAN_BY_PLAN, QIANCHUAN_BY_PLAN_ROWS, encoding="gb18030"), name, **opts)
     assert (r.profile, r.rows_loaded, r.rows_summary) == ("qianchuan_ads", 2, 1)
@@ -470,6 +469,77 @@ def test_a_qianchuan_report_with_no_date_column_is_dated_one_day_and_says_where_
     assert sorted((*g[:2], *(round(v, 6) for v in g[2:])) for g in got) == want
     words = i18n.t(note, "en", date=date.isoformat())
     assert "no date column" in words and date.isoformat() in words
+
+
+GADS_NO_DAY = ["Campaign", "Campaign status", "Impr.", "Clicks", "CTR", "Currency code", "Avg. CPC", "Cost",
+               "Conversions", "Cost / conv.", "Conv. value"]
+GADS_NO_DAY_ROWS = [
+    ["Brand Search", "Enabled", "12,345", "678", "5.49%", "USD", "0.45", "305.10", "34.00", "8.97", "2,040.00"],
+    ["Generic Search", "Enabled", "45,000", "1,200", "2.67%", "USD", "0.60", "720.00", "40.00", "18.00", "3,100.00"],
+    ["Total: Account", "", "57,345", "1,878", "3.28%", "USD", "0.55", "1,025.10", "74.00", "13.85", "5,140.00"],
+    ["Total: Search", "", "57,345", "1,878", "3.28%", "USD", "0.55", "1,025.10", "74.00", "13.85", "5,140.00"],
+]
+
+
+@pytest.mark.parametrize("range_line", ["November 16, 2026 - November 22, 2026", "Nov 16, 2026 - Nov 22, 2026"])
+def test_a_google_ads_report_without_the_day_segment_is_the_weeks_figures(con, range_line):
+    """Google Ads' campaign report as it downloads by default has no Day column, only the date-range line above the
+    header (a comma CSV splits it into cells: `November 16` | ` 2026 - November 22` | ` 2026`). It was not
+    recognised; now each campaign's figures are the period's, dated its last day, the period kept."""
+    r = loaded(con, csv_bytes(GADS_NO_DAY, GADS_NO_DAY_ROWS, preamble=("Campaign report", range_line)),
+               "Campaign report.csv")
+    assert (r.profile, r.rows_loaded, r.rows_summary) == ("google_ads", 2, 2)
+    assert ("ingest.note_undated.preamble", {"date": "2026-11-22"}) in r.notes
+    got = facts(con, r.batch_id, "campaign, date, period_start, period_end, currency, impressions, clicks, spend, "
+                                 "conversions, revenue")
+    want = [(x[0], D(2026, 11, 22), D(2026, 11, 16), D(2026, 11, 22), "USD", *(float(x[k].replace(",", ""))
+             for k in (2, 3, 7, 8, 10))) for x in GADS_NO_DAY_ROWS if not x[0].startswith("Total")]
+    assert got == want
+
+
+TIKTOK_NO_DAY = ["Campaign name", "Cost", "Impressions", "Clicks (Destination)", "Conversions", "Currency"]
+TIKTOK_NO_DAY_ROWS = [["Spring", "22.5", "1,900", "38", "1", "USD"], ["Autumn", "5", "100", "2", "0", "USD"]]
+
+
+def test_a_report_with_no_date_column_and_no_period_is_refused_until_its_day_is_given(con):
+    """Dated the day it is uploaded, a week's report downloaded on Monday would count in the new week: with no date
+    column, no date-range line and no date in its name, the file is refused and the report asks for the day."""
+    data = csv_bytes(TIKTOK_NO_DAY, TIKTOK_NO_DAY_ROWS)
+    r = rejected(con, data, "tiktok_campaigns.csv", code="undated_no_period")
+    assert (r.profile, r.status) == ("tiktok_ads", "rejected")
+    for lang in ("zh", "en"):
+        words = i18n.error_text(r.errors[0], lang, r.file)
+        assert words.startswith("tiktok_campaigns.csv") and "2026-11-16_2026-11-22" in words
+    r = loaded(con, data, "tiktok_campaigns.csv", as_of=D(2026, 11, 22))
+    assert ("ingest.note_undated.user", {"date": "2026-11-22"}) in r.notes
+    assert sorted(facts(con, r.batch_id, "campaign, date, period_start, spend, impressions")) == [
+        ("Autumn", D(2026, 11, 22), None, 5.0, 100.0), ("Spring", D(2026, 11, 22), None, 22.5, 1900.0)]
+    # a period given keeps the period (the same bytes for another week are another load, not the same file again)
+    r = loaded(con, data, "tiktok_campaigns.csv", period=(D(2026, 11, 23), D(2026, 11, 29)))
+    assert sorted(facts(con, r.batch_id, "campaign, date, period_start, period_end")) == [
+        ("Autumn", D(2026, 11, 29), D(2026, 11, 23), D(2026, 11, 29)),
+        ("Spring", D(2026, 11, 29), D(2026, 11, 23), D(2026, 11, 29))]
+
+
+@pytest.mark.parametrize("dates", [["2026-11-16", "2026-11-17"], ["11/16/2026", "11/17/2026"], ["Nov 16", "Nov 17"]])
+def test_a_date_column_under_a_header_no_profile_knows_is_not_summed_into_one_day(con, dates):
+    """A TikTok report whose date column is headed `Stat Date` (no profile knows it) is not taken for a report with no
+    date column (its days summed into one): it goes to the mapping step, which suggests that column as the date."""
+    header = ["Campaign name", "Stat Date", "Cost", "Impressions", "Clicks (Destination)", "Currency"]
+    rows = [["Spring", dates[0], "12.5", "1,000", "20", "USD"], ["Spring", dates[1], "10.0", "900", "18", "USD"],
+            ["Total", "", "22.5", "1,900", "38", "USD"]]
+    r = load(con, csv_bytes(header, rows), "tiktok_2026-11-16_2026-11-22.csv")
+    assert r.status == "unrecognised" and r.batch_id is None
+    assert mapping.suggest(r.headers, r.preview).columns.get(1) == "date"
+
+
+def test_a_column_of_plain_numbers_is_not_taken_for_dates(con):
+    """Ids and counts read as Excel serials or yyyymmdd would pass for dates: an undated report with a column of
+    them (here an unmapped `Campaign ID`) still loads as one."""
+    header = ["Campaign ID", *TIKTOK_NO_DAY]
+    rows = [["20261116", *TIKTOK_NO_DAY_ROWS[0]], ["45000", *TIKTOK_NO_DAY_ROWS[1]]]
+    r = loaded(con, csv_bytes(header, rows), "tiktok_2026-11-22.csv")
+    assert r.profile == "tiktok_ads" and r.rows_loaded == 2
 
 
 def test_wechat_10wan_plus_reads_are_a_flagged_lower_bound(con):

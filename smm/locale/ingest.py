@@ -67,13 +67,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      f"the file has no date column: every row's figures are dated {{date}} (from {en})")
         for k, (zh, en) in _FROM.items() if k != "today"
     },
-    "ingest.note_undated.today": (
-        "文件没有日期列，也没有写明日期：每行的数记在今天（{date}）。若数据属于别的日子或时段，请删除此批次，"
-        "在「快照/无日期文件的日期」填写那一天（时段的最后一天）后重新上传",
-        "the file has no date column and states no date: every row's figures are dated today ({date}). If they "
-        "belong to another day or period, delete this batch and upload the file again with that day (a period's "
-        "last day) under “Date for snapshots / undated files”",
-    ),
+    # (a daily report with no date column and no date anywhere is rejected: err.undated_no_period)
     "ingest.note_as_of.today": (
         "快照日期 {date}：文件里没有写日期，取今天的日期。若数据截至别的日子，请删除此批次，"
         "在「快照/无日期文件的日期」填写那一天后重新上传",
