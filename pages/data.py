@@ -75,11 +75,16 @@ with st.container():     # (always drawn, so that what follows keeps its place w
                 with st.container(key=f"smm_row_undated_{i}", horizontal=True, vertical_alignment="bottom"):
                     day = st.date_input(ui.t("data.undated_day"), value=None, key=f"undated_day_{r.sha256}",
                                         format="YYYY-MM-DD", width=220)
-                    if st.button(ui.t("data.undated_load"), key=f"undated_load_{i}", disabled=day is None,
-                                 icon=":material/event_available:") and (data := ui.uploaded_bytes(r.file, r.sha256)):
-                        again = dataclasses.replace(r.options, as_of=day, period=None, lang=L)
-                        ui.load_uploads([(r.file, data)], again, user_profiles, replaces=r)
-                        st.rerun()
+                    # Not disabled while empty: a day typed in is sent when the field loses focus, on the press of
+                    # this button, so a disabled one would need a second click.
+                    go = st.button(ui.t("data.undated_load"), key=f"undated_load_{i}",
+                                   icon=":material/event_available:")
+                if go and day is None:
+                    st.caption(ui.t("data.undated_pick"))
+                elif go and (data := ui.uploaded_bytes(r.file, r.sha256)):
+                    again = dataclasses.replace(r.options, as_of=day, period=None, lang=L)
+                    ui.load_uploads([(r.file, data)], again, user_profiles, replaces=r)
+                    st.rerun()
 
 with top:
     if sample.sample_loaded(c):

@@ -230,6 +230,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--period-start and --period-end), or put the period in the file name: …_2026-11-16_2026-11-22.csv."),
     "data.undated_day": ("时段的最后一天", "Last day of the period"),
     "data.undated_load": ("按这一天载入", "Load dated this day"),
+    "data.undated_pick": ("请先选择时段的最后一天。", "Choose the period's last day first."),
     "err.unknown_profile": ("{file}：未知格式 {profile}", "{file}: unknown format {profile}"),
     "err.profile_mismatch": ("{file}：表头与所选格式 {profile} 不符（缺少：{missing}）",
                              "{file}: the headers do not fit the chosen format {profile} (missing: {missing})"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import tomllib
@@ -645,6 +646,40 @@ def test_a_file_rejected_for_one_row_loads_its_other_rows_with_a_click(own_serve
                            "USING (batch_id) WHERE b.file_name = ?", [path.name]).fetchall() == [(2, 2000.5, 42000.0)]
         assert con.execute("SELECT rows_loaded, rows_rejected FROM load_batches WHERE file_name = ?",
                            [path.name]).fetchall() == [(2, 1)]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_report_with_no_date_loads_once_its_day_is_typed_and_the_button_pressed(own_server, page, tmp_path, lang):
+    """A TikTok campaign report with no date column and no period anywhere is refused with the ask beside it; the day
+    typed into the field and the button pressed at once (the field sends its value as it loses focus, on that press)
+    load it in one click, dated that day."""
+    from smm import store
+
+    path = tmp_path / "tiktok_campaigns.csv"
+    path.write_bytes(csv_bytes(["Campaign name", "Cost", "Impressions", "Clicks (Destination)", "Currency"],
+                               [["Spring", "22.5", "1,900", "38", "USD"], ["Autumn", "5", "100", "2", "USD"]]))
+    page.goto(f"{own_server.url}/data?lang={lang}")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(path))
+    ask = page.locator('[data-testid="stAlertContentWarning"]', has_text=path.name)
+    expect(ask).to_contain_text(i18n.t("err.undated_no_period", lang, file=path.name)[:40], timeout=60000)
+    field = page.get_by_role("group", name=i18n.t("data.undated_day", lang))
+    field.get_by_role("spinbutton").first.click()
+    page.keyboard.type("20261122")
+    screenshot(page, f"upload_undated_day_typed_{lang}")
+    click_and_wait(page, page.get_by_role("button", name=i18n.t("data.undated_load", lang)))
+    report = page.locator('[data-testid="stAlertContentSuccess"]', has_text=path.name)
+    expect(report).to_contain_text(i18n.t("status.loaded", lang), timeout=60000)
+    expect(page.get_by_text(i18n.t("ingest.note_undated.user", lang, date="2026-11-22"))).to_be_visible()
+    expect(ask).to_have_count(0)
+    own_server.stop(close=page)
+    con = store.connect(own_server.db)
+    try:
+        assert con.execute("SELECT campaign, date, spend FROM fact_active f JOIN load_batches b USING (batch_id) "
+                           "WHERE b.file_name = ? ORDER BY 1", [path.name]).fetchall() == [
+            ("Autumn", dt.date(2026, 11, 22), 5.0), ("Spring", dt.date(2026, 11, 22), 22.5)]
     finally:
         con.close()
 
