@@ -743,9 +743,9 @@ def _undated(match: Match) -> bool:
 def _dated_elsewhere(con, raw: readers.RawTable, match: Match) -> bool:
     """Whether a column the match leaves unmapped holds dates (nine in ten of its distinct cells read as one, in
     either day-month order, not counting totals labels and plain numbers, which Excel serials and ids would turn
-    into dates): a daily report
-    whose date column has a header the profile does not know. It is not taken as a summary over a period (every
-    day summed into one): it goes to the mapping step, which suggests that column as the date."""
+    into dates): a daily report whose date column has a header the profile does not know. It is not taken as a
+    summary over a period (every day summed into one): it goes to the mapping step, which suggests that column as
+    the date."""
     if not _undated(match):
         return False
     used = {*match.mapping.values(), *match.checks.values()}
