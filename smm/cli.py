@@ -46,7 +46,8 @@ def _warn(line: str) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from smm.ingest import LoadOptions, ingest_file
+    from smm import i18n
+    from smm.ingest import WARNING_NOTES, LoadOptions, ingest_file
     from smm.mapping import user_profiles
 
     con = store.connect(args.db)
@@ -77,6 +78,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             _say(_report_text(r))
             for line in _problem_lines(r, args.lang):
                 _warn("  " + line)
+            for code, params in r.notes:
+                if code in WARNING_NOTES:
+                    _warn("  " + i18n.t(code, args.lang, **params))
     con.close()
     return 1 if rejected else 0
 

@@ -562,7 +562,12 @@ def _write_daily(con, plan: _Plan, opts: LoadOptions, stg: str, batch: int, sql:
     pe = _v(cols, "period_end", (sql.bind(period[1]) + "::DATE") if period[1] else "NULL")
     dims = {d: _v(cols, d) for d in ("account", "campaign", "ad_group", "ad", "content_id", "content_title",
                                      "content_type", "content_url", "theme", "kol")}
-    key = _key_expr([platform, sql.bind(plan.match.profile.id), *(dims[d] for d in GRAIN_DIMS), date])
+    parts = [platform, sql.bind(plan.match.profile.id), *(dims[d] for d in GRAIN_DIMS), date]
+    if _undated(plan.match):
+        # A report summed over a period: dated its last day, it is not that day's row of a report by day (it would
+        # replace it); it replaces only a summary of the same period (a corrected export).
+        parts += ["'period summary'", ps]
+    key = _key_expr(parts)
     metric_cols = [*METRICS, "watch_hours"]
     mvals = {mm: _v(cols, mm) for mm in metric_cols}
     inner = (
@@ -759,6 +764,37 @@ def _dated_elsewhere(con, raw: readers.RawTable, match: Match) -> bool:
         if n and dated >= max(1, 0.9 * n):
             return True
     return False
+
+
+# Notes of a load that ask the user to act (the Data page shows them as warnings, `smm ingest` prints them).
+WARNING_NOTES = frozenset({"ingest.note_summary_overlap"})
+
+
+def _summary_overlap(con, plan: _Plan, batch: int) -> dict | None:
+    """Where a report summed over a period and a report of its days hold the same items (platform, format, account,
+    campaign …) for the same days, both are counted: their rows have different keys (one date against many), so
+    neither replaces the other. Which to keep is the user's call (a summary of a part of the days, or days of a part
+    of the period, is not the same data): the load says so, {"rows": rows of this batch, "batches": the others}.
+    A summary's rows span their period (its last day where none is known); other rows their day. Summaries are the
+    batches that loaded with a note_undated note."""
+    me = _undated(plan.match)
+    summaries = ("SELECT batch_id FROM load_batches WHERE status = 'loaded' AND profile = $profile AND batch_id <> $b "
+                 "AND notes LIKE '%ingest.note_undated.%'")
+    if not me and not con.execute(f"SELECT count(*) FROM ({summaries})",  # noqa: S608
+                                  {"profile": plan.match.profile.id, "b": batch}).fetchall()[0][0]:
+        return None
+    key = _key_concat(["platform", "profile", *GRAIN_DIMS])
+    lo = "coalesce(period_start, date)" if me else "date"
+    n, batches = con.execute(
+        f"WITH s AS ({summaries}), "  # noqa: S608 - identifiers are ours
+        f"mine AS (SELECT DISTINCT {key} AS k, {lo} AS lo, date AS hi FROM fact WHERE batch_id = $b), "
+        f"other AS (SELECT {key} AS k, CASE WHEN batch_id IN (SELECT batch_id FROM s) THEN coalesce(period_start, "
+        "date) ELSE date END AS lo, date AS hi, batch_id FROM fact_active WHERE batch_id <> $b AND profile = $profile "
+        f"AND {'true' if me else 'batch_id IN (SELECT batch_id FROM s)'}) "
+        "SELECT count(DISTINCT (m.k, m.lo, m.hi)), string_agg(DISTINCT '#' || o.batch_id, ', ' ORDER BY "
+        "'#' || o.batch_id) FROM mine m JOIN other o ON o.k = m.k AND o.lo <= m.hi AND o.hi >= m.lo",
+        {"profile": plan.match.profile.id, "b": batch}).fetchall()[0]
+    return {"rows": n, "batches": batches} if n else None
 
 
 def _plan(con, raw: readers.RawTable, match: Match, opts: LoadOptions, filename: str, report: LoadReport) -> _Plan:
@@ -1060,6 +1096,8 @@ def _commit(con, plan: _Plan, opts: LoadOptions, stg: str, filename: str, digest
         # Rows of one key (an export split by a dimension we do not keep) were summed into one: say so.
         notes = report.notes + ([("ingest.note_merged", {"rows": n_ok - stored, "stored": stored})]
                                 if stored < n_ok else [])
+        if p.kind == "daily" and (overlap := _summary_overlap(con, plan, batch)):
+            notes.append(("ingest.note_summary_overlap", overlap))
         con.execute("UPDATE load_batches SET date_min = ?, date_max = ?, notes = ? WHERE batch_id = ?",
                     [dmin, dmax, "; ".join(f"{k}:{v}" for k, v in notes) or None, batch])
         _label_batch(con, batch, listed, p.label_en if p.user_defined else None)

@@ -1199,6 +1199,7 @@ def error_counts_frame(r):
 
 def render_report(r, idx: int, names: dict[str, str] | None = None) -> None:
     """Show one file's load report: status, notes, errors naming row and column, rejected-rows download."""
+    from smm.ingest import WARNING_NOTES
     if any(e.get("code") == "write_failed" for e in r.errors) and not _store_alive():
         st.rerun()  # the failed write stopped the database: the rerun reopens it (con()) and shows this again
     L = lang()
@@ -1219,7 +1220,10 @@ def render_report(r, idx: int, names: dict[str, str] | None = None) -> None:
     else:
         st.error(line)
     for code, params in r.notes:
-        st.caption("· " + i18n.t(code, L, **params))
+        if code in WARNING_NOTES:   # the totals count something twice until the user acts
+            st.warning(i18n.t(code, L, **params), icon=":material/warning:")
+        else:
+            st.caption("· " + i18n.t(code, L, **params))
     if r.error_counts:          # what is wrong, in how many rows: one look for a file of many bad rows
         st.dataframe(error_counts_frame(r), hide_index=True, width="content",
                      column_config={t("report.counts_rows"): st.column_config.NumberColumn(format="localized")})

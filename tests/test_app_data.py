@@ -484,6 +484,21 @@ def test_a_report_with_no_date_and_no_period_asks_for_its_day_where_it_is_refuse
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_summary_of_days_already_loaded_warns_that_both_are_counted(sample_db, lang):
+    """A week summed (no date column) after the same week by day: both are counted, so the report warns, in a
+    warning box (not a grey note), naming the other batch."""
+    daily = csv_bytes(["Campaign name", "Date", "Cost", "Impressions", "Currency"],
+                      [["Spring", "2026-11-17", "10", "100", "USD"], ["Spring", "2026-11-18", "10", "100", "USD"]])
+    week = csv_bytes(["Campaign name", "Cost", "Impressions", "Currency"], [["Spring", "20", "200", "USD"]])
+    at = upload(data_page(lang), ("tiktok_days.csv", daily))
+    batch = store_of(sample_db).execute("SELECT max(batch_id) FROM load_batches").fetchall()[0][0]
+    upload(at, ("tiktok_week_2026-11-16_2026-11-22.csv", week))
+    want = i18n.t("ingest.note_summary_overlap", lang, rows="1", batches=f"#{batch}")
+    assert want in [w.value for w in at.warning], [w.value for w in at.warning]
+    assert want not in " ".join(c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_history_names_each_files_kind_in_the_users_language(sample_db, lang):
     at = data_page(lang)
     history = at.dataframe[0].value

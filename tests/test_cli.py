@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from ingestkit import csv_bytes
 
-from smm import store
+from smm import i18n, store
 
 ROOT = Path(__file__).resolve().parents[1]
 INGEST_KEYS = {
@@ -239,6 +239,19 @@ def test_a_report_with_no_date_and_no_period_asks_for_the_as_of_option(tmp_path)
     [o] = json_lines(smm("ingest", f, "--db", db, "--json", "--as-of", "2026-11-22").stdout)
     assert (o["status"], o["profile"], o["date_min"], o["date_max"]) == ("loaded", "tiktok_ads", "2026-11-22",
                                                                          "2026-11-22")
+
+
+def test_ingest_prints_the_warning_that_a_summary_and_its_days_are_both_counted(tmp_path):
+    db = tmp_path / "s.duckdb"
+    days = tmp_path / "tiktok_days.csv"
+    days.write_bytes(csv_bytes(["Campaign name", "Date", "Cost", "Impressions", "Currency"],
+                               [["Spring", "2026-11-17", "10", "100", "USD"]]))
+    week = tmp_path / "tiktok_week_2026-11-16_2026-11-22.csv"
+    week.write_bytes(csv_bytes(["Campaign name", "Cost", "Impressions", "Currency"], [["Spring", "20", "200", "USD"]]))
+    assert smm("ingest", days, "--db", db).returncode == 0
+    res = smm("ingest", week, "--db", db)
+    assert res.returncode == 0        # loaded: a warning, not a rejection
+    assert i18n.t("ingest.note_summary_overlap", "en", rows="1", batches="#1") in res.stderr, res.stderr
 
 
 def test_totals_json_reporting_currency_and_by_currency(tmp_path, files):

@@ -521,6 +521,51 @@ def test_a_report_with_no_date_column_and_no_period_is_refused_until_its_day_is_
         ("Spring", D(2026, 11, 29), D(2026, 11, 23), D(2026, 11, 29))]
 
 
+TIKTOK_DAILY = ["Campaign name", "Date", "Cost", "Impressions", "Currency"]
+
+
+def test_a_summary_and_the_days_it_sums_are_both_counted_and_the_load_says_so(con):
+    """A week's TikTok report by day, then the same week summed (no date column): their rows have different keys
+    (seven dates against one, and a summary's is its own even on the last day, which it would replace), so neither
+    replaces the other and the totals count the week twice. Which to keep is the user's call: each load names the
+    rows and the other batch, either way round; items or days that do not meet are not named. A summary of the same
+    week again (a corrected export) replaces the first."""
+    daily = [["Spring", f"2026-11-{d}", "10", "100", "USD"] for d in range(16, 23)]
+    daily += [["Autumn", "2026-11-17", "3", "30", "USD"]]
+    d1 = loaded(con, csv_bytes(TIKTOK_DAILY, daily), "tiktok_daily.csv")
+    assert not [n for n, _ in d1.notes if n in ingest.WARNING_NOTES]
+    week = csv_bytes(TIKTOK_NO_DAY[:3] + ["Currency"], [["Spring", "70", "700", "USD"], ["Winter", "1", "10", "USD"]])
+    s = loaded(con, week, "tiktok_week_2026-11-16_2026-11-22.csv")
+    assert ("ingest.note_summary_overlap", {"rows": 1, "batches": f"#{d1.batch_id}"}) in s.notes   # Spring only
+    # both counted (as the note says)
+    assert con.execute("SELECT sum(spend) FROM fact_active WHERE campaign = 'Spring'").fetchall() == [(140.0,)]
+    # the next week's days meet no summary; a day of the summed week, for an item the summary holds, does
+    nxt = loaded(con, csv_bytes(TIKTOK_DAILY, [["Spring", "2026-11-23", "5", "50", "USD"]]), "tiktok_next.csv")
+    assert not [n for n, _ in nxt.notes if n in ingest.WARNING_NOTES]
+    mid = loaded(con, csv_bytes(TIKTOK_DAILY, [["Winter", "2026-11-18", "1", "5", "USD"],
+                                               ["Summer", "2026-11-18", "1", "5", "USD"]]), "tiktok_mid.csv")
+    assert ("ingest.note_summary_overlap", {"rows": 1, "batches": f"#{s.batch_id}"}) in mid.notes
+    # stored with the batch, in words in either language
+    [(stored,)] = con.execute("SELECT notes FROM load_batches WHERE batch_id = ?", [mid.batch_id]).fetchall()
+    assert "ingest.note_summary_overlap" in stored
+    assert i18n.t("ingest.note_summary_overlap", "en", rows=1, batches="#2").startswith("1 row of this file")
+    fixed = loaded(con, week.replace(b"70", b"75"), "tiktok_week_2026-11-16_2026-11-22 (1).csv")
+    assert fixed.rows_superseded == 2
+    assert con.execute("SELECT sum(spend) FROM fact_active WHERE campaign = 'Spring'").fetchall() == [(70 + 75 + 5.0,)]
+    # once the summaries are deleted (the first comes back as the second goes), nothing overlaps any more
+    assert ingest.delete_batch(con, fixed.batch_id) and ingest.delete_batch(con, s.batch_id)
+    again = loaded(con, csv_bytes(TIKTOK_DAILY, [["Winter", "2026-11-19", "1", "5", "USD"]]), "tiktok_mid2.csv")
+    assert not [n for n, _ in again.notes if n in ingest.WARNING_NOTES]
+
+
+def test_another_formats_summary_of_the_same_names_is_not_an_overlap(con):
+    """Google Ads and TikTok campaigns of one name are different items: only the same format is compared."""
+    loaded(con, csv_bytes(TIKTOK_DAILY, [["Spring", "2026-11-18", "10", "100", "USD"]]), "tiktok_daily.csv")
+    r = loaded(con, csv_bytes(GADS_NO_DAY, [["Spring", "Enabled", "100", "5", "5%", "USD", "1", "5", "1", "5", "9"]],
+                              preamble=("Campaign report", "November 16, 2026 - November 22, 2026")), "gads.csv")
+    assert not [n for n, _ in r.notes if n in ingest.WARNING_NOTES]
+
+
 @pytest.mark.parametrize("dates", [["2026-11-16", "2026-11-17"], ["11/16/2026", "11/17/2026"], ["Nov 16", "Nov 17"]])
 def test_a_date_column_under_a_header_no_profile_knows_is_not_summed_into_one_day(con, dates):
     """A TikTok report whose date column is headed `Stat Date` (no profile knows it) is not taken for a report with no
