@@ -165,6 +165,9 @@ with mapping_step:
                     if data is not None:
                         for new in ui.load_uploads([(r.file, data)], ingest.LoadOptions(profile_id=prof.id, as_of=as_of,
                                                    lang=L), (prof,), replaces=r):
+                            if ui.undated(new):     # its day is asked in the report list above: show it there
+                                st.cache_data.clear()
+                                st.rerun()
                             ui.render_report(new, 999, names)
                     st.cache_data.clear()
 

@@ -294,6 +294,28 @@ def test_the_mapping_step_leaves_ratios_out_and_asks_for_a_platform_the_file_doe
         "SELECT platform, rows_loaded FROM load_batches WHERE file_name = '周报.csv'").fetchall() == [("weibo", 1)]
 
 
+def test_an_unknown_report_with_no_date_mapped_then_asks_its_day_and_loads_with_it(sample_db):
+    """An unknown format summed over a period (a B站 report by plan, no date anywhere): mapped without a date and
+    saved, it is not dated the upload day: the report list asks for its day at once, and loads it with that day."""
+    at = data_page("zh")
+    header = ["计划", "B站花费", "B站曝光"]
+    upload(at, ("B站计划汇总.csv", csv_bytes(header, [["计划A", "1,000", "20000"], ["计划B", "500", "8000"]])))
+    at.selectbox(key="map_col_0").set_value("campaign")
+    at.selectbox(key="map_platform").set_value("bilibili").run()
+    at.button(key="map_save").click().run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning if w.value.startswith("B站计划汇总.csv")] == [
+        i18n.t("err.undated_no_period", "zh", file="B站计划汇总.csv")]
+    [day] = [d for d in at.date_input if d.label == i18n.t("data.undated_day", "zh")]
+    day.set_value(D(2026, 11, 22))
+    [go] = [b for b in at.button if b.label == i18n.t("data.undated_load", "zh")]
+    go.click().run()
+    assert not at.exception, at.exception
+    assert store_of(sample_db).execute(
+        "SELECT campaign, date, spend FROM fact WHERE platform = 'bilibili' ORDER BY 1").fetchall() == [
+        ("计划A", D(2026, 11, 22), 1000.0), ("计划B", D(2026, 11, 22), 500.0)]
+
+
 BILI = ["日子", "B站花费", "B站曝光"]
 
 
