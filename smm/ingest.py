@@ -1090,8 +1090,10 @@ def _commit(con, plan: _Plan, opts: LoadOptions, stg: str, filename: str, digest
                     "other_costs": "date"}[table]
         # (a file with a platform column of its own: the platforms it loaded, kept for the load history)
         platforms = "string_agg(DISTINCT platform, ',' ORDER BY platform)" if p.platform is None else "NULL"
+        # (a row summed over a period covers it from its start: the history's first date says so)
+        first = "coalesce(period_start, date)" if table == "fact" else date_col
         dmin, dmax, stored, listed = con.execute(
-            f"SELECT min({date_col}), max({'period_end' if table == 'budget_plan' else date_col}), count(*), "
+            f"SELECT min({first}), max({'period_end' if table == 'budget_plan' else date_col}), count(*), "
             f"{platforms} FROM {table} WHERE batch_id = ?", [batch]).fetchall()[0]
         # Rows of one key (an export split by a dimension we do not keep) were summed into one: say so.
         notes = report.notes + ([("ingest.note_merged", {"rows": n_ok - stored, "stored": stored})]

@@ -216,7 +216,7 @@ def test_ingest_profile_option_forces_a_format(tmp_path):
         0,
         "loaded",
         "kaggle_fb_ad_conversions",
-        "2017-08-31",
+        "2017-08-01",       # its rows sum the period given, dated its last day
         "2017-08-31",
     )
     wrong = smm("ingest", kag, "--db", tmp_path / "other.duckdb", "--json", "--profile", "google_ads")

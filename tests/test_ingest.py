@@ -490,6 +490,7 @@ def test_a_google_ads_report_without_the_day_segment_is_the_weeks_figures(con, r
                "Campaign report.csv")
     assert (r.profile, r.rows_loaded, r.rows_summary) == ("google_ads", 2, 2)
     assert ("ingest.note_undated.preamble", {"date": "2026-11-22"}) in r.notes
+    assert (r.date_min, r.date_max) == (D(2026, 11, 16), D(2026, 11, 22))      # the report and history: the period
     got = facts(con, r.batch_id, "campaign, date, period_start, period_end, currency, impressions, clicks, spend, "
                                  "conversions, revenue")
     want = [(x[0], D(2026, 11, 22), D(2026, 11, 16), D(2026, 11, 22), "USD", *(float(x[k].replace(",", ""))
