@@ -549,7 +549,7 @@ def test_a_summary_and_the_days_it_sums_are_both_counted_and_the_load_says_so(co
     # stored with the batch, in words in either language
     [(stored,)] = con.execute("SELECT notes FROM load_batches WHERE batch_id = ?", [mid.batch_id]).fetchall()
     assert "ingest.note_summary_overlap" in stored
-    assert i18n.t("ingest.note_summary_overlap", "en", rows=1, batches="#2").startswith("1 row of this file")
+    assert i18n.t("ingest.note_summary_overlap", "en", rows=1, batches="#2").startswith("1 row of this file covers")
     fixed = loaded(con, week.replace(b"70", b"75"), "tiktok_week_2026-11-16_2026-11-22 (1).csv")
     assert fixed.rows_superseded == 2
     assert con.execute("SELECT sum(spend) FROM fact_active WHERE campaign = 'Spring'").fetchall() == [(70 + 75 + 5.0,)]

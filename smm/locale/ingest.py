@@ -71,8 +71,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ingest.note_summary_overlap": (
         "本文件有 {rows} 行与批次 {batches} 的同一对象、同一天重叠，其中一方是整段时间的汇总报表：两者都计入了汇总。"
         "请在下方载入记录中删除不需要的那一批。",
-        "{rows:row|rows} of this file cover the same items and days as batch {batches}, one of them a report summed "
-        "over a period: both are counted in the totals. Delete the one you do not want in the load history below.",
+        "{rows:row of this file covers|rows of this file cover} the same items and days as batch {batches}, one of "
+        "them a report summed over a period: both are counted in the totals. Delete the one you do not want in the "
+        "load history below.",
     ),
     "ingest.note_as_of.today": (
         "快照日期 {date}：文件里没有写日期，取今天的日期。若数据截至别的日子，请删除此批次，"
