@@ -599,6 +599,24 @@ def roi_note(k: Kpis, lang: str) -> str | None:
     return None
 
 
+def partial_summaries(con: duckdb.DuckDBPyConnection, f: queries.Filters, lang: str) -> str | None:
+    """A report summed over a period (no date column: Google Ads without Day, a 千川 report by plan) is counted whole
+    on the period's last day. Where the range holds that day but starts after the period does, the range counts days
+    it does not show: the files and their periods are named."""
+    if not f.start:
+        return None
+    w, p = queries.where(f, "x")
+    rows = con.execute(
+        f"SELECT b.file_name, min(x.period_start), max(x.period_end) FROM fact_active x JOIN load_batches b "  # noqa: S608
+        f"USING (batch_id) WHERE {w} AND x.period_start < $start AND b.notes LIKE '%ingest.note_undated.%' "
+        "GROUP BY b.file_name ORDER BY 1", p).fetchall()
+    if not rows:
+        return None
+    sep = "；" if lang == "zh" else "; "
+    return i18n.t("overview.partial_summary", lang, reports=sep.join(
+        i18n.t("overview.partial_summary.one", lang, file=name, start=a, end=b) for name, a, b in rows))
+
+
 # ---------------------------------------------------------------- the whole page
 
 
@@ -646,9 +664,9 @@ def build_view(con: duckdb.DuckDBPyConnection, filters: queries.Filters, setting
         a, b = k.previous_period
         v.notes.append(i18n.t("overview.no_compare_data", lang, start=a, end=b))
         v.changes_none = v.notes[-1]
-    note = roi_note(k, lang)
-    if note:
-        v.notes.append(note)
+    for note in (roi_note(k, lang), partial_summaries(con, k.filters, lang)):
+        if note:
+            v.notes.append(note)
     return v
 
 

@@ -263,6 +263,30 @@ def test_view_notes_for_campaign_filters_and_missing_comparison_data(sample):
     assert any("2026-08-24" in n for n in v.notes) and v.changes == []
 
 
+def test_a_range_that_holds_only_part_of_a_summed_period_says_so(con):
+    """A week of TikTok summed (no date column) is counted whole on its last day: a range of that week's last three
+    days shows the whole week's spend, and the Overview names the file and its period; the whole week, or a range
+    without its last day, needs no such note. Reports with dates never trigger it."""
+    from ingestkit import csv_bytes
+
+    daily = csv_bytes(["Campaign name", "Date", "Cost", "Impressions", "Currency"],
+                      [["Autumn", "2026-11-21", "3", "30", "USD"], ["Autumn", "2026-11-22", "3", "30", "USD"]])
+    week = csv_bytes(["Campaign name", "Cost", "Impressions", "Currency"], [["Spring", "70", "700", "USD"]])
+    assert ingest_bytes(con, daily, "tiktok_days.csv", LoadOptions()).status == "loaded"
+    assert overview.partial_summaries(con, Filters(D(2026, 11, 22), D(2026, 11, 22)), "en") is None
+    assert ingest_bytes(con, week, "tiktok_week_2026-11-16_2026-11-22.csv", LoadOptions()).status == "loaded"
+    for lang in ("en", "zh"):
+        v = overview.build_view(con, Filters(D(2026, 11, 20), D(2026, 11, 22)), lang=lang)
+        one = i18n.t("overview.partial_summary.one", lang, file="tiktok_week_2026-11-16_2026-11-22.csv",
+                     start=D(2026, 11, 16), end=D(2026, 11, 22))
+        assert i18n.t("overview.partial_summary", lang, reports=one) in v.notes
+    for rng in ((D(2026, 11, 16), D(2026, 11, 22)), (D(2026, 11, 9), D(2026, 11, 30)),
+                (D(2026, 11, 17), D(2026, 11, 21))):
+        assert overview.partial_summaries(con, Filters(*rng), "en") is None, rng
+    # a platform filter that leaves the summary out leaves the note out
+    assert overview.partial_summaries(con, Filters(D(2026, 11, 20), D(2026, 11, 22), platforms=("meta",)), "en") is None
+
+
 def test_tiles_colour_deltas_by_direction_and_explain_the_formula(sample):
     con, _ = sample
     v = overview.build_view(con, Filters(*LAST), Settings(er_base="views"), lang="en")

@@ -18,6 +18,11 @@ MESSAGES = {
         "On the full-cost basis ROI is undefined while campaigns or content types are filtered (KOL, content and "
         "staff costs are not booked per campaign), so it shows \"—\". Switch the ROI cost basis to \"paid spend "
         "only\" under Metric definitions in the sidebar."),
+    "overview.partial_summary": (
+        "时段汇总报表的数整段记在时段的最后一天。本日期范围包含这一天，但不包含整个时段，范围以外的天数也计入了：{reports}。",
+        "A report summed over a period is counted whole on its last day. This range holds that day but not the whole "
+        "period, so it counts days outside the range: {reports}."),
+    "overview.partial_summary.one": ("{file}（{start} 至 {end}）", "{file} ({start} to {end})"),
     "overview.no_compare_data": ("对比期 {start} 至 {end} 没有数据，因此不显示变化。",
                                  "The comparison period {start} – {end} has no data, so no changes are shown."),
     # what changed
