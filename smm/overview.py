@@ -605,11 +605,16 @@ def partial_summaries(con: duckdb.DuckDBPyConnection, f: queries.Filters, lang: 
     it does not show: the files and their periods are named."""
     if not f.start:
         return None
+    # (most stores hold none: one look at the load history, not at every row, on each click)
+    ids = [b for (b,) in con.execute("SELECT batch_id FROM load_batches WHERE status = 'loaded' AND notes LIKE "
+                                     "'%ingest.note_undated.%'").fetchall()]
+    if not ids:
+        return None
     w, p = queries.where(f, "x")
     rows = con.execute(
         f"SELECT b.file_name, min(x.period_start), max(x.period_end) FROM fact_active x JOIN load_batches b "  # noqa: S608
-        f"USING (batch_id) WHERE {w} AND x.period_start < $start AND b.notes LIKE '%ingest.note_undated.%' "
-        "GROUP BY b.file_name ORDER BY 1", p).fetchall()
+        f"USING (batch_id) WHERE list_contains($ids, x.batch_id) AND {w} AND x.period_start < $start "
+        "GROUP BY b.file_name ORDER BY 1", {**p, "ids": ids}).fetchall()
     if not rows:
         return None
     sep = "；" if lang == "zh" else "; "
