@@ -162,14 +162,14 @@ with mapping_step:
                     names[prof.id] = prof.label(L)
                     st.success(ui.t("data.mapping_saved", name=prof.id))
                     data = ui.uploaded_bytes(r.file, r.sha256)
-                    if data is not None:
-                        for new in ui.load_uploads([(r.file, data)], ingest.LoadOptions(profile_id=prof.id, as_of=as_of,
-                                                   lang=L), (prof,), replaces=r):
-                            if ui.undated(new):     # its day is asked in the report list above: show it there
-                                st.cache_data.clear()
-                                st.rerun()
-                            ui.render_report(new, 999, names)
+                    loaded = [] if data is None else ui.load_uploads(
+                        [(r.file, data)], ingest.LoadOptions(profile_id=prof.id, as_of=as_of, lang=L), (prof,),
+                        replaces=r)
                     st.cache_data.clear()
+                    if any(ui.undated(new) for new in loaded):  # its day is asked in the report list above
+                        st.rerun()
+                    for new in loaded:
+                        ui.render_report(new, 999, names)
 
 st.subheader(ui.t("data.history"))
 with st.container():     # (always drawn: the table and the delete popover below keep their place)

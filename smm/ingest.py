@@ -32,6 +32,7 @@ from smm.schema import (
     MAY_BE_NEGATIVE,
     METRICS,
     PLATFORM_ALIASES,
+    SUMMARY_BATCHES,
     quote_ident,
 )
 
@@ -775,11 +776,10 @@ def _summary_overlap(con, plan: _Plan, batch: int) -> dict | None:
     campaign …) for the same days, both are counted: their rows have different keys (one date against many), so
     neither replaces the other. Which to keep is the user's call (a summary of a part of the days, or days of a part
     of the period, is not the same data): the load says so, {"rows": rows of this batch, "batches": the others}.
-    A summary's rows span their period (its last day where none is known); other rows their day. Summaries are the
-    batches that loaded with a note_undated note."""
+    A summary's rows span their period (its last day where none is known); other rows their day (SUMMARY_BATCHES
+    says which batches are summaries)."""
     me = _undated(plan.match)
-    summaries = ("SELECT batch_id FROM load_batches WHERE status = 'loaded' AND profile = $profile AND batch_id <> $b "
-                 "AND notes LIKE '%ingest.note_undated.%'")
+    summaries = f"{SUMMARY_BATCHES} AND profile = $profile AND batch_id <> $b"
     if not me and not con.execute(f"SELECT count(*) FROM ({summaries})",  # noqa: S608
                                   {"profile": plan.match.profile.id, "b": batch}).fetchall()[0][0]:
         return None
@@ -818,7 +818,6 @@ def _plan(con, raw: readers.RawTable, match: Match, opts: LoadOptions, filename:
                               "message": f"{filename}: the report has no date column and states no period (no "
                                          "date-range line, no date in its name): give its period's last day "
                                          "(--as-of, or --period-start and --period-end) and load it again"})
-        report.options = opts       # (to load it again with the day given: pages/data.py)
         raise _Stop(report)
     if needs_as_of:
         note = "note_as_of" if p.kind == "snapshot" else "note_undated"
@@ -906,7 +905,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
     """
     step = on_step or (lambda _name: None)
     opts = opts or LoadOptions()
-    report = LoadReport(file=filename)
+    report = LoadReport(file=filename, options=opts)
     hashing = _HASHING.submit(sha256, data) if len(data) >= _HASH_ASIDE_BYTES else None
     dated_outside = bool(opts.as_of or opts.period or stated_range([], filename)[1])
 
@@ -994,7 +993,7 @@ def ingest_bytes(con: duckdb.DuckDBPyConnection, data: bytes, filename: str, opt
         n_bad, report.errors = _errors_and_rejects(con, stg, raw, filename, MAX_ERRORS_REPORTED)
         report.rows_rejected = n_bad
         n_ok = n_total - n_summary - n_bad
-        report.rows_valid, report.options = n_ok, opts
+        report.rows_valid = n_ok
         if n_bad:
             report.error_counts = _error_counts(con, stg)
             report.rejected_csv = _rejected_csv(con, stg, raw, opts.lang)

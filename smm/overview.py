@@ -17,6 +17,7 @@ import pandas as pd
 
 from smm import fmt, i18n, palette, periods, queries
 from smm.metrics import REGISTRY, Metric, Settings, compute, compute_periods, formula_text
+from smm.schema import SUMMARY_BATCHES
 
 # The ten tiles of the review meeting, in reading order.
 TILES: tuple[str, ...] = ("spend", "revenue", "roas", "roi", "conversions", "cpa", "exposure", "er", "ctr", "follows")
@@ -600,14 +601,13 @@ def roi_note(k: Kpis, lang: str) -> str | None:
 
 
 def partial_summaries(con: duckdb.DuckDBPyConnection, f: queries.Filters, lang: str) -> str | None:
-    """A report summed over a period (no date column: Google Ads without Day, a 千川 report by plan) is counted whole
-    on the period's last day. Where the range holds that day but starts after the period does, the range counts days
+    """A report summed over a period (no date column: Google Ads without Day, a 千川 report by plan; SUMMARY_BATCHES)
+    is counted whole on the period's last day. Where the range holds that day but starts after the period does, the range counts days
     it does not show: the files and their periods are named."""
     if not f.start:
         return None
     # (most stores hold none: one look at the load history, not at every row, on each click)
-    ids = [b for (b,) in con.execute("SELECT batch_id FROM load_batches WHERE status = 'loaded' AND notes LIKE "
-                                     "'%ingest.note_undated.%'").fetchall()]
+    ids = [b for (b,) in con.execute(SUMMARY_BATCHES).fetchall()]
     if not ids:
         return None
     w, p = queries.where(f, "x")

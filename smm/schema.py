@@ -17,6 +17,11 @@ TEXT_DIMS: tuple[str, ...] = GRAIN_DIMS + ("content_title", "content_type", "con
 DATE_DIMS: tuple[str, ...] = ("date", "period_start", "period_end")
 TS_DIMS: tuple[str, ...] = ("published_at",)
 
+# The loaded batches of reports summed over a period (a daily format's file with no date column: smm.ingest dates
+# its rows the period's last day and notes where that day came from, `ingest.note_undated.<source>`).
+SUMMARY_BATCHES = ("SELECT batch_id FROM load_batches WHERE status = 'loaded' "
+                   "AND notes LIKE '%ingest.note_undated.%'")
+
 # Additive metrics; all nullable; never negative except follows.
 METRICS: tuple[str, ...] = (
     "spend", "impressions", "reach", "views", "clicks", "likes", "comments", "shares",
